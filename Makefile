@@ -1,0 +1,84 @@
+# csphub: two commands on a fresh machine.
+#   make demo   set up, load the demo partnership and serve http://127.0.0.1:8000
+#   make test   lint, type-check and run the test suite (SQLite, and PostgreSQL when reachable)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/csphub
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean
+
+help:
+	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
+	@echo "make test   - ruff, mypy and the test suite on SQLite and (when reachable) PostgreSQL"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/lock.txt
+	$(BIN)/pip install --quiet -c requirements/lock.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+csphub/static/vendor/csphub.css: node_modules/.installed assets/csphub.scss assets/_csphub-components.scss assets/copy-assets.mjs
+	npm run --silent build
+
+assets: csphub/static/vendor/csphub.css
+
+# Settings for the local demo: plain HTTP on localhost, no second factor, a secret key generated once.
+var/demo.env:
+	@mkdir -p var
+	@$(BIN)/python -c "import secrets; print('CSPHUB_SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+	@echo "CSPHUB_DEBUG=false" >> $@
+	@echo "CSPHUB_REQUIRE_2FA=false" >> $@
+
+demo-setup: install assets var/demo.env
+	set -a && . var/demo.env && set +a && \
+	$(BIN)/csphub migrate --no-input && \
+	$(BIN)/csphub collectstatic --no-input --verbosity 0 && \
+	$(BIN)/csphub demo
+
+demo: demo-setup
+	set -a && . var/demo.env && set +a && $(BIN)/csphub demo --logins && \
+	echo "Serving csphub on http://$(HOST):$(PORT) (Ctrl-C to stop)" && \
+	$(BIN)/gunicorn csphub.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy csphub tests bench
+
+pytest-sqlite: install
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(BIN)/pytest -q
+
+pytest-postgres: install
+	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
+		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
+		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
+	fi
+
+pytest: pytest-sqlite pytest-postgres
+
+test: lint typecheck pytest
+
+# Re-pin the whole dependency tree after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) node_modules csphub/static/vendor var/static

@@ -1,0 +1,223 @@
+"""The one settings module of csphub, read from environment variables through typed helpers.
+
+``CSPHUB_ENVIRONMENT`` is ``development`` (default), ``test`` or ``production``. Production requires every secret
+from the environment and turns on the transport-security settings; ``manage.py check --deploy`` is clean there.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from csphub.env import Env
+
+env = Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+ENVIRONMENT = env.choice("CSPHUB_ENVIRONMENT", "development", frozenset({"development", "test", "production"}))
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env.bool("CSPHUB_DEBUG", ENVIRONMENT == "development")
+
+VAR_DIR = env.path("CSPHUB_VAR_DIR", BASE_DIR / "var")
+# Small real open data shipped with the project (boundaries, postcodes...): see data/README.md.
+REFERENCE_DATA_DIR = env.path("CSPHUB_REFERENCE_DATA_DIR", BASE_DIR / "data")
+# The analytics store (DuckDB + Parquet) used by csphub.analytics.
+DATA_DIR = env.path("CSPHUB_DATA_DIR", VAR_DIR / "data")
+
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+if PRODUCTION:
+    SECRET_KEY = env.str("CSPHUB_SECRET_KEY", required=True)
+else:
+    SECRET_KEY = env.str("CSPHUB_SECRET_KEY", _DEV_SECRET_KEY)
+
+if PRODUCTION:
+    ALLOWED_HOSTS = env.list("CSPHUB_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("CSPHUB_ALLOWED_HOSTS must list the host names csphub is served on")
+else:
+    ALLOWED_HOSTS = env.list("CSPHUB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSPHUB_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "csphub.audit",
+    "csphub.partnership",
+    "csphub.access",
+    "csphub.registers",
+    "csphub.accounts",
+    "csphub.web",
+    "csphub.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "csphub.accounts.middleware.RequireSecondFactorMiddleware",
+    "csphub.audit.middleware.AuditContextMiddleware",
+    "csphub.access.middleware.AccessDecisionMiddleware",
+]
+
+ROOT_URLCONF = "csphub.urls"
+WSGI_APPLICATION = "csphub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csphub.web.context_processors.service",
+            ],
+        },
+    },
+]
+
+_DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'csphub.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", _DEFAULT_DATABASE_URL),
+        conn_max_age=env.int("CSPHUB_DB_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing with "database is locked"; WAL lets readers run beside a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql"}:
+    raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "partnership.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Sessions: an idle session ends after CSPHUB_IDLE_TIMEOUT_MINUTES without a request.
+SESSION_COOKIE_AGE = env.int("CSPHUB_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Second factor (TOTP). Enforced unless switched off (the demo may switch it off).
+CSPHUB_REQUIRE_2FA = env.bool("CSPHUB_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = env.str("CSPHUB_OTP_ISSUER", "csphub")
+
+# --- Lockout after repeated failed logins (django-axes).
+AXES_FAILURE_LIMIT = env.int("CSPHUB_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CSPHUB_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLED = env.bool("CSPHUB_LOCKOUT_ENABLED", True)
+
+# --- Secure headers and the Content-Security-Policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("CSPHUB_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int("CSPHUB_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("CSPHUB_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env.bool("CSPHUB_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG and ENVIRONMENT != "test"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- csphub's own settings.
+CSPHUB_SERVICE_NAME = env.str("CSPHUB_SERVICE_NAME", "csphub")
+CSPHUB_PARTNERSHIP_NAME = env.str("CSPHUB_PARTNERSHIP_NAME", "North Northamptonshire Community Safety Partnership")
+# Break-glass: how long a granted access request lasts.
+CSPHUB_ACCESS_GRANT_HOURS = env.int("CSPHUB_ACCESS_GRANT_HOURS", 24, minimum=1, maximum=24 * 14)
+# How long a justification given for a sensitive record covers further views of it.
+CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
+CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.choice("CSPHUB_LOG_LEVEL", "INFO", frozenset({"DEBUG", "INFO", "WARNING", "ERROR"}))},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
