@@ -2,7 +2,8 @@
 
 Every setting csphub reads from the environment goes through one of these helpers. A value that cannot be
 parsed raises ``ImproperlyConfigured`` naming the variable and what was expected: a bad deployment fails at
-start-up, loudly, instead of running with a silently wrong value.
+start-up, loudly, instead of running with a silently wrong value. No Django import here: the plain-Python
+analytics package reads its settings through the same helpers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+
+
+class ImproperlyConfigured(Exception):  # noqa: N818 - the name Django users know for a bad setting
+    """An environment variable is missing or holds a value of the wrong type."""
+
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
-
-from csphub.env import Env
+from csphub.env import Env, ImproperlyConfigured
 
 env = Env()
 
