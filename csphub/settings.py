@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -99,6 +100,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "csphub.web.forms.GovukRenderer"
+
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'csphub.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -107,6 +110,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Writers queue instead of failing with "database is locked"; WAL lets readers run beside a writer.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -147,7 +151,10 @@ OTP_TOTP_ISSUER = env.str("CSPHUB_OTP_ISSUER", "csphub")
 # --- Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env.int("CSPHUB_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CSPHUB_LOCKOUT_MINUTES", 30, minimum=1))
+# Lock the account (by username) whatever IP, browser or cookies the attempts come from. Adding the IP address
+# would lock out a whole office behind one NAT address; axes' W006 assumes IP-based locking, hence silenced.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

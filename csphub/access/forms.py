@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
+from csphub.partnership.models import Agency, Purpose, User
+from csphub.web.forms import GovukForm
+
+_JUSTIFICATION_HELP = (
+    "Why you need this record now, for which case or duty. This is written to the audit log with every view."
+)
+
+
+class JustificationForm(GovukForm):
+    justification = forms.CharField(
+        label="Why do you need to see this record?",
+        help_text=_JUSTIFICATION_HELP,
+        min_length=MIN_JUSTIFICATION_LENGTH,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you need to see this record",
+                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+    )
+
+
+class AccessRequestForm(GovukForm):
+    record = forms.UUIDField(
+        label="Record reference",
+        help_text="The record's UUID, as in its web address (e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427)",
+        error_messages={"required": "Enter the record reference", "invalid": "Enter a valid record reference"},
+    )
+    justification = forms.CharField(
+        label="Justification",
+        help_text="Why you need this record, which lawful duty, and why its owning agency could not share it. "
+        "Your supervisor will review it.",
+        min_length=MIN_JUSTIFICATION_LENGTH,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a justification",
+                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+    )
+
+
+class ReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[("uphold", "Uphold: the access was justified"), ("revoke", "Revoke: end the access now")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to uphold or revoke the access"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ShareForm(GovukForm):
+    agency = forms.ModelChoiceField(
+        label="Agency to share with",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency to share with"},
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose", choices=[("", "Choose a purpose"), *Purpose.choices],
+        error_messages={"required": "Choose the purpose of sharing"},
+    )
+    justification = forms.CharField(
+        label="Justification",
+        help_text="Why this agency needs the record. It is written to the audit log with the disclosure.",
+        min_length=MIN_JUSTIFICATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are sharing this record",
+                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+    )
+
+    def __init__(self, *args: Any, exclude_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.exclude(pk__in=exclude_ids or []).order_by("name")
+
+
+class ShareWithUserForm(GovukForm):
+    user = forms.ModelChoiceField(
+        label="Person to share with",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        help_text="For a volunteer or worker of another agency who needs this one record",
+        error_messages={"required": "Choose the person to share with"},
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose", choices=[("", "Choose a purpose"), *Purpose.choices],
+        error_messages={"required": "Choose the purpose of sharing"},
+    )
+    justification = forms.CharField(
+        label="Justification",
+        min_length=MIN_JUSTIFICATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are sharing this record",
+                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(is_active=True, agency__isnull=False).select_related("agency").order_by(
+            "agency__name", "last_name"
+        )
+        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.agency})"  # type: ignore[method-assign]
