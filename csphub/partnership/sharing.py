@@ -17,6 +17,20 @@ class SharingDecision:
     agreement: InformationSharingAgreement | None = None
 
 
+def _shortfall(isa: InformationSharingAgreement, category: str, purpose: str | None, day: dt.date) -> str | None:
+    """Why this agreement does not cover the disclosure (None when it does)."""
+    if not isa.is_valid_on(day):
+        window = f"from {isa.valid_from:%d %B %Y}" + (f" to {isa.valid_to:%d %B %Y}" if isa.valid_to else "")
+        return f"{isa.reference} is not valid on {day:%d %B %Y}: it runs {window}"
+    if category not in isa.data_categories:
+        label = DataCategory(category).label.lower() if category in DataCategory.values else category
+        return f"{isa.reference} does not cover {label}"
+    if purpose and purpose not in isa.purposes:
+        label = Purpose(purpose).label if purpose in Purpose.values else purpose
+        return f"{isa.reference} does not include the purpose: {label}"
+    return None
+
+
 def check_disclosure(
     source: Agency,
     recipient: Agency,
@@ -24,15 +38,14 @@ def check_disclosure(
     purpose: str | None = None,
     on: dt.date | None = None,
 ) -> SharingDecision:
-    """Find a valid ISA with both agencies as parties covering the data category (and purpose, if given).
+    """Find an ISA in force with both agencies as parties that covers the data category (and purpose, if given).
 
-    The refusal reason names what is missing, nearest first: no agreement between the two, none valid on the
-    day, none covering the kind of data, none covering the purpose.
+    A refusal names every agreement between the two agencies and what each one lacks (not in force on the day,
+    not this kind of data, not this purpose), or says there is no agreement between them at all.
     """
     day = on or timezone.localdate()
     if source.pk == recipient.pk:
         return SharingDecision(True, f"{recipient} already holds the record (same agency)")
-    category_label = DataCategory(category).label.lower() if category in DataCategory.values else category
     between = list(
         InformationSharingAgreement.objects.filter(parties=source)
         .filter(parties=recipient)
@@ -42,31 +55,13 @@ def check_disclosure(
         return SharingDecision(
             False, f"No information sharing agreement has both {source} and {recipient} as parties."
         )
-    valid = [isa for isa in between if isa.is_valid_on(day)]
-    if not valid:
-        latest = between[0]
-        window = f"from {latest.valid_from:%d %B %Y}" + (f" to {latest.valid_to:%d %B %Y}" if latest.valid_to else "")
-        return SharingDecision(
-            False,
-            f"The information sharing agreement between {source} and {recipient} ({latest.reference}) is not valid "
-            f"on {day:%d %B %Y}: it runs {window}.",
-        )
-    covering = [isa for isa in valid if category in isa.data_categories]
-    if not covering:
-        refs = ", ".join(isa.reference for isa in valid)
-        return SharingDecision(
-            False, f"No valid agreement between {source} and {recipient} ({refs}) covers {category_label}."
-        )
-    if purpose:
-        with_purpose = [isa for isa in covering if purpose in isa.purposes]
-        if not with_purpose:
-            refs = ", ".join(isa.reference for isa in covering)
-            purpose_label = Purpose(purpose).label if purpose in Purpose.values else purpose
-            return SharingDecision(
-                False,
-                f"The agreements covering {category_label} between {source} and {recipient} ({refs}) do not "
-                f"include the purpose: {purpose_label}.",
-            )
-        covering = with_purpose
-    agreement = covering[0]
-    return SharingDecision(True, f"Covered by {agreement.reference} {agreement.title}", agreement)
+    shortfalls = []
+    for isa in between:
+        problem = _shortfall(isa, category, purpose, day)
+        if problem is None:
+            return SharingDecision(True, f"Covered by {isa.reference} {isa.title}", isa)
+        shortfalls.append(problem)
+    return SharingDecision(
+        False,
+        f"No agreement in force between {source} and {recipient} covers this disclosure: {'; '.join(shortfalls)}.",
+    )

@@ -43,6 +43,7 @@ class Command(AuditedCommand):
         export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
         export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
         export.add_argument("--recipient", default="", help="who receives the export (e.g. ICO, data subject)")
+        export.add_argument("--reason", default="", help="why the log is exported (recorded in the log)")
         export.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
