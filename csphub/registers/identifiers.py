@@ -59,7 +59,7 @@ def normalise(scheme: str, value: str) -> str:
     if scheme == Scheme.NI:
         compacted = raw.upper().replace(" ", "")
         if not _NI.match(compacted):
-            raise IdentifierError("A National Insurance number looks like QQ 12 34 56 C")
+            raise IdentifierError("A National Insurance number looks like AB 12 34 56 C")
         return compacted
     if scheme == Scheme.PROBATION_CRN:
         compacted = raw.upper().replace(" ", "")

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# The UK postcode format (BS 7666), outward code then inward code; GIR 0AA is the one oddity.
-_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][ABD-HJLNP-UW-Z]{2})$")
-_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+# The UK postcode format (BS 7666): outward code (area letters never Q, V, X first or I, J, Z second) then the
+# inward code (digit and two letters, never C, I, K, M, O or V); GIR 0AA is the one oddity.
+_OUTWARD_PATTERN = r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)"
+_POSTCODE = re.compile(rf"^(GIR0AA|{_OUTWARD_PATTERN}[0-9][ABD-HJLNP-UW-Z]{{2}})$")
+_OUTWARD = re.compile(rf"^{_OUTWARD_PATTERN}$")
 
 
 class PostcodeError(ValueError):

@@ -252,7 +252,13 @@ def normalise_phone(text: str) -> str:
         parsed = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException as exc:
         raise ValidationError({"number": f"{text.strip()!r} is not a phone number"}) from exc
-    if not phonenumbers.is_valid_number(parsed):
+    # Valid (in an allocated range), or at least a full-length possible number: case work meets new ranges and
+    # Ofcom's drama numbers (07700 900xxx); short or local-only numbers are refused.
+    full_length = (
+        phonenumbers.is_possible_number_with_reason(parsed) == phonenumbers.ValidationResult.IS_POSSIBLE
+        and len(str(parsed.national_number)) >= 9
+    )
+    if not (phonenumbers.is_valid_number(parsed) or full_length):
         raise ValidationError({"number": f"{text.strip()!r} is not a valid phone number"})
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
