@@ -91,6 +91,10 @@ class SetupView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: TokenForm) -> HttpResponse:
         device = self._device()
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes. Wait a minute and try again.")
+            return self.form_invalid(form)
         if not device.verify_token(form.cleaned_data["token"]):
             form.add_error("token", "The security code is wrong or has expired")
             return self.form_invalid(form)
