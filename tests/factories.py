@@ -65,30 +65,66 @@ def build_world() -> World:
     districts = ensure_districts(partnership)
     agencies = {spec.short_name: ensure_agency(partnership, spec, districts) for spec in AGENCY_SPECS}
     users = {
-        username: ensure_user(username, agencies[agency], roles, first_name=username.split("_")[0].title(),
-                              last_name="Tester", job_title="", password=PASSWORD, staff=Role.ADMINISTRATOR in roles)
+        username: ensure_user(
+            username,
+            agencies[agency],
+            roles,
+            first_name=username.split("_")[0].title(),
+            last_name="Tester",
+            job_title="",
+            password=PASSWORD,
+            staff=Role.ADMINISTRATOR in roles,
+        )
         for username, agency, roles in USER_SPECS
     }
     agreements = {
         spec.reference: ensure_agreement(partnership, spec, agencies)
         for spec in (
-            AgreementSpec("ISA-1", "Community safety", ("police", "council", "fire", "pastors"),
-                          ("crime_disorder", "asb", "safeguarding"), ("personal", "special", "criminal"),
-                          ("art6_1e", "dpa_part3"), dt.date(2019, 7, 1), None, "board"),
-            AgreementSpec("ISA-2", "Domestic abuse", ("police", "council"), ("domestic_abuse",),
-                          ("personal", "domestic_abuse"), ("art6_1e", "dpa_part3"), dt.date(2020, 1, 1), None, "MARAC"),
+            AgreementSpec(
+                "ISA-1",
+                "Community safety",
+                ("police", "council", "fire", "pastors"),
+                ("crime_disorder", "asb", "safeguarding"),
+                ("personal", "special", "criminal"),
+                ("art6_1e", "dpa_part3"),
+                dt.date(2019, 7, 1),
+                None,
+                "board",
+            ),
+            AgreementSpec(
+                "ISA-2",
+                "Domestic abuse",
+                ("police", "council"),
+                ("domestic_abuse",),
+                ("personal", "domestic_abuse"),
+                ("art6_1e", "dpa_part3"),
+                dt.date(2020, 1, 1),
+                None,
+                "MARAC",
+            ),
         )
     }
     return World(districts, agencies, users, agreements)
 
 
-def make_person(owner: User, *, parties: tuple[Agency, ...] = (), family_name: str = "Smith",
-                given_name: str = "John", **fields: Any) -> Person:
+def make_person(
+    owner: User,
+    *,
+    parties: tuple[Agency, ...] = (),
+    family_name: str = "Smith",
+    given_name: str = "John",
+    **fields: Any,
+) -> Person:
     """A person owned by ``owner``'s agency, with ``parties`` added directly (test set-up, not a disclosure)."""
     defaults: dict[str, Any] = {"caveat": Caveat.OFFICIAL, "sensitivity": Sensitivity.GENERAL}
     defaults.update(fields)
-    person = Person(family_name=family_name, given_name=given_name, owning_agency=owner.agency, created_by=owner,
-                    **defaults)
+    person = Person(
+        family_name=family_name,
+        given_name=given_name,
+        owning_agency=owner.agency,
+        created_by=owner,
+        **defaults,
+    )
     person.full_clean()
     person.save()
     if parties:
@@ -96,8 +132,9 @@ def make_person(owner: User, *, parties: tuple[Agency, ...] = (), family_name: s
     return person
 
 
-def make_place(owner: User, *, parties: tuple[Agency, ...] = (), address: str = "1 High Street, Kettering",
-               **fields: Any) -> Place:
+def make_place(
+    owner: User, *, parties: tuple[Agency, ...] = (), address: str = "1 High Street, Kettering", **fields: Any
+) -> Place:
     place = Place(address=address, owning_agency=owner.agency, created_by=owner, **fields)
     place.save()
     if parties:

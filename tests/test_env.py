@@ -24,7 +24,11 @@ def test_it_reads_typed_values() -> None:
         ({"B": "maybe"}, lambda e: e.bool("B", False), "B must be a boolean"),
         ({"I": "1.5"}, lambda e: e.int("I", 0), "I must be a whole number"),
         ({"I": "0"}, lambda e: e.int("I", 5, minimum=1), "I must be at least 1"),
-        ({"C": "prod"}, lambda e: e.choice("C", "test", frozenset({"test", "production"})), "C must be one of"),
+        (
+            {"C": "prod"},
+            lambda e: e.choice("C", "test", frozenset({"test", "production"})),
+            "C must be one of",
+        ),
         ({}, lambda e: e.str("SECRET", required=True), "SECRET must be set"),
     ],
 )

@@ -20,8 +20,10 @@ class JustificationForm(GovukForm):
         min_length=MIN_JUSTIFICATION_LENGTH,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you need to see this record",
-                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+        error_messages={
+            "required": "Enter why you need to see this record",
+            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
+        },
     )
 
 
@@ -29,7 +31,10 @@ class AccessRequestForm(GovukForm):
     record = forms.UUIDField(
         label="Record reference",
         help_text="The record's UUID, as in its web address (e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427)",
-        error_messages={"required": "Enter the record reference", "invalid": "Enter a valid record reference"},
+        error_messages={
+            "required": "Enter the record reference",
+            "invalid": "Enter a valid record reference",
+        },
     )
     justification = forms.CharField(
         label="Justification",
@@ -38,8 +43,10 @@ class AccessRequestForm(GovukForm):
         min_length=MIN_JUSTIFICATION_LENGTH,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter a justification",
-                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+        error_messages={
+            "required": "Enter a justification",
+            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
+        },
     )
 
 
@@ -61,7 +68,8 @@ class ShareForm(GovukForm):
         error_messages={"required": "Choose the agency to share with"},
     )
     purpose = forms.ChoiceField(
-        label="Purpose", choices=[("", "Choose a purpose"), *Purpose.choices],
+        label="Purpose",
+        choices=[("", "Choose a purpose"), *Purpose.choices],
         error_messages={"required": "Choose the purpose of sharing"},
     )
     justification = forms.CharField(
@@ -69,8 +77,10 @@ class ShareForm(GovukForm):
         help_text="Why this agency needs the record. It is written to the audit log with the disclosure.",
         min_length=MIN_JUSTIFICATION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you are sharing this record",
-                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+        error_messages={
+            "required": "Enter why you are sharing this record",
+            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
+        },
     )
 
     def __init__(self, *args: Any, exclude_ids: list[int] | None = None, **kwargs: Any) -> None:
@@ -80,8 +90,13 @@ class ShareForm(GovukForm):
         field.queryset = Agency.objects.exclude(pk__in=exclude_ids or []).order_by("name")
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.agency})"
+
+
 class ShareWithUserForm(GovukForm):
-    user = forms.ModelChoiceField(
+    user = UserChoiceField(
         label="Person to share with",
         queryset=User.objects.none(),
         empty_label="Choose a person",
@@ -89,22 +104,26 @@ class ShareWithUserForm(GovukForm):
         error_messages={"required": "Choose the person to share with"},
     )
     purpose = forms.ChoiceField(
-        label="Purpose", choices=[("", "Choose a purpose"), *Purpose.choices],
+        label="Purpose",
+        choices=[("", "Choose a purpose"), *Purpose.choices],
         error_messages={"required": "Choose the purpose of sharing"},
     )
     justification = forms.CharField(
         label="Justification",
         min_length=MIN_JUSTIFICATION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you are sharing this record",
-                        "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters"},
+        error_messages={
+            "required": "Enter why you are sharing this record",
+            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(is_active=True, agency__isnull=False).select_related("agency").order_by(
-            "agency__name", "last_name"
+        field.queryset = (
+            User.objects.filter(is_active=True, agency__isnull=False)
+            .select_related("agency")
+            .order_by("agency__name", "last_name")
         )
-        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.agency})"  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 G = TypeVar("G", bound="Governed")
 
 
-class JustificationRequired(Exception):  # noqa: N818 - a control-flow signal, not an error
+class JustificationRequired(Exception):
     """The record may be consulted only with a written justification, and none has been given."""
 
     def __init__(self, record: Governed) -> None:
@@ -82,12 +82,18 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         return obj
 
 
+GovernedManager = models.Manager.from_queryset(GovernedQuerySet)
+
+
 class Governed(models.Model):
     """Abstract base of every record holding personal data: ownership, parties, caveat and sensitivity."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owning_agency = models.ForeignKey(
-        "partnership.Agency", on_delete=models.PROTECT, related_name="+", help_text="The agency accountable for it"
+        "partnership.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The agency accountable for it",
     )
     parties = models.ManyToManyField("partnership.Agency", blank=True, related_name="+")
     caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.OFFICIAL)
@@ -105,10 +111,15 @@ class Governed(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = GovernedManager()
+
     access_decision: Decision | None = None
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self) -> str:
+        raise NotImplementedError
 
     def matched_rules(self) -> tuple[str, ...]:
         prefix = RULE_FIELD_PREFIX
@@ -134,9 +145,7 @@ class Governed(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.partnership_wide and self.is_sensitive:
-            raise ValidationError(
-                {"partnership_wide": "Only OFFICIAL, general records can be partnership-wide."}
-            )
+            raise ValidationError({"partnership_wide": "Only OFFICIAL, general records can be partnership-wide."})
 
 
 class GrantStatus(models.TextChoices):
@@ -151,6 +160,9 @@ class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
 
     def awaiting_review(self) -> AccessGrantQuerySet:
         return self.filter(status=GrantStatus.PENDING)
+
+
+AccessGrantManager = models.Manager.from_queryset(AccessGrantQuerySet)
 
 
 class AccessGrant(models.Model):
@@ -172,7 +184,7 @@ class AccessGrant(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
-    objects: ClassVar[AccessGrantQuerySet] = AccessGrantQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AccessGrantManager()
 
     class Meta:
         ordering = ["-granted_at"]

@@ -11,8 +11,9 @@ The rules, each a database filter so that lists and single records are decided i
 
 1. Owning agency / party agency: users of those agencies see the record — if their role may see its caveat
    (a read-only partner sees OFFICIAL only) and its sensitivity (``SENSITIVITY_ROLES``: domestic-abuse records
-   only for partnership managers, case officers and panel chairs; intelligence only for managers and chairs). Community-sector agencies (voluntary, faith,
-   business) never see records through their agency: only rules 2 and 3 apply to them.
+   only for partnership managers, case officers and panel chairs; intelligence only for managers and chairs).
+   Community-sector agencies (voluntary, faith, business) never see records through their agency: only rules 2
+   and 3 apply to them.
 2. Referred by you, or shared with you personally.
 3. Partnership-wide records (OFFICIAL, general: a town-centre place, a licensed premises) are seen by every member.
 4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor).
@@ -123,15 +124,15 @@ class Rule:
 
 def _through(model: type[models.Model], field: str) -> tuple[type[models.Model], str, str]:
     m2m = model._meta.get_field(field)
-    through = m2m.remote_field.through  # type: ignore[union-attr]
-    source = m2m.m2m_field_name()  # type: ignore[union-attr]
-    target = m2m.m2m_reverse_field_name()  # type: ignore[union-attr]
-    return through, source, target
+    assert isinstance(m2m, models.ManyToManyField)
+    through = m2m.remote_field.through
+    assert through is not None and not isinstance(through, str)
+    return through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
 
 
 def _member(model: type[models.Model], field: str, value: int) -> Exists:
     through, source, target = _through(model, field)
-    return Exists(through.objects.filter(**{source: OuterRef("pk"), target: value}))
+    return Exists(through._default_manager.filter(**{source: OuterRef("pk"), target: value}))
 
 
 def _role_limits(user: User) -> Q:
@@ -231,7 +232,9 @@ def decide(user: User, action: Action, matched_rules: tuple[str, ...]) -> Decisi
     basis = bases[0]
     if action not in allowed_actions(user):
         roles = ", ".join(user.display_roles) or "no role"
-        return Decision(False, f"Your role ({roles}) does not allow you to {ACTION_VERBS[action]} records.", basis, bases)
+        return Decision(
+            False, f"Your role ({roles}) does not allow you to {ACTION_VERBS[action]} records.", basis, bases
+        )
     if action is not Action.VIEW and not any(r.writable for r in RULES if r.name in matched_rules):
         return Decision(
             False,
@@ -246,7 +249,11 @@ def requires_justification(caveat: str, sensitivity: str, matched_rules: tuple[s
     """A written justification is required to consult OFFICIAL-SENSITIVE, domestic-abuse or intelligence records,
     and any record seen only through a break-glass grant."""
     writable = any(r.writable for r in RULES if r.name in matched_rules)
-    return caveat != Caveat.OFFICIAL or sensitivity != Sensitivity.GENERAL or not writable and "access_grant" in matched_rules
+    return (
+        caveat != Caveat.OFFICIAL
+        or sensitivity != Sensitivity.GENERAL
+        or (not writable and "access_grant" in matched_rules)
+    )
 
 
 # Who may read and export the audit log itself.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -12,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
-from csphub.access.models import AccessGrant, Governed, GrantStatus
+from csphub.access.models import AccessGrant, AccessGrantQuerySet, Governed, GrantStatus
 from csphub.access.policy import SUPERVISOR_ROLES, Action, allowed_actions, decide, is_community_user
 from csphub.audit import log
 from csphub.audit.models import Operation
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from csphub.partnership.models import User
 
 
-class DisclosureRefused(Exception):  # noqa: N818 - reads as what happened
+class DisclosureRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -33,12 +34,12 @@ def governed_models() -> dict[str, type[Governed]]:
     return {m._meta.label_lower: m for m in apps.get_models() if issubclass(m, Governed)}
 
 
-def find_record(record_uuid: object) -> Governed | None:
+def find_record(record_uuid: uuid.UUID | str) -> Governed | None:
     """The governed record with this UUID, whatever its type (no access check: callers decide)."""
     for model in governed_models().values():
         obj = model._base_manager.filter(uuid=record_uuid).first()
         if obj is not None:
-            return obj  # type: ignore[return-value]
+            return obj
     return None
 
 
@@ -52,15 +53,13 @@ def _check_justification(text: str) -> str:
 
 
 def require(user: User, action: Action, record: Governed) -> None:
-    obj = type(record).objects.filter(pk=record.pk).with_rules(user).first()  # type: ignore[attr-defined]
+    obj = type(record).objects.filter(pk=record.pk).with_rules(user).first()
     decision = decide(user, action, obj.matched_rules() if obj is not None else ())
     if not decision.allowed:
         raise PermissionDenied(decision.reason)
 
 
-def disclose(
-    record: Governed, *, to: Agency, by: User, purpose: str, justification: str
-) -> SharingDecision:
+def disclose(record: Governed, *, to: Agency, by: User, purpose: str, justification: str) -> SharingDecision:
     """Make ``to`` a party to the record, if an ISA covers it. Refused (with the reason) otherwise."""
     require(by, Action.SHARE, record)
     justification = _check_justification(justification)
@@ -89,17 +88,27 @@ def disclose(
         record.parties.add(to)
         events = [
             log.Event.about(
-                Operation.DISCLOSURE, record, f"Disclosed to {to}", justification=justification,
-                basis=decision.agreement.reference, recipients=[to.name], detail=detail,
+                Operation.DISCLOSURE,
+                record,
+                f"Disclosed to {to}",
+                justification=justification,
+                basis=decision.agreement.reference,
+                recipients=[to.name],
+                detail=detail,
             )
         ]
         for companion in _companions_to_share(record, by, to):
             companion.parties.add(to)
             events.append(
                 log.Event.about(
-                    Operation.DISCLOSURE, companion, f"Disclosed to {to} with {record._meta.verbose_name}",
-                    related=record, justification=justification, basis=decision.agreement.reference,
-                    recipients=[to.name], detail=detail,
+                    Operation.DISCLOSURE,
+                    companion,
+                    f"Disclosed to {to} with {record._meta.verbose_name}",
+                    related=record,
+                    justification=justification,
+                    basis=decision.agreement.reference,
+                    recipients=[to.name],
+                    detail=detail,
                 )
             )
         log.write(*events)
@@ -114,7 +123,7 @@ def _companions_to_share(record: Governed, by: User, to: Agency) -> list[Governe
             continue
         if companion.parties.filter(pk=to.pk).exists():
             continue
-        obj = type(companion).objects.filter(pk=companion.pk).with_rules(by).first()  # type: ignore[attr-defined]
+        obj = type(companion).objects.filter(pk=companion.pk).with_rules(by).first()
         if obj is not None and decide(by, Action.SHARE, obj.matched_rules()).allowed:
             result.append(companion)
     return result
@@ -190,7 +199,7 @@ def request_access(user: User, record: Governed, justification: str) -> AccessGr
     return grant
 
 
-def grants_for_review(reviewer: User) -> models.QuerySet[AccessGrant]:
+def grants_for_review(reviewer: User) -> AccessGrantQuerySet:
     """Grants a supervisor may review: those by users of their agency or to records their agency owns."""
     if not reviewer.has_role(*SUPERVISOR_ROLES) or reviewer.agency_id is None:
         return AccessGrant.objects.none()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -18,6 +19,7 @@ from csphub.access.forms import AccessRequestForm, JustificationForm, ReviewForm
 from csphub.access.lookup import fetch_record, peek_record
 from csphub.access.models import AccessGrant
 from csphub.access.policy import Action, allowed_actions, may_review_grants
+from csphub.access.views_base import acting_user
 from csphub.audit import log
 from csphub.audit.models import Operation
 
@@ -33,9 +35,9 @@ class JustifyView(LoginRequiredMixin, FormView):
     template_name = "access/justify.html"
     form_class = JustificationForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            self.record = peek_record(request.user, kwargs["uuid"])  # type: ignore[arg-type]
+            self.record = peek_record(acting_user(request), kwargs["uuid"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -57,7 +59,7 @@ class RequestAccessView(LoginRequiredMixin, FormView):
         return {"record": self.request.GET.get("record", "")}
 
     def form_valid(self, form: AccessRequestForm) -> HttpResponse:
-        user = self.request.user
+        user = acting_user(self.request)
         record = services.find_record(form.cleaned_data["record"])
         if record is None:
             log.write(
@@ -71,12 +73,12 @@ class RequestAccessView(LoginRequiredMixin, FormView):
             )
             form.add_error("record", "No record has this reference. Check it with the agency that gave it to you.")
             return self.form_invalid(form)
-        already = type(record).objects.visible_to(user).filter(pk=record.pk).exists()  # type: ignore[attr-defined]
+        already = type(record).objects.visible_to(user).filter(pk=record.pk).exists()
         if already:
             messages.info(self.request, "You already have access to this record.")
-            return redirect(record.get_absolute_url())  # type: ignore[attr-defined]
+            return redirect(record.get_absolute_url())
         try:
-            grant = services.request_access(user, record, form.cleaned_data["justification"])  # type: ignore[arg-type]
+            grant = services.request_access(user, record, form.cleaned_data["justification"])
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -85,7 +87,7 @@ class RequestAccessView(LoginRequiredMixin, FormView):
             self.request,
             f"Access granted until {grant.expires_at:%d %B %Y %H:%M}. A supervisor will review your justification.",
         )
-        return redirect(record.get_absolute_url())  # type: ignore[attr-defined]
+        return redirect(record.get_absolute_url())
 
 
 class GrantsView(LoginRequiredMixin, TemplateView):
@@ -93,11 +95,11 @@ class GrantsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = acting_user(self.request)
         context.update(
             grants=AccessGrant.objects.filter(user=user).select_related("owning_agency")[:100],
-            may_review=may_review_grants(user),  # type: ignore[arg-type]
-            may_request=Action.VIEW in allowed_actions(user),  # type: ignore[arg-type]
+            may_review=may_review_grants(user),
+            may_request=Action.VIEW in allowed_actions(user),
         )
         return context
 
@@ -105,14 +107,16 @@ class GrantsView(LoginRequiredMixin, TemplateView):
 class ReviewListView(LoginRequiredMixin, TemplateView):
     template_name = "access/review_list.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_review_grants(request.user):  # type: ignore[arg-type]
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_review_grants(acting_user(request)):
             raise PermissionDenied("Only partnership managers review access grants.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        grants = services.grants_for_review(self.request.user).select_related("user", "user__agency", "owning_agency")  # type: ignore[arg-type]
+        grants = services.grants_for_review(acting_user(self.request)).select_related(
+            "user", "user__agency", "owning_agency"
+        )
         context.update(pending=grants.awaiting_review(), reviewed=grants.exclude(status="pending")[:50])
         return context
 
@@ -121,12 +125,12 @@ class ReviewView(LoginRequiredMixin, FormView):
     template_name = "access/review.html"
     form_class = ReviewForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            if not may_review_grants(request.user):  # type: ignore[arg-type]
+            if not may_review_grants(acting_user(request)):
                 raise PermissionDenied("Only partnership managers review access grants.")
             self.grant = get_object_or_404(
-                services.grants_for_review(request.user).select_related("user", "user__agency"),  # type: ignore[arg-type]
+                services.grants_for_review(acting_user(request)).select_related("user", "user__agency"),
                 uuid=kwargs["uuid"],
             )
         return super().dispatch(request, *args, **kwargs)
@@ -137,7 +141,9 @@ class ReviewView(LoginRequiredMixin, FormView):
     def form_valid(self, form: ReviewForm) -> HttpResponse:
         try:
             services.review_grant(
-                self.grant, by=self.request.user, uphold=form.cleaned_data["outcome"] == "uphold",  # type: ignore[arg-type]
+                self.grant,
+                by=acting_user(self.request),
+                uphold=form.cleaned_data["outcome"] == "uphold",
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -153,20 +159,34 @@ class ShareView(LoginRequiredMixin, View):
     template_name = "access/share.html"
 
     def _record(self, request: HttpRequest, uuid: Any) -> Any:
-        return fetch_record(request.user, Action.SHARE, uuid)  # type: ignore[arg-type]
+        return fetch_record(acting_user(request), Action.SHARE, uuid)
 
-    def _render(self, request: HttpRequest, record: Any, agency_form: ShareForm, user_form: ShareWithUserForm,
-                status: int = 200) -> HttpResponse:
-        return render(request, self.template_name, {"record": record, "agency_form": agency_form,
-                                                    "user_form": user_form}, status=status)
+    def _render(
+        self,
+        request: HttpRequest,
+        record: Any,
+        agency_form: ShareForm,
+        user_form: ShareWithUserForm,
+        status: int = 200,
+    ) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {"record": record, "agency_form": agency_form, "user_form": user_form},
+            status=status,
+        )
 
     def _exclude(self, record: Any) -> list[int]:
         return [record.owning_agency_id, *record.parties.values_list("pk", flat=True)]
 
     def get(self, request: HttpRequest, uuid: Any) -> HttpResponse:
         record = self._record(request, uuid)
-        return self._render(request, record, ShareForm(exclude_ids=self._exclude(record), prefix="agency"),
-                            ShareWithUserForm(prefix="user"))
+        return self._render(
+            request,
+            record,
+            ShareForm(exclude_ids=self._exclude(record), prefix="agency"),
+            ShareWithUserForm(prefix="user"),
+        )
 
     def post(self, request: HttpRequest, uuid: Any) -> HttpResponse:
         record = self._record(request, uuid)
@@ -183,12 +203,22 @@ class ShareView(LoginRequiredMixin, View):
         data = form.cleaned_data
         try:
             if form is user_form:
-                services.share_with_user(record, to=data["user"], by=request.user,  # type: ignore[arg-type]
-                                         purpose=data["purpose"], justification=data["justification"])
+                services.share_with_user(
+                    record,
+                    to=data["user"],
+                    by=acting_user(request),
+                    purpose=data["purpose"],
+                    justification=data["justification"],
+                )
                 messages.success(request, f"Shared with {data['user'].get_full_name() or data['user'].username}.")
             else:
-                decision = services.disclose(record, to=data["agency"], by=request.user,  # type: ignore[arg-type]
-                                             purpose=data["purpose"], justification=data["justification"])
+                decision = services.disclose(
+                    record,
+                    to=data["agency"],
+                    by=acting_user(request),
+                    purpose=data["purpose"],
+                    justification=data["justification"],
+                )
                 messages.success(request, f"Shared with {data['agency']}. {decision.reason}")
         except services.DisclosureRefused as exc:
             form.add_error(None, f"Sharing refused: {exc.reason}")

@@ -2,45 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from csphub.access.models import Governed
 from csphub.access.policy import Action, allowed_actions, permissions
+from csphub.partnership.models import User
 
 
-class RecordMixin(LoginRequiredMixin):
-    """Fetches ``self.record`` (a ``model`` by the URL's ``uuid``) for ``action``: 404 outside, 403 without the right."""
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user making the request (views call this after sign-in has been required)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("Sign in to use csphub.")
+    return user
 
-    model: ClassVar[type[Governed]]
+
+G = TypeVar("G", bound=Governed)
+
+
+class RecordMixin(LoginRequiredMixin, Generic[G]):
+    """Fetches ``self.record`` (``model`` by the URL's ``uuid``) for ``action``: 404 outside, 403 without the right."""
+
+    model: type[G]
+    record: G
     action: ClassVar[Action] = Action.VIEW
     request: HttpRequest
     kwargs: dict[str, Any]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.record = self.model.objects.fetch(request.user, self.action, uuid=kwargs["uuid"])  # type: ignore[attr-defined]
-        self.allowed = permissions(request.user, self.record.matched_rules())  # type: ignore[arg-type]
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        self.record = cast(G, self.model.objects.fetch(acting_user(request), self.action, uuid=kwargs["uuid"]))
+        self.allowed = permissions(acting_user(request), self.record.matched_rules())
+        return super().dispatch(request, *args, **kwargs)
 
 
 class CreateMixin(LoginRequiredMixin):
     """Views that create records: 403 for roles that may not create."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and Action.CREATE not in allowed_actions(request.user):  # type: ignore[arg-type]
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and Action.CREATE not in allowed_actions(acting_user(request)):
             raise PermissionDenied("Your role does not allow you to create records.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ReadMixin(LoginRequiredMixin):
     """List and search views of personal data: 403 for roles that read no personal data (administrators)."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and Action.VIEW not in allowed_actions(request.user):  # type: ignore[arg-type]
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and Action.VIEW not in allowed_actions(acting_user(request)):
             raise PermissionDenied("Your role does not give access to personal records.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        return super().dispatch(request, *args, **kwargs)

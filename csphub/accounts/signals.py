@@ -29,7 +29,9 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
         log.write(log.Event.about(Operation.SECURITY, user, "Signed out"))
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
     with audit_context("web", actor_label=f"anonymous:{username}", request_id=_request_id(request)):
         log.write(

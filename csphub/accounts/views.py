@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from csphub.access.views_base import acting_user
 from csphub.accounts.forms import SignInForm, TokenForm
 from csphub.audit import log
 from csphub.audit.models import Operation
@@ -34,7 +36,9 @@ class SignOutView(auth_views.LogoutView):
 
 def _next(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return "/"
     return target
 
@@ -43,7 +47,7 @@ class VerifyView(LoginRequiredMixin, FormView):
     template_name = "accounts/otp_verify.html"
     form_class = TokenForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
             return redirect("accounts:otp-setup")
         return super().dispatch(request, *args, **kwargs)
@@ -57,9 +61,9 @@ class VerifyView(LoginRequiredMixin, FormView):
                 return self.form_invalid(form)
             if device.verify_token(token):
                 otp_login(self.request, device)
-                log.write(log.Event.about(Operation.SECURITY, self.request.user, "Second factor verified"))  # type: ignore[arg-type]
+                log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Second factor verified"))
                 return redirect(_next(self.request))
-        log.write(log.Event.about(Operation.SECURITY, self.request.user, "Wrong second-factor code"))  # type: ignore[arg-type]
+        log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Wrong second-factor code"))
         form.add_error("token", "The security code is wrong or has expired")
         return self.form_invalid(form)
 
@@ -74,7 +78,7 @@ class SetupView(LoginRequiredMixin, FormView):
             device = TOTPDevice.objects.create(user=self.request.user, name="Authenticator app", confirmed=False)
         return device
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
             return redirect("accounts:otp-verify")
         return super().dispatch(request, *args, **kwargs)
@@ -101,6 +105,6 @@ class SetupView(LoginRequiredMixin, FormView):
         device.confirmed = True
         device.save()
         otp_login(self.request, device)
-        log.write(log.Event.about(Operation.SECURITY, self.request.user, "Second factor set up"))  # type: ignore[arg-type]
+        log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Second factor set up"))
         messages.success(self.request, "Your authenticator app is set up. You will need a code each time you sign in.")
         return redirect(_next(self.request))

@@ -96,7 +96,12 @@ def verify(entries: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str) 
             )
         if entry_hash(entry) != entry["hash"]:
             return VerifyResult(
-                False, checked, seq, f"entry {seq} was altered: its contents no longer match its hash", head_seq, head_hash
+                False,
+                checked,
+                seq,
+                f"entry {seq} was altered: its contents no longer match its hash",
+                head_seq,
+                head_hash,
             )
         previous_hash = entry["hash"]
         expected_seq += 1
@@ -104,7 +109,9 @@ def verify(entries: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str) 
     last_seq = expected_seq - 1
     if last_seq != head_seq or previous_hash != head_hash:
         if last_seq < head_seq:
-            reason = f"entries {last_seq + 1}–{head_seq} are missing: the log ends at {last_seq}, its head at {head_seq}"
+            reason = (
+                f"entries {last_seq + 1}–{head_seq} are missing: the log ends at {last_seq}, its head at {head_seq}"
+            )
             bad = last_seq + 1
         else:
             reason = f"the log's head records entry {head_seq} but the log ends at entry {last_seq}"

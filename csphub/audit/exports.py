@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -68,7 +68,11 @@ def entries(scope: ExportScope) -> Iterator[AuditEntry]:
     return qs.order_by("seq").iterator(chunk_size=2000)
 
 
-def write_csv(scope: ExportScope, out: IO[str], *, recipient: str, reason: str) -> int:
+class TextSink(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def write_csv(scope: ExportScope, out: TextSink, *, recipient: str, reason: str) -> int:
     """Write the entries in scope as CSV; the export itself is logged as a disclosure of the log."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -8,16 +8,26 @@ from csphub.web.forms import GovukForm
 
 
 class ExportForm(GovukForm):
-    record = forms.UUIDField(label="Person or record reference", required=False,
-                             help_text="The UUID in the record's web address. Leave blank for a period")
+    record = forms.UUIDField(
+        label="Person or record reference",
+        required=False,
+        help_text="The UUID in the record's web address. Leave blank for a period",
+    )
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    recipient = forms.CharField(label="Recipient", max_length=200,
-                                help_text="Who receives the export, e.g. the data subject or the ICO",
-                                error_messages={"required": "Enter who receives the export"})
-    reason = forms.CharField(label="Reason", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="For example, subject access request reference SAR-2026-014",
-                             error_messages={"required": "Enter why the log is exported"})
+    recipient = forms.CharField(
+        label="Recipient",
+        max_length=200,
+        help_text="Who receives the export, e.g. the data subject or the ICO",
+        error_messages={"required": "Enter who receives the export"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, subject access request reference SAR-2026-014",
+        error_messages={"required": "Enter why the log is exported"},
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -25,12 +25,11 @@ class AuditContextMiddleware:
         justifications = consultation.active(request.session) if hasattr(request, "session") else ()
         with audit_context(
             "web",
-            actor=user,  # type: ignore[arg-type]
+            actor=user,
             actor_label="anonymous",
             request_id=request_id,
             justifications=justifications,
         ):
-            request.audit_request_id = request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

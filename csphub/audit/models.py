@@ -7,7 +7,7 @@ migrations on SQLite and PostgreSQL) and, should someone bypass both with raw SQ
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import models
 
@@ -41,6 +41,9 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         return self.filter(models.Q(record_id=key) | models.Q(related_id=key))
 
 
+AuditEntryManager = models.Manager.from_queryset(AuditEntryQuerySet)
+
+
 class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(db_index=True, editable=False)
@@ -67,7 +70,7 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects: ClassVar[AuditEntryQuerySet] = AuditEntryQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AuditEntryManager()
 
     class Meta:
         ordering = ["seq"]

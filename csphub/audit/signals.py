@@ -13,6 +13,8 @@ from csphub.audit.context import current
 from csphub.audit.models import Operation
 from csphub.audit.registry import AuditSpec, spec_for
 
+_BEFORE = "_csphub_audit_before"
+
 
 def snapshot(instance: models.Model, spec: AuditSpec) -> dict[str, Any]:
     return {name: log.jsonable(getattr(instance, name)) for name in spec.fields(type(instance))}
@@ -33,10 +35,10 @@ def on_pre_save(sender: type[models.Model], instance: models.Model, raw: bool = 
     if spec is None:
         return
     current()  # fail before the write, not after it, when there is no audit context
-    instance._audit_before = None  # type: ignore[attr-defined]
+    instance.__dict__[_BEFORE] = None
     if instance.pk is not None and not instance._state.adding:
         before = sender._base_manager.filter(pk=instance.pk).values(*spec.fields(sender)).first()
-        instance._audit_before = {k: log.jsonable(v) for k, v in before.items()} if before else None  # type: ignore[attr-defined]
+        instance.__dict__[_BEFORE] = {k: log.jsonable(v) for k, v in before.items()} if before else None
 
 
 def on_post_save(sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any) -> None:
@@ -45,10 +47,14 @@ def on_post_save(sender: type[models.Model], instance: models.Model, created: bo
         return
     after = snapshot(instance, spec)
     record, related = _filed_under(instance, spec)
-    before = getattr(instance, "_audit_before", None)
+    before = instance.__dict__.pop(_BEFORE, None)
     if created or before is None:
         event = log.Event.about(
-            _action(spec, Operation.COLLECTION), record, f"Recorded {spec.label}", related=related, after=after,
+            _action(spec, Operation.COLLECTION),
+            record,
+            f"Recorded {spec.label}",
+            related=related,
+            after=after,
             detail={"object": log.record_type(instance), "object_id": log.record_id(instance)},
         )
     else:

@@ -52,13 +52,26 @@ TOWNS = {
     "E07000153": ("Kettering", "Burton Latimer", "Desborough", "Rothwell"),
     "E07000156": ("Wellingborough", "Finedon", "Irchester", "Earls Barton"),
 }
-COUNCILS = {"E07000150": "corby-bc", "E07000152": "east-northants", "E07000153": "kettering-bc",
-            "E07000156": "wellingborough-bc"}
-COUNCIL_OFFICERS = {"corby-bc": "cbc.asb", "east-northants": "enc.asb", "kettering-bc": "kbc.asb",
-                    "wellingborough-bc": "bcw.asb"}
+COUNCILS = {
+    "E07000150": "corby-bc",
+    "E07000152": "east-northants",
+    "E07000153": "kettering-bc",
+    "E07000156": "wellingborough-bc",
+}
+COUNCIL_OFFICERS = {
+    "corby-bc": "cbc.asb",
+    "east-northants": "enc.asb",
+    "kettering-bc": "kbc.asb",
+    "wellingborough-bc": "bcw.asb",
+}
 # Partnership-wide places (not personal data): town-centre premises the night-time economy and ASB work centre on.
 PUBLIC_PLACES = (
-    ("Chicken Shack (fast-food restaurant)", PlaceKind.BUSINESS, "Gold Street, Kettering", (52.3979, -0.7278)),
+    (
+        "Chicken Shack (fast-food restaurant)",
+        PlaceKind.BUSINESS,
+        "Gold Street, Kettering",
+        (52.3979, -0.7278),
+    ),
     ("Kettering bus station", PlaceKind.PUBLIC_SPACE, "Newland Street, Kettering", (52.3984, -0.7301)),
     ("Corby Mecca-style bingo hall", PlaceKind.LICENSED, "Corporation Street, Corby", (52.4886, -0.7011)),
     ("Willow Place shopping centre", PlaceKind.PUBLIC_SPACE, "Willow Place, Corby", (52.4891, -0.6998)),
@@ -147,7 +160,7 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
     rng = random.Random(cfg.seed)
     fake = Faker("en_GB")
     fake.seed_instance(cfg.seed)
-    agencies, users = structure.agencies, structure.users
+    users = structure.users
     pools = _postcodes_by_district(structure)
     district_codes = sorted(pools)
     places_created = people_created = disclosures = 0
@@ -160,8 +173,16 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
         if place is None:
             owner = users["pc.hughes"]
             with _as(owner):
-                place = Place(uuid=uid, name=name, kind=kind, address=address, postcode=_nearest_postcode(lat, lon),
-                              partnership_wide=True, owning_agency=owner.agency, created_by=owner)
+                place = Place(
+                    uuid=uid,
+                    name=name,
+                    kind=kind,
+                    address=address,
+                    postcode=_nearest_postcode(lat, lon),
+                    partnership_wide=True,
+                    owning_agency=owner.agency,
+                    created_by=owner,
+                )
                 _save_place(place, lat, lon)
             places_created += 1
         public.append(place)
@@ -179,16 +200,26 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
             owner = users[COUNCIL_OFFICERS[COUNCILS[code]]]
             no_location = index % 37 == 5
             with _as(owner):
-                place = Place(uuid=uid, kind=PlaceKind.DWELLING, address=address,
-                              postcode="" if no_location else postcode, owning_agency=owner.agency, created_by=owner)
+                place = Place(
+                    uuid=uid,
+                    kind=PlaceKind.DWELLING,
+                    address=address,
+                    postcode="" if no_location else postcode,
+                    owning_agency=owner.agency,
+                    created_by=owner,
+                )
                 point = None if no_location else geo.postcode_point(postcode)
                 _save_place(place, point.latitude if point else None, point.longitude if point else None)
             places_created += 1
         dwellings.append((place, code))
 
     owners = (
-        ["pc.hughes"] * 30 + ["kbc.asb", "cbc.asb", "bcw.asb", "enc.asb"] * 8 + ["rfh.tenancy"] * 8
-        + ["probation.om"] * 5 + ["icb.safeguarding"] * 5 + ["sp.volunteer", "outreach.worker", "faith.lead"] * 3
+        ["pc.hughes"] * 30
+        + ["kbc.asb", "cbc.asb", "bcw.asb", "enc.asb"] * 8
+        + ["rfh.tenancy"] * 8
+        + ["probation.om"] * 5
+        + ["icb.safeguarding"] * 5
+        + ["sp.volunteer", "outreach.worker", "faith.lead"] * 3
     )
     voluntary_owners = {"sp.volunteer", "outreach.worker", "faith.lead"}
     today = dt.date.today()
@@ -212,12 +243,18 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
             sensitivity, caveat = Sensitivity.INTELLIGENCE, Caveat.OFFICIAL_SENSITIVE
         with _as(owner):
             person = Person(
-                uuid=uid, given_name=given, family_name=family, sex=sex,
+                uuid=uid,
+                given_name=given,
+                family_name=family,
+                sex=sex,
                 middle_names=fake.first_name() if rng.random() < 0.2 else "",
                 dob_year=born.year if precision < 0.95 else None,
                 dob_month=born.month if precision < 0.9 else None,
                 dob_day=born.day if precision < 0.8 else None,
-                owning_agency=owner.agency, created_by=owner, caveat=caveat, sensitivity=sensitivity,
+                owning_agency=owner.agency,
+                created_by=owner,
+                caveat=caveat,
+                sensitivity=sensitivity,
                 referred_by=owner if owner_name in voluntary_owners else None,
             )
             person.full_clean()
@@ -229,41 +266,76 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
             if moved:
                 # An earlier address in another district: the register follows people across the old boundaries.
                 old, _ = dwellings[(index * 7 + 3) % len(dwellings)]
-                PersonPlace.objects.create(person=person, place=old, relation=PlaceRelation.LIVES_AT,
-                                           valid_from=start - dt.timedelta(days=rng.randint(300, 1500)),
-                                           valid_to=start - dt.timedelta(days=1), source_agency=owner.agency)
-            PersonPlace.objects.create(person=person, place=home, relation=PlaceRelation.LIVES_AT, valid_from=start,
-                                       source_agency=owner.agency)
+                PersonPlace.objects.create(
+                    person=person,
+                    place=old,
+                    relation=PlaceRelation.LIVES_AT,
+                    valid_from=start - dt.timedelta(days=rng.randint(300, 1500)),
+                    valid_to=start - dt.timedelta(days=1),
+                    source_agency=owner.agency,
+                )
+            PersonPlace.objects.create(
+                person=person,
+                place=home,
+                relation=PlaceRelation.LIVES_AT,
+                valid_from=start,
+                source_agency=owner.agency,
+            )
             _share_address(home, owner, structure)
             if rng.random() < 0.25:
-                PersonPlace.objects.create(person=person, place=rng.choice(public), relation=PlaceRelation.FREQUENTS,
-                                           source_agency=owner.agency)
+                PersonPlace.objects.create(
+                    person=person,
+                    place=rng.choice(public),
+                    relation=PlaceRelation.FREQUENTS,
+                    source_agency=owner.agency,
+                )
             if rng.random() < 0.1:
                 nickname = rng.choice(["Tiny", "Smudge", "Ginge", "Big Man", "Shorty", "Bugsy"])
-                Alias.objects.create(person=person, kind=AliasKind.NICKNAME, given_name=nickname,
-                                     source_agency=owner.agency)
+                Alias.objects.create(
+                    person=person, kind=AliasKind.NICKNAME, given_name=nickname, source_agency=owner.agency
+                )
             if sex == Sex.FEMALE and rng.random() < 0.1:
-                Alias.objects.create(person=person, kind=AliasKind.PREVIOUS, given_name=given,
-                                     family_name=fake.last_name(), source_agency=owner.agency)
+                Alias.objects.create(
+                    person=person,
+                    kind=AliasKind.PREVIOUS,
+                    given_name=given,
+                    family_name=fake.last_name(),
+                    source_agency=owner.agency,
+                )
             agency_key = owner.agency.short_name
             if agency_key == "police":
-                Identifier.objects.create(person=person, scheme=Scheme.POLICE_NICHE,
-                                          value=f"NN{rng.randint(100000, 999999)}", source_agency=owner.agency)
+                Identifier.objects.create(
+                    person=person,
+                    scheme=Scheme.POLICE_NICHE,
+                    value=f"NN{rng.randint(100000, 999999)}",
+                    source_agency=owner.agency,
+                )
                 if rng.random() < 0.3:
-                    Identifier.objects.create(person=person, scheme=Scheme.PNC,
-                                              value=f"{rng.randint(2000, 2025)}/{rng.randint(0, 9999999):07d}"
-                                                    f"{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}",
-                                              source_agency=owner.agency)
+                    Identifier.objects.create(
+                        person=person,
+                        scheme=Scheme.PNC,
+                        value=f"{rng.randint(2000, 2025)}/{rng.randint(0, 9999999):07d}"
+                        f"{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}",
+                        source_agency=owner.agency,
+                    )
             elif agency_key == "icb":
-                Identifier.objects.create(person=person, scheme=Scheme.NHS, value=_nhs_number(rng),
-                                          source_agency=owner.agency)
+                Identifier.objects.create(
+                    person=person, scheme=Scheme.NHS, value=_nhs_number(rng), source_agency=owner.agency
+                )
             elif agency_key in COUNCIL_OFFICERS:
-                Identifier.objects.create(person=person, scheme=Scheme.COUNCIL,
-                                          value=f"{agency_key[:3].upper()}-ASB-{rng.randint(1000, 99999)}",
-                                          source_agency=owner.agency)
+                Identifier.objects.create(
+                    person=person,
+                    scheme=Scheme.COUNCIL,
+                    value=f"{agency_key[:3].upper()}-ASB-{rng.randint(1000, 99999)}",
+                    source_agency=owner.agency,
+                )
             elif agency_key == "rockingham-homes":
-                Identifier.objects.create(person=person, scheme=Scheme.HOUSING,
-                                          value=f"RFH/{rng.randint(10000, 99999)}", source_agency=owner.agency)
+                Identifier.objects.create(
+                    person=person,
+                    scheme=Scheme.HOUSING,
+                    value=f"RFH/{rng.randint(10000, 99999)}",
+                    source_agency=owner.agency,
+                )
             if rng.random() < 0.2:
                 PersonFlag.objects.create(person=person, flag=rng.choice(FlagType.values), source_agency=owner.agency)
             if rng.random() < 0.15:
@@ -274,12 +346,15 @@ def build_scenario(structure: Structure, settings: ScenarioSettings | None = Non
                 PersonPhone.objects.create(person=person, phone=phone, source_agency=owner.agency)
             if rng.random() < 0.05:
                 vrm = f"{rng.choice(['AB', 'KX', 'NV', 'YR'])}{rng.randint(10, 74)} {fake.lexify('???').upper()}"
-                vehicle = Vehicle.objects.filter(registration=vrm.replace(' ', '')).first()
+                vehicle = Vehicle.objects.filter(registration=vrm.replace(" ", "")).first()
                 if vehicle is None:
-                    vehicle = Vehicle.objects.create(registration=vrm.replace(" ", ""), owning_agency=owner.agency,
-                                                     make=rng.choice(["Ford", "Vauxhall", "BMW", "Audi"]),
-                                                     colour=rng.choice(["Black", "Silver", "White", "Blue"]),
-                                                     created_by=owner)
+                    vehicle = Vehicle.objects.create(
+                        registration=vrm.replace(" ", ""),
+                        owning_agency=owner.agency,
+                        make=rng.choice(["Ford", "Vauxhall", "BMW", "Audi"]),
+                        colour=rng.choice(["Black", "Silver", "White", "Blue"]),
+                        created_by=owner,
+                    )
                 PersonVehicle.objects.create(person=person, vehicle=vehicle, source_agency=owner.agency)
             disclosures += _share(person, owner_name, home_district, structure, rng)
         people_created += 1
@@ -293,10 +368,17 @@ def _share_address(home: Place, owner: User, structure: Structure) -> None:
     assert agency is not None
     if agency.is_community_sector or home.owning_agency_id == agency.pk or home.parties.filter(pk=agency.pk).exists():
         return
-    holder = next(u for u in structure.users.values() if u.agency_id == home.owning_agency_id and u.has_role("case_officer"))
+    holder = next(
+        u for u in structure.users.values() if u.agency_id == home.owning_agency_id and u.has_role("case_officer")
+    )
     with _as(holder):
-        disclose(home, to=agency, by=holder, purpose="crime_disorder",
-                 justification=f"Address of a person known to {agency}: shared for community safety case work")
+        disclose(
+            home,
+            to=agency,
+            by=holder,
+            purpose="crime_disorder",
+            justification=f"Address of a person known to {agency}: shared for community safety case work",
+        )
 
 
 def _share(person: Person, owner_name: str, district: str, structure: Structure, rng: random.Random) -> int:
@@ -307,30 +389,60 @@ def _share(person: Person, owner_name: str, district: str, structure: Structure,
     council = agencies[COUNCILS[district]]
     if person.sensitivity == Sensitivity.DOMESTIC_ABUSE:
         # Domestic abuse: shared with the council for the district and the IDVA personally, under NN-ISA-002.
-        disclose(person, to=council, by=owner, purpose="domestic_abuse",
-                 justification="Victim at high risk: referral to MARAC and housing safeguarding")
-        share_with_user(person, to=users["wa.idva"], by=owner, purpose="domestic_abuse",
-                        justification="IDVA allocated to support the victim through MARAC")
+        disclose(
+            person,
+            to=council,
+            by=owner,
+            purpose="domestic_abuse",
+            justification="Victim at high risk: referral to MARAC and housing safeguarding",
+        )
+        share_with_user(
+            person,
+            to=users["wa.idva"],
+            by=owner,
+            purpose="domestic_abuse",
+            justification="IDVA allocated to support the victim through MARAC",
+        )
         return 2
     if person.sensitivity == Sensitivity.INTELLIGENCE:
         return 0
     if owner_name == "pc.hughes" and rng.random() < 0.5:
-        disclose(person, to=council, by=owner, purpose="asb",
-                 justification="Joint ASB problem-solving with the council's ASB team")
+        disclose(
+            person,
+            to=council,
+            by=owner,
+            purpose="asb",
+            justification="Joint ASB problem-solving with the council's ASB team",
+        )
         count += 1
     elif owner_name in COUNCIL_OFFICERS.values() and rng.random() < 0.5:
-        disclose(person, to=agencies["police"], by=owner, purpose="asb",
-                 justification="Shared with neighbourhood policing for joint ASB case work")
+        disclose(
+            person,
+            to=agencies["police"],
+            by=owner,
+            purpose="asb",
+            justification="Shared with neighbourhood policing for joint ASB case work",
+        )
         count += 1
     if owner_name in COUNCIL_OFFICERS.values() and person.flags.exists() and rng.random() < 0.6:
-        disclose(person, to=agencies["fire"], by=owner, purpose="safeguarding",
-                 justification="Vulnerable resident: referral for a fire service safe-and-well visit")
+        disclose(
+            person,
+            to=agencies["fire"],
+            by=owner,
+            purpose="safeguarding",
+            justification="Vulnerable resident: referral for a fire service safe-and-well visit",
+        )
         count += 1
     elif owner_name in {"sp.volunteer", "outreach.worker", "faith.lead"}:
         # Voluntary referrals go to the council for the district (the referrer may share as party via referral).
         try:
-            disclose(person, to=council, by=owner, purpose="safeguarding",
-                     justification="Vulnerable person met on patrol: referral to the council's safeguarding team")
+            disclose(
+                person,
+                to=council,
+                by=owner,
+                purpose="safeguarding",
+                justification="Vulnerable person met on patrol: referral to the council's safeguarding team",
+            )
             count += 1
         except DisclosureRefused as exc:
             logger.info("referral by %s refused: %s", owner_name, exc.reason)

@@ -54,7 +54,7 @@ def ensure_districts(partnership: Partnership) -> dict[str, District]:
     features = {f["properties"]["LAD13CD"]: f for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
     districts = {}
     for code, name in DISTRICT_CODES.items():
-        district, created = District.objects.get_or_create(
+        district, _ = District.objects.get_or_create(
             ons_code=code,
             defaults={
                 "partnership": partnership,
@@ -127,8 +127,15 @@ def ensure_user(
 ) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, agency=agency, first_name=first_name, last_name=last_name,
-                    job_title=job_title, email=f"{username}@example.org", is_staff=staff)
+        user = User(
+            username=username,
+            agency=agency,
+            first_name=first_name,
+            last_name=last_name,
+            job_title=job_title,
+            email=f"{username}@example.org",
+            is_staff=staff,
+        )
         user.set_password(password)
         user.save()
     for role in roles:
@@ -150,7 +157,9 @@ class AgreementSpec:
     signed_off_by: str
 
 
-def ensure_agreement(partnership: Partnership, spec: AgreementSpec, agencies: dict[str, Agency]) -> InformationSharingAgreement:
+def ensure_agreement(
+    partnership: Partnership, spec: AgreementSpec, agencies: dict[str, Agency]
+) -> InformationSharingAgreement:
     isa, created = InformationSharingAgreement.objects.get_or_create(
         reference=spec.reference,
         defaults={
@@ -200,8 +209,14 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("bcw.asb", "wellingborough-bc", (R.CASE_OFFICER,), "Nadia", "Hussain", "Community safety officer"),
     UserSpec("bcw.analyst", "wellingborough-bc", (R.ANALYST,), "Ellie", "Morgan", "Performance analyst"),
     UserSpec("enc.asb", "east-northants", (R.CASE_OFFICER,), "Owen", "Price", "Community protection officer"),
-    UserSpec("enc.manager", "east-northants", (R.PARTNERSHIP_MANAGER, R.PANEL_CHAIR), "Sarah", "Lewis",
-             "Head of community safety"),
+    UserSpec(
+        "enc.manager",
+        "east-northants",
+        (R.PARTNERSHIP_MANAGER, R.PANEL_CHAIR),
+        "Sarah",
+        "Lewis",
+        "Head of community safety",
+    ),
     UserSpec("rfh.tenancy", "rockingham-homes", (R.CASE_OFFICER,), "Gary", "Walsh", "Tenancy enforcement officer"),
     UserSpec("rfh.partner", "rockingham-homes", (R.PARTNER,), "Beth", "Knight", "Neighbourhood housing officer"),
     UserSpec("sp.volunteer", "street-pastors", (R.VOLUNTARY_REFERRER,), "Ruth", "Adeyemi", "Street Pastor"),
@@ -218,8 +233,17 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("pf.marshal", "purple-flag", (R.VOLUNTARY_REFERRER,), "Zoe", "Parker", "Taxi marshal"),
 )
 
-STATUTORY = ("police", "fire", "probation", "icb", "kettering-bc", "corby-bc", "wellingborough-bc", "east-northants",
-             "rockingham-homes")
+STATUTORY = (
+    "police",
+    "fire",
+    "probation",
+    "icb",
+    "kettering-bc",
+    "corby-bc",
+    "wellingborough-bc",
+    "east-northants",
+    "rockingham-homes",
+)
 AGREEMENTS: tuple[AgreementSpec, ...] = (
     AgreementSpec(
         "NN-ISA-001",
@@ -235,8 +259,17 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
     AgreementSpec(
         "NN-ISA-002",
         "Domestic abuse and MARAC information sharing agreement",
-        ("police", "probation", "icb", "kettering-bc", "corby-bc", "wellingborough-bc", "east-northants",
-         "rockingham-homes", "womens-aid"),
+        (
+            "police",
+            "probation",
+            "icb",
+            "kettering-bc",
+            "corby-bc",
+            "wellingborough-bc",
+            "east-northants",
+            "rockingham-homes",
+            "womens-aid",
+        ),
         ("domestic_abuse", "safeguarding"),
         ("personal", "special", "criminal", "domestic_abuse"),
         ("art6_1e", "art9_2g", "art10", "dpa_part3"),
@@ -262,8 +295,14 @@ def build_structure(password: str) -> Structure:
     agencies = {spec.short_name: ensure_agency(partnership, spec, districts) for spec in AGENCIES}
     users = {
         spec.username: ensure_user(
-            spec.username, agencies[spec.agency], spec.roles, first_name=spec.first_name, last_name=spec.last_name,
-            job_title=spec.job_title, password=password, staff=spec.staff,
+            spec.username,
+            agencies[spec.agency],
+            spec.roles,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            job_title=spec.job_title,
+            password=password,
+            staff=spec.staff,
         )
         for spec in USERS
     }

@@ -23,7 +23,7 @@ from csphub.partnership.models import (
 
 def _is_administrator(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_staff and user.has_role(Role.ADMINISTRATOR))  # type: ignore[union-attr]
+    return bool(user.is_active and user.is_staff and user.has_role(Role.ADMINISTRATOR))
 
 
 admin.site.has_permission = _is_administrator  # type: ignore[method-assign]
@@ -66,4 +66,4 @@ class CsphubUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "agency", "is_active")
     list_filter = ("agency", "is_active")
     inlines = [RoleInline]
-    fieldsets = (*UserAdmin.fieldsets, ("Agency", {"fields": ("agency", "job_title")}))  # type: ignore[misc]
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Agency", {"fields": ("agency", "job_title")}))

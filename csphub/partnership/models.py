@@ -107,7 +107,7 @@ class User(AbstractUser):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     job_title = models.CharField(max_length=150, blank=True)
 
-    objects: ClassVar[CsphubUserManager] = CsphubUserManager()  # type: ignore[assignment]
+    objects: ClassVar[CsphubUserManager] = CsphubUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -175,6 +175,9 @@ class ISAQuerySet(models.QuerySet["InformationSharingAgreement"]):
         return self.filter(valid_from__lte=day).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
 
 
+ISAManager = models.Manager.from_queryset(ISAQuerySet)
+
+
 @audited(label="information sharing agreement", kind="configuration")
 class InformationSharingAgreement(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -190,7 +193,7 @@ class InformationSharingAgreement(models.Model):
     signed_off_by = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
 
-    objects: ClassVar[ISAQuerySet] = ISAQuerySet.as_manager()  # type: ignore[assignment]
+    objects = ISAManager()
 
     class Meta:
         ordering = ["reference"]
@@ -229,5 +232,3 @@ class InformationSharingAgreement(models.Model):
 
     def basis_labels(self) -> list[str]:
         return [LawfulBasis(b).label for b in self.lawful_bases if b in LawfulBasis.values]
-
-

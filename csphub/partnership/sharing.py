@@ -52,9 +52,7 @@ def check_disclosure(
         .order_by("-valid_from", "reference")
     )
     if not between:
-        return SharingDecision(
-            False, f"No information sharing agreement has both {source} and {recipient} as parties."
-        )
+        return SharingDecision(False, f"No information sharing agreement has both {source} and {recipient} as parties.")
     shortfalls = []
     for isa in between:
         problem = _shortfall(isa, category, purpose, day)

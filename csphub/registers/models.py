@@ -11,14 +11,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from csphub.access.models import Governed, GovernedQuerySet
+from csphub.access.models import Governed
 from csphub.audit.registry import audited
 from csphub.registers import names
 from csphub.registers.dates import PartialDate, PartialDateError
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
-
-GovernedManager = models.Manager.from_queryset(GovernedQuerySet)
 
 _NAME_INDEX_FIELDS = ("given_norm", "family_norm", "given_key", "family_key")
 
@@ -74,8 +72,6 @@ class Person(Governed):
     family_norm = models.CharField(max_length=100, editable=False, default="")
     given_key = models.CharField(max_length=32, editable=False, default="")
     family_key = models.CharField(max_length=32, editable=False, default="")
-
-    objects = GovernedManager()
 
     class Meta:
         verbose_name_plural = "people"
@@ -167,14 +163,14 @@ class Alias(models.Model):
     def __str__(self) -> str:
         return " ".join(p for p in (self.given_name, self.family_name) if p)
 
-    def clean(self) -> None:
-        if not names.fold(self.given_name) and not names.fold(self.family_name):
-            raise ValidationError("Enter a name")
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         for field, value in _name_index(self.given_name, self.family_name).items():
             setattr(self, field, value)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not names.fold(self.given_name) and not names.fold(self.family_name):
+            raise ValidationError("Enter a name")
 
 
 @audited(label="identifier", record=lambda i: i.person)
@@ -268,8 +264,6 @@ class Place(Governed):
     address_norm = models.CharField(max_length=300, editable=False, default="")
     postcode_compact = models.CharField(max_length=7, editable=False, default="", db_index=True)
 
-    objects = GovernedManager()
-
     class Meta:
         ordering = ["address_norm"]
         indexes = [models.Index(fields=["district"]), models.Index(fields=["uprn"])]
@@ -340,10 +334,10 @@ class PersonPlace(models.Model):
 class Phone(Governed):
     number = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +447700900123")
     kind = models.CharField(
-        max_length=10, choices=[("mobile", "Mobile"), ("landline", "Landline"), ("other", "Other")], default="mobile"
+        max_length=10,
+        choices=[("mobile", "Mobile"), ("landline", "Landline"), ("other", "Other")],
+        default="mobile",
     )
-
-    objects = GovernedManager()
 
     def __str__(self) -> str:
         return self.display
@@ -394,8 +388,6 @@ class Vehicle(Governed):
     make = models.CharField(max_length=50, blank=True)
     model = models.CharField(max_length=50, blank=True)
     colour = models.CharField(max_length=30, blank=True)
-
-    objects = GovernedManager()
 
     def __str__(self) -> str:
         detail = " ".join(p for p in (self.colour, self.make, self.model) if p)

@@ -43,8 +43,13 @@ class PersonQuery:
     identifier: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.name.strip() or self.date_of_birth or self.postcode.strip() or self.address.strip()
-                    or self.identifier.strip())
+        return not (
+            self.name.strip()
+            or self.date_of_birth
+            or self.postcode.strip()
+            or self.address.strip()
+            or self.identifier.strip()
+        )
 
     def describe(self) -> dict[str, str]:
         return {
@@ -134,9 +139,7 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
         filters.append(kept)
         for pk in kept:
             scores[pk] = scores.get(pk, 0.0) + found[pk]
-            reasons.setdefault(pk, []).append(
-                f"name {'(alias) ' if pk in alias_hits else ''}{found[pk]:.0%} similar"
-            )
+            reasons.setdefault(pk, []).append(f"name {'(alias) ' if pk in alias_hits else ''}{found[pk]:.0%} similar")
 
     if query.date_of_birth is not None:
         dob = query.date_of_birth

@@ -94,7 +94,9 @@ def change_person(person: Person, by: User, **changes: object) -> Person:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     for name, value in changes.items():
         if name == "date_of_birth":
-            person.set_date_of_birth(value)  # type: ignore[arg-type]
+            if value is not None and not isinstance(value, PartialDate):
+                raise TypeError("date_of_birth must be a PartialDate or None")
+            person.set_date_of_birth(value)
         else:
             setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.full_clean()
@@ -106,8 +108,13 @@ def change_person(person: Person, by: User, **changes: object) -> Person:
 def add_alias(person: Person, by: User, *, given_name: str, family_name: str, kind: str = "alias") -> Alias:
     require(by, Action.CHANGE, person)
     assert by.agency is not None
-    alias = Alias(person=person, given_name=given_name.strip(), family_name=family_name.strip(), kind=kind,
-                  source_agency=by.agency)
+    alias = Alias(
+        person=person,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        kind=kind,
+        source_agency=by.agency,
+    )
     alias.full_clean()
     alias.save()
     return alias
@@ -195,8 +202,14 @@ def record_place(
     sensitivity: str = Sensitivity.GENERAL,
 ) -> Place:
     _require_create(by)
-    place = Place(address=address.strip(), postcode=_postcode(postcode), name=name.strip(), kind=kind,
-                  uprn=uprn.strip(), partnership_wide=partnership_wide)
+    place = Place(
+        address=address.strip(),
+        postcode=_postcode(postcode),
+        name=name.strip(),
+        kind=kind,
+        uprn=uprn.strip(),
+        partnership_wide=partnership_wide,
+    )
     _stamp(place, by, caveat, sensitivity)
     _locate(place, latitude=latitude, longitude=longitude, easting=easting, northing=northing)
     place.full_clean()
@@ -240,8 +253,14 @@ def link_place(
 ) -> PersonPlace:
     require(by, Action.CHANGE, person)
     assert by.agency is not None
-    link = PersonPlace(person=person, place=place, relation=relation, valid_from=valid_from, valid_to=valid_to,
-                       source_agency=by.agency)
+    link = PersonPlace(
+        person=person,
+        place=place,
+        relation=relation,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source_agency=by.agency,
+    )
     link.full_clean()
     link.save()
     return link
@@ -320,8 +339,9 @@ def link_vehicle(
         vehicle.save()
     else:
         _holding(vehicle, by)
-    link = PersonVehicle(person=person, vehicle=vehicle, relation=relation, valid_from=valid_from,
-                         source_agency=by.agency)
+    link = PersonVehicle(
+        person=person, vehicle=vehicle, relation=relation, valid_from=valid_from, source_agency=by.agency
+    )
     link.full_clean()
     link.save()
     return link

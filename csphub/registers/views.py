@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
 from csphub.access.policy import Action, allowed_actions
-from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin
+from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.partnership.models import District
 from csphub.registers import services
 from csphub.registers.forms import (
@@ -52,36 +52,39 @@ class PersonSearchView(ReadMixin, TemplateView):
         results = None
         if self.request.GET and form.is_valid():
             data = form.cleaned_data
-            query = PersonQuery(data["name"], data["date_of_birth"], data["postcode"], data["address"],
-                                data["identifier"])
+            query = PersonQuery(
+                data["name"], data["date_of_birth"], data["postcode"], data["address"], data["identifier"]
+            )
             try:
-                results = search_people(self.request.user, query)  # type: ignore[arg-type]
+                results = search_people(acting_user(self.request), query)
             except SearchError as exc:
                 form.add_error(None, str(exc))
-        context.update(form=form, results=results,
-                       can_create=Action.CREATE in allowed_actions(self.request.user))  # type: ignore[arg-type]
+        context.update(
+            form=form, results=results, can_create=Action.CREATE in allowed_actions(acting_user(self.request))
+        )
         return context
 
 
-class PersonDetailView(RecordMixin, TemplateView):
+class PersonDetailView(RecordMixin[Person], TemplateView):
     model = Person
     template_name = "registers/person_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         person = self.record
-        user = self.request.user
-        visible_places = Place.objects.visible_to(user)  # type: ignore[arg-type]
+        user = acting_user(self.request)
+        visible_places = Place.objects.visible_to(user)
         context.update(
             person=person,
             allowed=self.allowed,
             aliases=person.aliases.select_related("source_agency"),
             identifiers=person.identifiers.select_related("source_agency"),
             flags=person.flags.select_related("source_agency"),
-            place_links=person.place_links.filter(place__in=visible_places).select_related("place", "place__district",
-                                                                                         "source_agency"),
-            phone_links=person.phone_links.filter(phone__in=Phone.objects.visible_to(user)).select_related("phone"),  # type: ignore[arg-type]
-            vehicle_links=person.vehicle_links.filter(vehicle__in=Vehicle.objects.visible_to(user)).select_related(  # type: ignore[arg-type]
+            place_links=person.place_links.filter(place__in=visible_places).select_related(
+                "place", "place__district", "source_agency"
+            ),
+            phone_links=person.phone_links.filter(phone__in=Phone.objects.visible_to(user)).select_related("phone"),
+            vehicle_links=person.vehicle_links.filter(vehicle__in=Vehicle.objects.visible_to(user)).select_related(
                 "vehicle"
             ),
             parties=person.parties.order_by("name"),
@@ -95,7 +98,7 @@ class PersonCreateView(CreateMixin, FormView):
 
     def form_valid(self, form: PersonForm) -> HttpResponse:
         try:
-            person = services.record_person(self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            person = services.record_person(acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
             return self.form_invalid(form)
@@ -103,7 +106,7 @@ class PersonCreateView(CreateMixin, FormView):
         return redirect(person)
 
 
-class PersonEditView(RecordMixin, FormView):
+class PersonEditView(RecordMixin[Person], FormView):
     model = Person
     action = Action.CHANGE
     template_name = "registers/person_form.html"
@@ -111,16 +114,23 @@ class PersonEditView(RecordMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         p = self.record
-        return {"given_name": p.given_name, "middle_names": p.middle_names, "family_name": p.family_name,
-                "date_of_birth": p.date_of_birth, "sex": p.sex, "description": p.description, "caveat": p.caveat,
-                "sensitivity": p.sensitivity}
+        return {
+            "given_name": p.given_name,
+            "middle_names": p.middle_names,
+            "family_name": p.family_name,
+            "date_of_birth": p.date_of_birth,
+            "sex": p.sex,
+            "description": p.description,
+            "caveat": p.caveat,
+            "sensitivity": p.sensitivity,
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "person": self.record}
 
     def form_valid(self, form: PersonForm) -> HttpResponse:
         try:
-            services.change_person(self.record, self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.change_person(self.record, acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
             return self.form_invalid(form)
@@ -128,7 +138,7 @@ class PersonEditView(RecordMixin, FormView):
         return redirect(self.record)
 
 
-class _PersonAddView(RecordMixin, FormView):
+class _PersonAddView(RecordMixin[Person], FormView):
     """Adds something to a person (an alias, identifier, flag or link) through one service verb."""
 
     model = Person
@@ -159,7 +169,7 @@ class AliasAddView(_PersonAddView):
     success = "Name added."
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.add_alias(self.record, self.request.user, **data)  # type: ignore[arg-type]
+        services.add_alias(self.record, acting_user(self.request), **data)
 
 
 class IdentifierAddView(_PersonAddView):
@@ -168,7 +178,7 @@ class IdentifierAddView(_PersonAddView):
     success = "Reference added."
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.add_identifier(self.record, self.request.user, **data)  # type: ignore[arg-type]
+        services.add_identifier(self.record, acting_user(self.request), **data)
 
 
 class FlagAddView(_PersonAddView):
@@ -177,7 +187,7 @@ class FlagAddView(_PersonAddView):
     success = "Flag added."
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.add_flag(self.record, self.request.user, **data)  # type: ignore[arg-type]
+        services.add_flag(self.record, acting_user(self.request), **data)
 
 
 class PlaceLinkView(_PersonAddView):
@@ -186,13 +196,19 @@ class PlaceLinkView(_PersonAddView):
     success = "Place linked."
 
     def perform(self, data: dict[str, Any]) -> None:
-        user = self.request.user
+        user = acting_user(self.request)
         if data["place"]:
-            place = Place.objects.fetch(user, Action.VIEW, uuid=data["place"])  # type: ignore[arg-type]
+            place = Place.objects.fetch(user, Action.VIEW, uuid=data["place"])
         else:
-            place = services.record_place(user, address=data["address"], postcode=data["postcode"])  # type: ignore[arg-type]
-        services.link_place(self.record, place, user, relation=data["relation"],  # type: ignore[arg-type]
-                            valid_from=data["valid_from"], valid_to=data["valid_to"])
+            place = services.record_place(user, address=data["address"], postcode=data["postcode"])
+        services.link_place(
+            self.record,
+            place,
+            user,
+            relation=data["relation"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
 
 
 class PhoneLinkView(_PersonAddView):
@@ -201,7 +217,7 @@ class PhoneLinkView(_PersonAddView):
     success = "Phone number linked."
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.link_phone(self.record, self.request.user, **data)  # type: ignore[arg-type]
+        services.link_phone(self.record, acting_user(self.request), **data)
 
 
 class VehicleLinkView(_PersonAddView):
@@ -210,10 +226,10 @@ class VehicleLinkView(_PersonAddView):
     success = "Vehicle linked."
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.link_vehicle(self.record, self.request.user, **data)  # type: ignore[arg-type]
+        services.link_vehicle(self.record, acting_user(self.request), **data)
 
 
-class PersonEraseView(RecordMixin, FormView):
+class PersonEraseView(RecordMixin[Person], FormView):
     model = Person
     action = Action.ERASE
     template_name = "registers/person_erase.html"
@@ -224,7 +240,7 @@ class PersonEraseView(RecordMixin, FormView):
 
     def form_valid(self, form: ConfirmEraseForm) -> HttpResponse:
         name = self.record.full_name
-        services.erase_person(self.record, self.request.user)  # type: ignore[arg-type]
+        services.erase_person(self.record, acting_user(self.request))
         messages.success(self.request, f"{name}'s record was erased. The erasure is in the audit log.")
         return redirect("registers:person-search")
 
@@ -240,21 +256,27 @@ class PlaceSearchView(ReadMixin, TemplateView):
         if self.request.GET and form.is_valid():
             data = form.cleaned_data
             try:
-                results = search_places(self.request.user, PlaceQuery(data["postcode"], data["address"],  # type: ignore[arg-type]
-                                                                      data["district"]))
+                results = search_places(
+                    acting_user(self.request),
+                    PlaceQuery(
+                        data["postcode"],
+                        data["address"],
+                        data["district"],
+                    ),
+                )
             except SearchError as exc:
                 form.add_error(None, str(exc))
         context.update(form=form, results=results)
         return context
 
 
-class PlaceDetailView(RecordMixin, TemplateView):
+class PlaceDetailView(RecordMixin[Place], TemplateView):
     model = Place
     template_name = "registers/place_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        people = Person.objects.visible_to(self.request.user)  # type: ignore[arg-type]
+        people = Person.objects.visible_to(acting_user(self.request))
         context.update(
             place=self.record,
             allowed=self.allowed,
@@ -269,7 +291,7 @@ class PlaceCreateView(CreateMixin, FormView):
 
     def form_valid(self, form: PlaceForm) -> HttpResponse:
         try:
-            place = services.record_place(self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            place = services.record_place(acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
             return self.form_invalid(form)
@@ -277,7 +299,7 @@ class PlaceCreateView(CreateMixin, FormView):
         return redirect(place)
 
 
-class PlaceEditView(RecordMixin, FormView):
+class PlaceEditView(RecordMixin[Place], FormView):
     model = Place
     action = Action.CHANGE
     template_name = "registers/place_form.html"
@@ -297,7 +319,7 @@ class PlaceEditView(RecordMixin, FormView):
         data = dict(form.cleaned_data)
         data.pop("partnership_wide")
         try:
-            services.change_place(self.record, self.request.user, **data)  # type: ignore[arg-type]
+            services.change_place(self.record, acting_user(self.request), **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
             return self.form_invalid(form)
@@ -305,21 +327,29 @@ class PlaceEditView(RecordMixin, FormView):
         return redirect(self.record)
 
 
-class PhoneDetailView(RecordMixin, TemplateView):
+class PhoneDetailView(RecordMixin[Phone], TemplateView):
     model = Phone
     template_name = "registers/phone_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        people = Person.objects.visible_to(self.request.user)  # type: ignore[arg-type]
-        return {**super().get_context_data(**kwargs), "phone": self.record, "allowed": self.allowed,
-                "person_links": self.record.person_links.filter(person__in=people).select_related("person")}
+        people = Person.objects.visible_to(acting_user(self.request))
+        return {
+            **super().get_context_data(**kwargs),
+            "phone": self.record,
+            "allowed": self.allowed,
+            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+        }
 
 
-class VehicleDetailView(RecordMixin, TemplateView):
+class VehicleDetailView(RecordMixin[Vehicle], TemplateView):
     model = Vehicle
     template_name = "registers/vehicle_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        people = Person.objects.visible_to(self.request.user)  # type: ignore[arg-type]
-        return {**super().get_context_data(**kwargs), "vehicle": self.record, "allowed": self.allowed,
-                "person_links": self.record.person_links.filter(person__in=people).select_related("person")}
+        people = Person.objects.visible_to(acting_user(self.request))
+        return {
+            **super().get_context_data(**kwargs),
+            "vehicle": self.record,
+            "allowed": self.allowed,
+            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+        }

@@ -15,18 +15,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     nav: list[dict[str, str]] = []
     if user.is_authenticated:
-        actions = allowed_actions(user)  # type: ignore[arg-type]
+        actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
         if Action.VIEW in actions:
             nav.append({"label": "People", "url": reverse("registers:person-search")})
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
-        if may_use_audit_log(user):  # type: ignore[arg-type]
+        if may_use_audit_log(user):
             nav.append({"label": "Audit log", "url": reverse("audit:index")})
     path = request.path
     for item in nav:
-        item["active"] = "yes" if item["url"] != "/" and path.startswith(item["url"]) or item["url"] == path else ""
+        item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
     return {
         "service_name": settings.CSPHUB_SERVICE_NAME,
         "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,

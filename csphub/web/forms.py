@@ -33,19 +33,15 @@ _ERROR_CLASSES: dict[str, str] = {
 }
 
 
-class GovukFormMixin:
+class GovukFormMixin(forms.BaseForm):
     """Adds GOV.UK classes and aria-describedby (hint, error) to every widget."""
 
-    fields: dict[str, forms.Field]
-    errors: Any
-    auto_id: str
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self._style(errors=False)
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         self._style(errors=True)
 
     def _style(self, *, errors: bool) -> None:
@@ -64,7 +60,8 @@ class GovukFormMixin:
                 extra = [c for c in w.attrs.get("class", "").split() if not c.startswith("govuk-")]
                 w.attrs["class"] = " ".join(c for c in [*classes, *extra] if c)
             described = []
-            field_id = (self.auto_id % name) if "%s" in self.auto_id else name
+            auto_id = str(self.auto_id)
+            field_id = (auto_id % name) if "%s" in auto_id else name
             if field.help_text:
                 described.append(f"{field_id}-hint")
             if has_error:
@@ -108,7 +105,11 @@ class PartialDateField(forms.MultiValueField):
     widget = PartialDateWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[Any]) -> PartialDate | None:
@@ -118,9 +119,7 @@ class PartialDateField(forms.MultiValueField):
         if not year:
             raise forms.ValidationError("Enter at least the year", code="partial")
         try:
-            return PartialDate(
-                int(year), int(month) if month else None, int(day) if day else None
-            )
+            return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
         except ValueError as exc:
             if isinstance(exc, PartialDateError):
                 raise forms.ValidationError(str(exc)) from exc

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from csphub.access.models import AccessGrant
 from csphub.access.policy import ROLE_ACTIONS, Action, allowed_actions, may_review_grants, may_use_audit_log
 from csphub.access.services import grants_for_review
+from csphub.access.views_base import acting_user
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -25,19 +26,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "web/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = self.request.user
-        actions = allowed_actions(user)  # type: ignore[arg-type]
+        user = acting_user(self.request)
+        actions = allowed_actions(user)
         context = super().get_context_data(**kwargs)
         context.update(
-            roles=user.display_roles,  # type: ignore[union-attr]
+            roles=user.display_roles,
             can_search=Action.VIEW in actions,
             can_create=Action.CREATE in actions,
             actions=sorted(str(a) for a in actions),
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
-            reviews_waiting=grants_for_review(user).awaiting_review().count()  # type: ignore[arg-type]
-            if may_review_grants(user)  # type: ignore[arg-type]
-            else None,
-            audit=may_use_audit_log(user),  # type: ignore[arg-type]
+            reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
+            audit=may_use_audit_log(user),
         )
         return context
 
@@ -48,9 +47,7 @@ class PartnershipView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        agreements = list(
-            InformationSharingAgreement.objects.prefetch_related("parties").order_by("reference")
-        )
+        agreements = list(InformationSharingAgreement.objects.prefetch_related("parties").order_by("reference"))
         context.update(
             partnership=Partnership.objects.first(),
             districts=District.objects.annotate(place_count=Count("places")).order_by("name"),

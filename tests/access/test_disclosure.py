@@ -95,8 +95,12 @@ def test_the_share_page_shows_the_refusal_reason(world: World) -> None:
     person = make_person(officer)
     response = verified_client(officer).post(
         f"/access/records/{person.uuid}/share/",
-        {"target": "agency", "agency-agency": world.agencies["pubwatch"].pk, "agency-purpose": "asb",
-         "agency-justification": WHY},
+        {
+            "target": "agency",
+            "agency-agency": world.agencies["pubwatch"].pk,
+            "agency-purpose": "asb",
+            "agency-justification": WHY,
+        },
     )
     assert response.status_code == 400
     assert "Sharing refused: No information sharing agreement has both Northamptonshire Police and Corby Pubwatch" in (

@@ -36,16 +36,16 @@ def test_it_keeps_official_sensitive_records_from_read_only_partners(world: Worl
 
 
 def test_it_narrows_domestic_abuse_records_to_case_roles(world: World) -> None:
-    person = make_person(world["police_officer"], sensitivity=Sensitivity.DOMESTIC_ABUSE,
-                         caveat=Caveat.OFFICIAL_SENSITIVE)
+    person = make_person(
+        world["police_officer"], sensitivity=Sensitivity.DOMESTIC_ABUSE, caveat=Caveat.OFFICIAL_SENSITIVE
+    )
     assert _sees(world, "police_officer", person)
     assert _sees(world, "police_chair", person)
     assert not _sees(world, "police_analyst", person)
 
 
 def test_it_narrows_intelligence_to_panel_chairs_and_managers(world: World) -> None:
-    person = make_person(world["police_chair"], sensitivity=Sensitivity.INTELLIGENCE,
-                         caveat=Caveat.OFFICIAL_SENSITIVE)
+    person = make_person(world["police_chair"], sensitivity=Sensitivity.INTELLIGENCE, caveat=Caveat.OFFICIAL_SENSITIVE)
     assert _sees(world, "police_chair", person)
     assert _sees(world, "police_manager", person)
     assert not _sees(world, "police_officer", person)
@@ -103,9 +103,15 @@ def _grant(world: World, username: str, person: Person, **fields: object) -> Acc
     now = timezone.now()
     defaults: dict[str, object] = {"granted_at": now, "expires_at": now + dt.timedelta(hours=1)}
     defaults.update(fields)
-    return AccessGrant.objects.create(user=world[username], record_type="registers.person", record_uuid=person.uuid,
-                                      record_label=str(person), owning_agency=person.owning_agency,
-                                      justification="Urgent safeguarding need", **defaults)
+    return AccessGrant.objects.create(
+        user=world[username],
+        record_type="registers.person",
+        record_uuid=person.uuid,
+        record_label=str(person),
+        owning_agency=person.owning_agency,
+        justification="Urgent safeguarding need",
+        **defaults,
+    )
 
 
 def test_a_current_grant_lets_a_user_read_but_not_change(world: World) -> None:

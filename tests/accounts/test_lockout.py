@@ -16,8 +16,9 @@ def test_it_locks_an_account_after_repeated_failures(world: World, settings: obj
         assert response.status_code in (200, 429)
     locked = client.post("/accounts/sign-in/", {"username": "police_officer", "password": PASSWORD})
     assert locked.status_code == 429 and "Your account is locked" in locked.content.decode()
-    failures = AuditEntry.objects.filter(action=Operation.SECURITY, summary="Failed sign-in attempt",
-                                         record_id="police_officer")
+    failures = AuditEntry.objects.filter(
+        action=Operation.SECURITY, summary="Failed sign-in attempt", record_id="police_officer"
+    )
     assert failures.count() >= limit
 
 

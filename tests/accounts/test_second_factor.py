@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,7 +28,9 @@ def test_a_new_user_must_set_up_an_authenticator_before_anything_else(world: Wor
     setup = client.get(home["Location"])
     assert setup.status_code == 200 and "data:image/svg+xml;base64," in setup.content.decode()
     device = TOTPDevice.objects.get(user=world["police_officer"], confirmed=False)
-    wrong = client.post("/accounts/second-factor/set-up/", {"token": "000000" if _code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/second-factor/set-up/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert "The security code is wrong" in wrong.content.decode()
     throttled = client.post("/accounts/second-factor/set-up/", {"token": _code(device)})
     assert "Too many wrong codes" in throttled.content.decode()  # django-otp throttles after a failure…

@@ -49,17 +49,31 @@ def test_an_idle_session_expires(world: World) -> None:
 
 def _django(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CSPHUB_", "DATABASE_URL"))}
-    return subprocess.run([sys.executable, "-m", "django", *args], env={**clean, **env}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-PRODUCTION = {"DJANGO_SETTINGS_MODULE": "csphub.settings", "CSPHUB_ENVIRONMENT": "production",
-              "CSPHUB_ALLOWED_HOSTS": "csphub.example.org"}
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "csphub.settings",
+    "CSPHUB_ENVIRONMENT": "production",
+    "CSPHUB_ALLOWED_HOSTS": "csphub.example.org",
+}
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:
-    result = _django({**PRODUCTION, "CSPHUB_SECRET_KEY": secrets.token_urlsafe(60)},
-                     "check", "--deploy", "--fail-level", "WARNING")
+    result = _django(
+        {**PRODUCTION, "CSPHUB_SECRET_KEY": secrets.token_urlsafe(60)},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -69,6 +83,7 @@ def test_production_refuses_to_start_without_a_secret_from_the_environment() -> 
 
 
 def test_a_bad_setting_fails_loudly_naming_the_variable() -> None:
-    result = _django({"DJANGO_SETTINGS_MODULE": "csphub.settings", "CSPHUB_IDLE_TIMEOUT_MINUTES": "half an hour"},
-                     "check")
+    result = _django(
+        {"DJANGO_SETTINGS_MODULE": "csphub.settings", "CSPHUB_IDLE_TIMEOUT_MINUTES": "half an hour"}, "check"
+    )
     assert result.returncode != 0 and "CSPHUB_IDLE_TIMEOUT_MINUTES must be a whole number" in result.stderr

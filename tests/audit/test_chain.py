@@ -15,11 +15,26 @@ def _chain(n: int) -> list[dict[str, Any]]:
     prev = GENESIS_HASH
     for seq in range(1, n + 1):
         e: dict[str, Any] = {
-            "seq": seq, "at": dt.datetime(2026, 1, 1, 12, 0, seq, tzinfo=dt.UTC), "action": "consultation",
-            "actor_id": 7, "actor_username": "pc.hughes", "agency_uuid": "a", "agency_name": "Police",
-            "channel": "web", "request_id": f"r{seq}", "record_type": "registers.person", "record_id": f"p{seq}",
-            "related_type": "", "related_id": "", "summary": "Opened person", "justification": "", "basis": "",
-            "recipients": [], "detail": {"k": seq}, "before": None, "after": {"family_name": "Smith"},
+            "seq": seq,
+            "at": dt.datetime(2026, 1, 1, 12, 0, seq, tzinfo=dt.UTC),
+            "action": "consultation",
+            "actor_id": 7,
+            "actor_username": "pc.hughes",
+            "agency_uuid": "a",
+            "agency_name": "Police",
+            "channel": "web",
+            "request_id": f"r{seq}",
+            "record_type": "registers.person",
+            "record_id": f"p{seq}",
+            "related_type": "",
+            "related_id": "",
+            "summary": "Opened person",
+            "justification": "",
+            "basis": "",
+            "recipients": [],
+            "detail": {"k": seq},
+            "before": None,
+            "after": {"family_name": "Smith"},
             "prev_hash": prev,
         }
         e["hash"] = entry_hash(e)

@@ -45,8 +45,12 @@ def test_it_exports_a_period(world: World) -> None:
     write_csv(ExportScope(start=today, end=today), out, recipient="ICO", reason="ICO enquiry")
     assert len(_rows(out.getvalue())) == AuditEntry.objects.exclude(action=Operation.DISCLOSURE).count()
     empty = io.StringIO()
-    write_csv(ExportScope(start=today - dt.timedelta(days=30), end=today - dt.timedelta(days=29)), empty,
-              recipient="ICO", reason="ICO enquiry")
+    write_csv(
+        ExportScope(start=today - dt.timedelta(days=30), end=today - dt.timedelta(days=29)),
+        empty,
+        recipient="ICO",
+        reason="ICO enquiry",
+    )
     assert _rows(empty.getvalue()) == []
 
 
@@ -61,8 +65,19 @@ def test_it_logs_the_export_as_a_disclosure_to_its_recipient(world: World) -> No
 def test_the_command_writes_a_csv_file_and_requires_a_reason(world: World, tmp_path: object) -> None:
     subject = make_person(world["police_officer"])
     target = tmp_path / "sar.csv"  # type: ignore[operator]
-    call_command("audit", "export", "--person", str(subject.uuid), "--out", str(target), "--reason", "SAR-9",
-                 "--recipient", "data subject", stderr=io.StringIO())
+    call_command(
+        "audit",
+        "export",
+        "--person",
+        str(subject.uuid),
+        "--out",
+        str(target),
+        "--reason",
+        "SAR-9",
+        "--recipient",
+        "data subject",
+        stderr=io.StringIO(),
+    )
     rows = _rows(target.read_text())
     assert rows and rows[0]["record_id"] == str(subject.uuid)
     with pytest.raises(CommandError, match="reason"):

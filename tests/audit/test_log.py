@@ -42,7 +42,7 @@ def test_it_attributes_entries_to_the_acting_user_and_agency(world: World) -> No
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None
     assert entry.actor_id == officer.pk and entry.actor_username == "police_officer"
-    assert entry.agency_name == "Northamptonshire Police" and entry.agency_uuid == str(officer.agency.uuid)
+    assert entry.agency_name == "Northamptonshire Police" and entry.agency_uuid == str(world.agencies["police"].uuid)
     assert entry.request_id == "req-123456" and entry.channel == "cli"
     assert entry.justification == "Case review NN-2026-1"
     assert entry.record_id == str(person.uuid) and entry.record_type == "registers.person"
@@ -73,10 +73,15 @@ def test_it_refuses_to_update_or_delete_entries_through_the_orm(world: World) ->
 def test_it_is_append_only_in_the_database_too(world: World) -> None:
     make_person(world["police_officer"])
     seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    assert seq is not None
     for sql in (
         "UPDATE audit_auditentry SET summary = 'forged' WHERE seq = %s",
         "DELETE FROM audit_auditentry WHERE seq = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql, [seq])
     assert AuditEntry.objects.filter(seq=seq, summary__startswith="Recorded").exists()

@@ -67,7 +67,7 @@ def test_it_files_a_link_under_the_person_with_the_place_related(world: World) -
 def test_it_logs_the_erasure_of_a_person_and_everything_filed_under_them(world: World) -> None:
     manager = world["police_manager"]
     person = make_person(manager)
-    Alias.objects.create(person=person, given_name="Jonny", source_agency=manager.agency)
+    Alias.objects.create(person=person, given_name="Jonny", source_agency=world.agencies["police"])
     uid = str(person.uuid)
     start = _head()
     services.erase_person(person, manager)

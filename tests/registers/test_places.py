@@ -12,8 +12,9 @@ from tests.factories import World, verified_client
 
 def test_it_fills_british_national_grid_and_the_district_from_wgs84(world: World) -> None:
     # Kettering market place.
-    place = services.record_place(world["council_officer"], address="Market Place, Kettering",
-                                  latitude=52.3990, longitude=-0.7275)
+    place = services.record_place(
+        world["council_officer"], address="Market Place, Kettering", latitude=52.3990, longitude=-0.7275
+    )
     assert place.easting == pytest.approx(486_560, abs=150) and place.northing == pytest.approx(278_650, abs=150)
     assert place.district is not None and place.district.ons_code == "E07000153"
     assert place.location_source == LocationSource.GIVEN
@@ -21,8 +22,9 @@ def test_it_fills_british_national_grid_and_the_district_from_wgs84(world: World
 
 def test_it_fills_wgs84_from_british_national_grid(world: World) -> None:
     # Corby town centre in BNG metres.
-    place = services.record_place(world["council_officer"], address="Corporation Street, Corby",
-                                  easting=488_900, northing=288_900)
+    place = services.record_place(
+        world["council_officer"], address="Corporation Street, Corby", easting=488_900, northing=288_900
+    )
     assert place.latitude == pytest.approx(52.49, abs=0.01) and place.longitude == pytest.approx(-0.70, abs=0.01)
     assert place.district is not None and place.district.name == "Corby"
 
@@ -30,8 +32,11 @@ def test_it_fills_wgs84_from_british_national_grid(world: World) -> None:
 def test_it_uses_the_postcode_centre_when_no_coordinates_are_given(world: World) -> None:
     directory = geo.postcode_directory()
     code = next(c for c in directory.codes() if c.startswith("NN8 "))  # a Wellingborough postcode
-    place = services.record_place(world["council_officer"], address="1 Sheep Street, Wellingborough",
-                                  postcode=code.replace(" ", "").lower())
+    place = services.record_place(
+        world["council_officer"],
+        address="1 Sheep Street, Wellingborough",
+        postcode=code.replace(" ", "").lower(),
+    )
     point = directory.lookup(code)
     assert point is not None
     assert place.postcode == code and place.location_source == LocationSource.POSTCODE
@@ -49,8 +54,9 @@ def test_a_place_without_coordinates_stays_valid_and_says_so(world: World) -> No
 
 def test_a_point_outside_the_partnership_has_no_district(world: World) -> None:
     # Northampton: in the county, outside North Northamptonshire.
-    place = services.record_place(world["council_officer"], address="Abington Street, Northampton",
-                                  latitude=52.2380, longitude=-0.8930)
+    place = services.record_place(
+        world["council_officer"], address="Abington Street, Northampton", latitude=52.2380, longitude=-0.8930
+    )
     assert place.has_location and place.district is None
 
 
@@ -66,10 +72,18 @@ def test_it_rejects_coordinates_outside_great_britain_and_bad_postcodes(world: W
 
 def test_the_place_form_reports_problems_with_an_error_summary(world: World) -> None:
     client = verified_client(world["council_officer"])
-    response = client.post("/register/places/new/", {"address": "1 High Street", "kind": "dwelling",
-                                                     "latitude": "52.4"})
+    response = client.post(
+        "/register/places/new/", {"address": "1 High Street", "kind": "dwelling", "latitude": "52.4"}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body and "Enter both latitude and longitude" in body
-    created = client.post("/register/places/new/", {"address": "1 High Street, Kettering", "kind": "dwelling",
-                                                    "latitude": "52.399", "longitude": "-0.7275"})
+    created = client.post(
+        "/register/places/new/",
+        {
+            "address": "1 High Street, Kettering",
+            "kind": "dwelling",
+            "latitude": "52.399",
+            "longitude": "-0.7275",
+        },
+    )
     assert created.status_code == 302

@@ -6,8 +6,10 @@ from csphub.registers import geo
 from csphub.registers.postcodes import PostcodeError, normalise, search_prefix
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("nn160ab", "NN16 0AB"), (" NN16  0AB ", "NN16 0AB"),
-                                               ("pe8 4aa", "PE8 4AA"), ("EC1A1BB", "EC1A 1BB")])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("nn160ab", "NN16 0AB"), (" NN16  0AB ", "NN16 0AB"), ("pe8 4aa", "PE8 4AA"), ("EC1A1BB", "EC1A 1BB")],
+)
 def test_it_normalises_postcodes(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 

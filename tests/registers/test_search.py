@@ -24,8 +24,7 @@ def people(world: World) -> dict[str, Person]:
     found = {
         "john": make_person(officer, given_name="John", family_name="Smith", dob_year=1990, dob_month=4, dob_day=3),
         "jane": make_person(officer, given_name="Jane", family_name="Smith", dob_year=1985),
-        "jon_jones": make_person(officer, given_name="Jon", family_name="Jones", dob_year=1990, dob_month=4,
-                                 dob_day=3),
+        "jon_jones": make_person(officer, given_name="Jon", family_name="Jones", dob_year=1990, dob_month=4, dob_day=3),
         "mary": make_person(officer, given_name="Mary", family_name="O'Brien"),
     }
     services.add_alias(found["mary"], officer, given_name="Mary", family_name="Kowalski", kind="previous")
@@ -50,7 +49,10 @@ def test_it_finds_people_by_an_alias(world: World, people: dict[str, Person]) ->
 def test_it_matches_partial_dates_of_birth(world: World, people: dict[str, Person]) -> None:
     officer = world["police_officer"]
     assert set(_names(officer, PersonQuery(date_of_birth=PartialDate(1990)))) == {"John Smith", "Jon Jones"}
-    assert set(_names(officer, PersonQuery(date_of_birth=PartialDate(1990, 4)))) == {"John Smith", "Jon Jones"}
+    assert set(_names(officer, PersonQuery(date_of_birth=PartialDate(1990, 4)))) == {
+        "John Smith",
+        "Jon Jones",
+    }
     assert _names(officer, PersonQuery(date_of_birth=PartialDate(1990, 5))) == []
     # A person recorded with only a year matches a full date in that year.
     assert _names(officer, PersonQuery(name="Smith", date_of_birth=PartialDate(1985, 6, 1))) == ["Jane Smith"]
@@ -80,8 +82,13 @@ def test_it_finds_people_by_a_partner_reference(world: World, people: dict[str, 
 
 def test_it_never_returns_a_person_the_user_may_not_see(world: World, people: dict[str, Person]) -> None:
     council_smith = make_person(world["council_officer"], given_name="John", family_name="Smith")
-    da_smith = make_person(world["police_officer"], given_name="John", family_name="Smyth",
-                           sensitivity=Sensitivity.DOMESTIC_ABUSE, caveat=Caveat.OFFICIAL_SENSITIVE)
+    da_smith = make_person(
+        world["police_officer"],
+        given_name="John",
+        family_name="Smyth",
+        sensitivity=Sensitivity.DOMESTIC_ABUSE,
+        caveat=Caveat.OFFICIAL_SENSITIVE,
+    )
     analyst_results = search_people(world["police_analyst"], PersonQuery(name="John Smith"))
     assert council_smith not in [m.person for m in analyst_results]
     assert da_smith not in [m.person for m in analyst_results]
@@ -113,6 +120,5 @@ def test_the_search_page_shows_results_and_errors(world: World, people: dict[str
     assert page.status_code == 200 and "SMITH, John" in page.content.decode()
     empty = client.get("/register/people/", {"name": ""})
     assert "There is a problem" in empty.content.decode()
-    partial = client.get("/register/people/", {"date_of_birth_0": "", "date_of_birth_1": "4",
-                                                "date_of_birth_2": ""})
+    partial = client.get("/register/people/", {"date_of_birth_0": "", "date_of_birth_1": "4", "date_of_birth_2": ""})
     assert "Enter at least the year" in partial.content.decode()

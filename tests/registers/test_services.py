@@ -13,8 +13,9 @@ from tests.factories import World, make_person, verified_client
 
 
 def test_it_records_a_person_with_a_partial_date_of_birth(world: World) -> None:
-    person = services.record_person(world["police_officer"], given_name="Ada", family_name="Okoro",
-                                    date_of_birth=PartialDate(1987, 6))
+    person = services.record_person(
+        world["police_officer"], given_name="Ada", family_name="Okoro", date_of_birth=PartialDate(1987, 6)
+    )
     assert (person.dob_year, person.dob_month, person.dob_day) == (1987, 6, None)
     assert person.owning_agency == world.agencies["police"] and person.referred_by is None
 
@@ -69,17 +70,35 @@ def test_erasing_a_person_needs_the_erase_right(world: World) -> None:
 
 def test_the_person_form_records_a_person_and_reports_errors(world: World) -> None:
     client = verified_client(world["police_officer"])
-    bad = client.post("/register/people/new/", {"given_name": "Ada", "sex": "female", "caveat": "official",
-                                                 "sensitivity": "general", "date_of_birth_0": "31",
-                                                 "date_of_birth_1": "2", "date_of_birth_2": "1990"})
+    bad = client.post(
+        "/register/people/new/",
+        {
+            "given_name": "Ada",
+            "sex": "female",
+            "caveat": "official",
+            "sensitivity": "general",
+            "date_of_birth_0": "31",
+            "date_of_birth_1": "2",
+            "date_of_birth_2": "1990",
+        },
+    )
     body = bad.content.decode()
     assert bad.status_code == 200 and "There is a problem" in body
     assert "Enter the family name" in body and "Date must be a real date" in body
     assert 'aria-describedby="id_family_name-error"' in body
-    good = client.post("/register/people/new/", {"given_name": "Ada", "family_name": "Okoro", "sex": "female",
-                                                  "caveat": "official", "sensitivity": "general",
-                                                  "date_of_birth_0": "", "date_of_birth_1": "6",
-                                                  "date_of_birth_2": "1987"})
+    good = client.post(
+        "/register/people/new/",
+        {
+            "given_name": "Ada",
+            "family_name": "Okoro",
+            "sex": "female",
+            "caveat": "official",
+            "sensitivity": "general",
+            "date_of_birth_0": "",
+            "date_of_birth_1": "6",
+            "date_of_birth_2": "1987",
+        },
+    )
     assert good.status_code == 302
     person = Person.objects.get(family_name="Okoro")
     assert good["Location"] == person.get_absolute_url() and person.date_of_birth == PartialDate(1987, 6)

@@ -6,33 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('partnership', '0001_initial'),
+        ("access", "0001_initial"),
+        ("partnership", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessgrant',
-            name='owning_agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnership.agency'),
+            model_name="accessgrant",
+            name="owning_agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partnership.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='accessgrant',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="accessgrant",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='accessgrant',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_grants', to=settings.AUTH_USER_MODEL),
+            model_name="accessgrant",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="access_grants",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessgrant',
-            index=models.Index(fields=['user', 'record_type', 'record_uuid', 'expires_at'], name='access_acce_user_id_393349_idx'),
+            model_name="accessgrant",
+            index=models.Index(
+                fields=["user", "record_type", "record_uuid", "expires_at"],
+                name="access_acce_user_id_393349_idx",
+            ),
         ),
     ]

@@ -4,52 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(editable=False, unique=True)),
-                ('at', models.DateTimeField(db_index=True, editable=False)),
-                ('action', models.CharField(choices=[('collection', 'Collection'), ('alteration', 'Alteration'), ('consultation', 'Consultation'), ('disclosure', 'Disclosure'), ('combination', 'Combination'), ('erasure', 'Erasure'), ('security', 'Security event'), ('configuration', 'Configuration change')], db_index=True, max_length=16)),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('actor_username', models.CharField(max_length=150)),
-                ('agency_uuid', models.CharField(blank=True, max_length=36)),
-                ('agency_name', models.CharField(blank=True, max_length=200)),
-                ('channel', models.CharField(max_length=8)),
-                ('request_id', models.CharField(db_index=True, max_length=64)),
-                ('record_type', models.CharField(db_index=True, max_length=64)),
-                ('record_id', models.CharField(db_index=True, max_length=64)),
-                ('related_type', models.CharField(blank=True, max_length=64)),
-                ('related_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('summary', models.CharField(max_length=300)),
-                ('justification', models.TextField(blank=True)),
-                ('basis', models.CharField(blank=True, max_length=200)),
-                ('recipients', models.JSONField(default=list)),
-                ('detail', models.JSONField(default=dict)),
-                ('before', models.JSONField(null=True)),
-                ('after', models.JSONField(null=True)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("seq", models.PositiveBigIntegerField(editable=False, unique=True)),
+                ("at", models.DateTimeField(db_index=True, editable=False)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("collection", "Collection"),
+                            ("alteration", "Alteration"),
+                            ("consultation", "Consultation"),
+                            ("disclosure", "Disclosure"),
+                            ("combination", "Combination"),
+                            ("erasure", "Erasure"),
+                            ("security", "Security event"),
+                            ("configuration", "Configuration change"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("actor_username", models.CharField(max_length=150)),
+                ("agency_uuid", models.CharField(blank=True, max_length=36)),
+                ("agency_name", models.CharField(blank=True, max_length=200)),
+                ("channel", models.CharField(max_length=8)),
+                ("request_id", models.CharField(db_index=True, max_length=64)),
+                ("record_type", models.CharField(db_index=True, max_length=64)),
+                ("record_id", models.CharField(db_index=True, max_length=64)),
+                ("related_type", models.CharField(blank=True, max_length=64)),
+                ("related_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("summary", models.CharField(max_length=300)),
+                ("justification", models.TextField(blank=True)),
+                ("basis", models.CharField(blank=True, max_length=200)),
+                ("recipients", models.JSONField(default=list)),
+                ("detail", models.JSONField(default=dict)),
+                ("before", models.JSONField(null=True)),
+                ("after", models.JSONField(null=True)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['record_id', 'seq'], name='audit_audit_record__26b5c3_idx')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
+                "indexes": [models.Index(fields=["record_id", "seq"], name="audit_audit_record__26b5c3_idx")],
             },
         ),
     ]

@@ -14,7 +14,10 @@ SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_delete BEFORE DELETE ON audit_auditentry
        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
 ]
-SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS audit_entry_no_update;", "DROP TRIGGER IF EXISTS audit_entry_no_delete;"]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_update;",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete;",
+]
 
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION csphub_audit_append_only() RETURNS trigger AS $$

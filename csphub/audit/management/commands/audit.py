@@ -30,6 +30,17 @@ def _uuid(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a record UUID") from None
 
 
+class _Stdout:
+    """The command's standard output as a plain text sink (no line endings added)."""
+
+    def __init__(self, command: AuditedCommand) -> None:
+        self.command = command
+
+    def write(self, text: str, /) -> object:
+        self.command.stdout.write(text, ending="")
+        return None
+
+
 class Command(AuditedCommand):
     help = "Verify the audit log's hash chain, or export entries for a person or a period as CSV."
 
@@ -38,8 +49,16 @@ class Command(AuditedCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser("verify", help="check every entry against the hash chain; exit 1 naming the first bad entry")
         export = sub.add_parser("export", help="write entries for records and/or a period as CSV")
-        export.add_argument("--person", "--record", dest="records", action="append", type=_uuid, default=[],
-                            metavar="UUID", help="a person's (or any record's) UUID; repeat for several")
+        export.add_argument(
+            "--person",
+            "--record",
+            dest="records",
+            action="append",
+            type=_uuid,
+            default=[],
+            metavar="UUID",
+            help="a person's (or any record's) UUID; repeat for several",
+        )
         export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
         export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
         export.add_argument("--recipient", default="", help="who receives the export (e.g. ICO, data subject)")
@@ -77,5 +96,5 @@ class Command(AuditedCommand):
                 count = write_csv(scope, handle, recipient=options["recipient"], reason=options["reason"])
             self.stderr.write(f"wrote {count:,} entries to {options['out']}")
         else:
-            count = write_csv(scope, self.stdout._out, recipient=options["recipient"], reason=options["reason"])  # type: ignore[attr-defined]
+            count = write_csv(scope, _Stdout(self), recipient=options["recipient"], reason=options["reason"])
             self.stderr.write(f"wrote {count:,} entries")
