@@ -57,7 +57,9 @@ class GovukFormMixin(forms.BaseForm):
                 classes.append(_ERROR_CLASSES.get(kind, "govuk-input--error" if base == "govuk-input" else ""))
             targets = widget.widgets if isinstance(widget, forms.MultiWidget) else [widget]
             for w in targets:
-                extra = [c for c in w.attrs.get("class", "").split() if not c.startswith("govuk-")]
+                managed = set(_CLASSES.values()) | set(_ERROR_CLASSES.values()) | {"govuk-input", "govuk-input--error"}
+                extra = [c for c in w.attrs.get("class", "").split() if c not in managed and " " not in c]
+                extra = [c for c in extra if not any(c in m.split() for m in managed)]
                 w.attrs["class"] = " ".join(c for c in [*classes, *extra] if c)
             described = []
             auto_id = str(self.auto_id)

@@ -53,7 +53,7 @@ class PartnershipView(LoginRequiredMixin, TemplateView):
             districts=District.objects.annotate(place_count=Count("places")).order_by("name"),
             agencies=Agency.objects.prefetch_related(
                 Prefetch("districts", queryset=District.objects.order_by("name"))
-            ).order_by("sector", "name"),
+            ).order_by("name"),
             agreements=[(isa, isa.is_valid_on(today)) for isa in agreements],
             role_actions=[(role, sorted(str(a) for a in acts)) for role, acts in ROLE_ACTIONS.items()],
         )
