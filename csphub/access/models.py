@@ -68,7 +68,9 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         """
         from csphub.access import consultation
 
-        obj = self.visible_to(user, Action.VIEW).with_rules(user).filter(**lookup).first()
+        obj = (
+            self.visible_to(user, Action.VIEW).with_rules(user).select_related("owning_agency").filter(**lookup).first()
+        )
         if obj is None:
             raise Http404("No such record")
         matched = obj.matched_rules()

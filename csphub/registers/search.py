@@ -193,7 +193,7 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
 
     matched = set.intersection(*filters) if filters else set()
     ranked = sorted(matched, key=lambda pk: (-scores[pk], pk))[:limit]
-    people = visible.with_rules(user).in_bulk(ranked)
+    people = visible.with_rules(user).select_related("owning_agency").in_bulk(ranked)
     results = [PersonMatch(people[pk], round(scores[pk], 3), tuple(reasons[pk])) for pk in ranked if pk in people]
     consultation.record_results(
         [m.person for m in results], "search results", {"search": query.describe(), "results": len(results)}

@@ -28,6 +28,7 @@ from csphub.registers.forms import (
     VehicleLinkForm,
 )
 from csphub.registers.models import Person, Phone, Place, Vehicle
+from csphub.registers.profile import person_profile
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
 
 
@@ -70,26 +71,8 @@ class PersonDetailView(RecordMixin[Person], TemplateView):
     template_name = "registers/person_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        person = self.record
-        user = acting_user(self.request)
-        visible_places = Place.objects.visible_to(user)
-        context.update(
-            person=person,
-            allowed=self.allowed,
-            aliases=person.aliases.select_related("source_agency"),
-            identifiers=person.identifiers.select_related("source_agency"),
-            flags=person.flags.select_related("source_agency"),
-            place_links=person.place_links.filter(place__in=visible_places).select_related(
-                "place", "place__district", "source_agency"
-            ),
-            phone_links=person.phone_links.filter(phone__in=Phone.objects.visible_to(user)).select_related("phone"),
-            vehicle_links=person.vehicle_links.filter(vehicle__in=Vehicle.objects.visible_to(user)).select_related(
-                "vehicle"
-            ),
-            parties=person.parties.order_by("name"),
-        )
-        return context
+        profile = person_profile(acting_user(self.request), self.record)
+        return {**super().get_context_data(**kwargs), **profile.__dict__, "allowed": self.allowed}
 
 
 class PersonCreateView(CreateMixin, FormView):

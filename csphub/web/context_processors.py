@@ -27,7 +27,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     for item in nav:
         item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
+    agency = getattr(user, "agency", None) if user.is_authenticated else None
     return {
+        "user_agency_name": agency.name if agency is not None else "",
         "service_name": settings.CSPHUB_SERVICE_NAME,
         "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,
         "service_nav": nav,
