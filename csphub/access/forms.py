@@ -13,17 +13,26 @@ _JUSTIFICATION_HELP = (
 )
 
 
-class JustificationForm(GovukForm):
-    justification = forms.CharField(
-        label="Why do you need to see this record?",
-        help_text=_JUSTIFICATION_HELP,
+def justification_field(
+    label: str, required_message: str, help_text: str = "", rows: int = 3, max_length: int = 1000
+) -> forms.CharField:
+    """A written justification: required, long enough to mean something, recorded in the audit log."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         min_length=MIN_JUSTIFICATION_LENGTH,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "required": "Enter why you need to see this record",
+            "required": required_message,
             "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
         },
+    )
+
+
+class JustificationForm(GovukForm):
+    justification = justification_field(
+        "Why do you need to see this record?", "Enter why you need to see this record", _JUSTIFICATION_HELP
     )
 
 
@@ -36,17 +45,13 @@ class AccessRequestForm(GovukForm):
             "invalid": "Enter a valid record reference",
         },
     )
-    justification = forms.CharField(
-        label="Justification",
-        help_text="Why you need this record, which lawful duty, and why its owning agency could not share it. "
+    justification = justification_field(
+        "Justification",
+        "Enter a justification",
+        "Why you need this record, which lawful duty, and why its owning agency could not share it. "
         "Your supervisor will review it.",
-        min_length=MIN_JUSTIFICATION_LENGTH,
+        rows=4,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Enter a justification",
-            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
-        },
     )
 
 
@@ -72,15 +77,10 @@ class ShareForm(GovukForm):
         choices=[("", "Choose a purpose"), *Purpose.choices],
         error_messages={"required": "Choose the purpose of sharing"},
     )
-    justification = forms.CharField(
-        label="Justification",
-        help_text="Why this agency needs the record. It is written to the audit log with the disclosure.",
-        min_length=MIN_JUSTIFICATION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why you are sharing this record",
-            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
-        },
+    justification = justification_field(
+        "Justification",
+        "Enter why you are sharing this record",
+        "Why this agency needs the record. It is written to the audit log with the disclosure.",
     )
 
     def __init__(self, *args: Any, exclude_ids: list[int] | None = None, **kwargs: Any) -> None:
@@ -108,15 +108,7 @@ class ShareWithUserForm(GovukForm):
         choices=[("", "Choose a purpose"), *Purpose.choices],
         error_messages={"required": "Choose the purpose of sharing"},
     )
-    justification = forms.CharField(
-        label="Justification",
-        min_length=MIN_JUSTIFICATION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why you are sharing this record",
-            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
-        },
-    )
+    justification = justification_field("Justification", "Enter why you are sharing this record")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

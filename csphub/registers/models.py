@@ -296,20 +296,31 @@ class PlaceRelation(models.TextChoices):
     WORKS_AT = "works_at", "Works at"
 
 
-def _link_clean(valid_from: Any, valid_to: Any) -> None:
-    if valid_from and valid_to and valid_to < valid_from:
-        raise ValidationError({"valid_to": "The end date must be on or after the start date"})
+class PersonLink(models.Model):
+    """What every link from a person to a place, phone or vehicle has: dates and the agency that recorded it."""
 
-
-@audited(label="link to a place", record=lambda link: link.person, related=lambda link: link.place)
-class PersonPlace(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="place_links")
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="person_links")
-    relation = models.CharField(max_length=12, choices=PlaceRelation.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     source_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "The end date must be on or after the start date"})
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None or self.valid_to >= timezone.localdate()
+
+
+@audited(label="link to a place", record=lambda link: link.person, related=lambda link: link.place)
+class PersonPlace(PersonLink):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="place_links")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="person_links")
+    relation = models.CharField(max_length=12, choices=PlaceRelation.choices)
 
     class Meta:
         ordering = ["-valid_from"]
@@ -321,13 +332,6 @@ class PersonPlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_relation_display().lower()} {self.place}"
-
-    def clean(self) -> None:
-        _link_clean(self.valid_from, self.valid_to)
-
-    @property
-    def is_current(self) -> bool:
-        return self.valid_to is None or self.valid_to >= timezone.localdate()
 
 
 @audited(label="phone number", exclude=("updated_at",))
@@ -366,20 +370,13 @@ class PhoneRelation(models.TextChoices):
 
 
 @audited(label="link to a phone", record=lambda link: link.person, related=lambda link: link.phone)
-class PersonPhone(models.Model):
+class PersonPhone(PersonLink):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_links")
     phone = models.ForeignKey(Phone, on_delete=models.CASCADE, related_name="person_links")
     relation = models.CharField(max_length=8, choices=PhoneRelation.choices, default=PhoneRelation.USES)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-    source_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_relation_display().lower()} {self.phone}"
-
-    def clean(self) -> None:
-        _link_clean(self.valid_from, self.valid_to)
 
 
 @audited(label="vehicle", exclude=("updated_at",))
@@ -408,17 +405,10 @@ class VehicleRelation(models.TextChoices):
 
 
 @audited(label="link to a vehicle", record=lambda link: link.person, related=lambda link: link.vehicle)
-class PersonVehicle(models.Model):
+class PersonVehicle(PersonLink):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vehicle_links")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="person_links")
     relation = models.CharField(max_length=8, choices=VehicleRelation.choices, default=VehicleRelation.DRIVES)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-    source_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_relation_display().lower()} {self.vehicle}"
-
-    def clean(self) -> None:
-        _link_clean(self.valid_from, self.valid_to)
