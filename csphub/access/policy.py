@@ -264,6 +264,11 @@ def may_use_audit_log(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_role(*AUDIT_ROLES))
 
 
+def may_administer(user: User) -> bool:
+    """The Django admin (agencies, districts, agreements, accounts): administrators only."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_role(Role.ADMINISTRATOR))
+
+
 def may_review_grants(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.agency_id and user.has_role(*SUPERVISOR_ROLES))
 
