@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csphub.partnership",
     "csphub.access",
     "csphub.registers",
+    "csphub.cases",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",
@@ -198,6 +199,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded case documents: never served directly (no MEDIA_URL route); only through a view that asks the policy.
+MEDIA_ROOT = env.path("CSPHUB_MEDIA_DIR", VAR_DIR / "media")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -28,6 +28,7 @@ PASSWORD = "correct horse battery staple"
 AGENCY_SPECS = (
     AgencySpec("police", "Northamptonshire Police", Sector.POLICE, competent_authority=True),
     AgencySpec("council", "Kettering Borough Council", Sector.LOCAL_AUTHORITY, "E07000153"),
+    AgencySpec("corby", "Corby Borough Council", Sector.LOCAL_AUTHORITY, "E07000150"),
     AgencySpec("fire", "Northamptonshire Fire and Rescue Service", Sector.FIRE),
     AgencySpec("pastors", "Kettering Street Pastors", Sector.VOLUNTARY, "E07000153"),
     AgencySpec("pubwatch", "Corby Pubwatch", Sector.BUSINESS, "E07000150"),
@@ -41,6 +42,7 @@ USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("council_officer", "council", (Role.CASE_OFFICER,)),
     ("council_manager", "council", (Role.PARTNERSHIP_MANAGER,)),
     ("council_admin", "council", (Role.ADMINISTRATOR,)),
+    ("corby_officer", "corby", (Role.CASE_OFFICER,)),
     ("fire_partner", "fire", (Role.PARTNER,)),
     ("fire_officer", "fire", (Role.CASE_OFFICER,)),
     ("pastor", "pastors", (Role.VOLUNTARY_REFERRER,)),
@@ -83,7 +85,7 @@ def build_world() -> World:
             AgreementSpec(
                 "ISA-1",
                 "Community safety",
-                ("police", "council", "fire", "pastors"),
+                ("police", "council", "corby", "fire", "pastors"),
                 ("crime_disorder", "asb", "safeguarding"),
                 ("personal", "special", "criminal"),
                 ("art6_1e", "dpa_part3"),
@@ -94,7 +96,7 @@ def build_world() -> World:
             AgreementSpec(
                 "ISA-2",
                 "Domestic abuse",
-                ("police", "council"),
+                ("police", "council", "corby"),
                 ("domestic_abuse",),
                 ("personal", "domestic_abuse"),
                 ("art6_1e", "dpa_part3"),

@@ -62,6 +62,18 @@ def record_results(objs: Iterable[Governed], what: str, detail: Mapping[str, Any
     log.write(*events)
 
 
+def record_export(objs: Iterable[Governed], what: str, detail: Mapping[str, Any]) -> None:
+    """An export (a CSV download) is a disclosure of each record in it, to the person downloading it."""
+    ctx = current()
+    recipient = f"{ctx.username} ({ctx.agency_label})" if ctx.agency_label else ctx.username
+    log.write(
+        *(
+            log.Event.about(Operation.DISCLOSURE, obj, f"Exported in {what}", recipients=[recipient], detail=detail)
+            for obj in objs
+        )
+    )
+
+
 def remember(session: MutableMapping[str, Any], record_uuid: object, text: str) -> None:
     """Keep a justification in the user's session for CSPHUB_JUSTIFICATION_MINUTES."""
     until = timezone.now() + dt.timedelta(minutes=settings.CSPHUB_JUSTIFICATION_MINUTES)

@@ -276,3 +276,14 @@ def may_review_grants(user: User) -> bool:
 def permissions(user: User, matched_rules: tuple[str, ...]) -> dict[str, bool]:
     """What the user may do to a record seen through these rules, for pages to offer only allowed actions."""
     return {str(action): decide(user, action, matched_rules).allowed for action in Action}
+
+
+def restricted_entries_filter(user: User, model: type[models.Model], field: str = "restricted_to") -> Q:
+    """Entries inside a record the user may already see (e.g. a case's timeline) that were restricted further:
+    unrestricted entries, entries restricted to the user's agency, and the user's own entries."""
+    through, source, target = _through(model, field)
+    any_restriction = Exists(through._default_manager.filter(**{source: OuterRef("pk")}))
+    q = ~Q(any_restriction) | Q(author_id=user.pk)
+    if user.agency_id is not None:
+        q |= Q(Exists(through._default_manager.filter(**{source: OuterRef("pk"), target: user.agency_id})))
+    return q

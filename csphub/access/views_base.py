@@ -30,6 +30,7 @@ class RecordMixin(LoginRequiredMixin, Generic[G]):
 
     model: type[G]
     record: G
+    lookup: ClassVar[str] = "uuid"  # the model field the URL's <lookup> carries (a UUID or a case reference)
     action: ClassVar[Action] = Action.VIEW
     request: HttpRequest
     kwargs: dict[str, Any]
@@ -37,7 +38,9 @@ class RecordMixin(LoginRequiredMixin, Generic[G]):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.record = cast(G, self.model.objects.fetch(acting_user(request), self.action, uuid=kwargs["uuid"]))
+        self.record = cast(
+            G, self.model.objects.fetch(acting_user(request), self.action, **{self.lookup: kwargs[self.lookup]})
+        )
         self.allowed = permissions(acting_user(request), self.record.matched_rules())
         return super().dispatch(request, *args, **kwargs)
 

@@ -30,18 +30,7 @@ from csphub.registers.forms import (
 from csphub.registers.models import Person, Phone, Place, Vehicle
 from csphub.registers.profile import person_profile
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a model ValidationError to the form's fields (or to the form when the field is not on it)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages[0] if hasattr(error, "messages") else str(error))
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+from csphub.web.views_support import apply_errors
 
 
 class PersonSearchView(ReadMixin, TemplateView):
@@ -83,7 +72,7 @@ class PersonCreateView(CreateMixin, FormView):
         try:
             person = services.record_person(acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{person.full_name} recorded.")
         return redirect(person)
@@ -115,7 +104,7 @@ class PersonEditView(RecordMixin[Person], FormView):
         try:
             services.change_person(self.record, acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
         return redirect(self.record)
@@ -140,7 +129,7 @@ class _PersonAddView(RecordMixin[Person], FormView):
         try:
             self.perform(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success)
         return redirect(self.record)
@@ -276,7 +265,7 @@ class PlaceCreateView(CreateMixin, FormView):
         try:
             place = services.record_place(acting_user(self.request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Place recorded.")
         return redirect(place)
@@ -304,7 +293,7 @@ class PlaceEditView(RecordMixin[Place], FormView):
         try:
             services.change_place(self.record, acting_user(self.request), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
         return redirect(self.record)

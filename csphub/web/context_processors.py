@@ -20,6 +20,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if Action.VIEW in actions:
             nav.append({"label": "People", "url": reverse("registers:person-search")})
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
+            nav.append({"label": "Cases", "url": reverse("cases:list")})
+            nav.append({"label": "Actions", "url": reverse("cases:actions")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):
