@@ -7,6 +7,7 @@ by the model signals and (for disclosures) by the access services, inside the ca
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuid_module
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -68,13 +69,18 @@ def open_case(
     opened_on: dt.date | None = None,
     caveat: str | None = None,
     sensitivity: str | None = None,
+    uuid: uuid_module.UUID | None = None,
 ) -> Case:
+    """Open a case owned by the user's agency (and by the user, unless a volunteer refers it).
+
+    ``uuid`` lets an import or the demo give a case a stable identity, so that loading it again adds nothing."""
     if AccessAction.CREATE not in allowed_actions(by) or by.agency is None:
         raise PermissionDenied("Your role does not allow you to open cases.")
     default_caveat, default_sensitivity = DEFAULT_HANDLING.get(case_type, (Caveat.OFFICIAL, Sensitivity.GENERAL))
     opened = opened_on or timezone.localdate()
     partnership_code = by.agency.partnership.code
     case = Case(
+        uuid=uuid or uuid_module.uuid4(),
         reference=CaseSequence.next_reference(partnership_code, case_type, opened.year) if case_type else "",
         case_type=case_type,
         title=title.strip(),

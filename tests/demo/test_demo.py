@@ -1,45 +1,64 @@
-"""The demo partnership: every sector and role, two ISAs, a register over four districts; safe to re-run."""
+"""The demo partnership: every sector and role, two ISAs, a register over four districts, a caseload; re-runnable."""
 
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from django.core.management import call_command
 
 from csphub.access.policy import Action, is_community_user
 from csphub.audit.verification import verify_log
+from csphub.cases.models import Case
+from csphub.demo.scenario import NAMESPACE
 from csphub.partnership.models import Agency, InformationSharingAgreement, Role, Sector, User
 from csphub.registers.models import Person, Place
 from tests.factories import verified_client
 
+ARGS = ("--people", "60", "--dwellings", "40", "--cases", "12")
+
 
 @pytest.fixture
 def demo(db: None) -> None:
-    call_command("demo", "--people", "60", "--dwellings", "40", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", *ARGS, stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def test_it_builds_the_partnership_with_every_sector_and_role(demo: None) -> None:
+def test_it_builds_the_partnership_register_and_caseload(demo: None) -> None:
+    # The partnership: every sector and role, 2-3 users per agency, two ISAs.
     assert Agency.objects.count() == 15
     assert set(Agency.objects.values_list("sector", flat=True)) == set(Sector.values)
     assert set(User.objects.values_list("role_assignments__role", flat=True)) == set(Role.values)
     counts = [a.users.count() for a in Agency.objects.all()]
     assert min(counts) >= 2 and max(counts) <= 3
     assert InformationSharingAgreement.objects.count() == 2
-
-
-def test_the_register_spreads_over_all_four_districts(demo: None) -> None:
-    assert Person.objects.count() == 60
+    # The register: the seeded people, places over all four districts, some places with no location.
+    assert all(Person.objects.filter(uuid=uuid.uuid5(NAMESPACE, f"person-{i}")).exists() for i in range(60))
     districts = set(Place.objects.exclude(district=None).values_list("district__name", flat=True))
     assert districts == {"Corby", "East Northamptonshire", "Kettering", "Wellingborough"}
-    assert Place.objects.filter(district=None, latitude=None).exists()  # some places have no location
+    assert Place.objects.filter(district=None, latitude=None).exists()
+    # The caseload tells the partnership's stories over two years.
+    titles = set(Case.objects.values_list("title", flat=True))
+    assert "Knives hidden at the Chicken Shack, Gold Street, Kettering" in titles
+    assert any("bingo hall" in t for t in titles)
+    assert Case.objects.filter(case_type="domestic_abuse").count() == 3
+    assert Case.objects.filter(case_type__in=["hate_crime", "hate_incident"]).exists()
+    assert Case.objects.filter(case_type="cuckooing").exists()
+    assert Case.objects.filter(cross_boundary=True).exists()
+    moved = Case.objects.get(title__startswith="Neighbour harassment: victim rehoused")
+    assert moved.owning_agency.short_name == "corby-bc" and moved.transfers.count() == 1
+    opened = sorted(Case.objects.values_list("opened_on", flat=True))
+    assert (opened[-1] - opened[0]).days > 365
 
 
 def test_re_running_adds_nothing_and_keeps_the_log_intact(demo: None) -> None:
-    before = (Person.objects.count(), Place.objects.count(), User.objects.count())
-    call_command("demo", "--people", "60", "--dwellings", "40", stdout=io.StringIO(), stderr=io.StringIO())
-    assert (Person.objects.count(), Place.objects.count(), User.objects.count()) == before
+    before = (Person.objects.count(), Place.objects.count(), User.objects.count(), Case.objects.count())
+    call_command("demo", *ARGS, stdout=io.StringIO(), stderr=io.StringIO())
+    assert (Person.objects.count(), Place.objects.count(), User.objects.count(), Case.objects.count()) == before
     assert verify_log().ok
+    out = io.StringIO()
+    call_command("demo", "--logins", stdout=out)
+    assert "pc.hughes" in out.getvalue() and "sp.volunteer" in out.getvalue() and "password for all" in out.getvalue()
 
 
 def test_a_police_officer_and_a_street_pastor_see_different_things(demo: None) -> None:
@@ -49,18 +68,10 @@ def test_a_police_officer_and_a_street_pastor_see_different_things(demo: None) -
     pastor_sees = set(Person.objects.visible_to(pastor).values_list("pk", flat=True))
     assert police_sees and pastor_sees and police_sees != pastor_sees
     assert is_community_user(pastor)
-    # The pastor sees only people they referred or that were shared with them personally.
     for person in Person.objects.filter(pk__in=pastor_sees):
         assert person.referred_by == pastor or person.shared_with_users.filter(pk=pastor.pk).exists()
-    # And cannot open a police record the officer can.
     police_only = Person.objects.visible_to(officer).exclude(pk__in=pastor_sees).first()
     assert police_only is not None
     assert verified_client(pastor).get(police_only.get_absolute_url()).status_code == 404
     assert Person.objects.visible_to(pastor, Action.CHANGE).exclude(referred_by=pastor).count() == 0
-
-
-def test_it_prints_the_demo_logins(demo: None) -> None:
-    out = io.StringIO()
-    call_command("demo", "--logins", stdout=out)
-    text = out.getvalue()
-    assert "pc.hughes" in text and "sp.volunteer" in text and "password for all" in text
+    assert Case.objects.visible_to(officer).exists() and not Case.objects.visible_to(pastor).exists()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from csphub.audit.commands import AuditedCommand
+from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
 
@@ -23,6 +24,9 @@ class Command(AuditedCommand):
         parser.add_argument("--people", type=int, default=ScenarioSettings.people)
         parser.add_argument("--dwellings", type=int, default=ScenarioSettings.dwellings)
         parser.add_argument("--seed", type=int, default=ScenarioSettings.seed)
+        parser.add_argument(
+            "--cases", type=int, default=CaseloadSettings.ordinary_cases, help="ordinary cases besides the story cases"
+        )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,9 +41,13 @@ class Command(AuditedCommand):
         self.stderr.write(f"Building the register: {settings.people} people, {settings.dwellings} homes…")
         with transaction.atomic():
             result = build_scenario(structure, settings)
+        self.stderr.write("Building the caseload: two years of cases across the four districts…")
+        with transaction.atomic():
+            caseload = build_caseload(structure, CaseloadSettings(ordinary_cases=options["cases"]))
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
-            f"({result.disclosures} disclosures under ISAs). Re-running adds nothing that is already there."
+            f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases. "
+            "Re-running adds nothing that is already there."
         )
 
     def _print_logins(self, password: str) -> None:
