@@ -1,0 +1,384 @@
+"""Ingest police.uk monthly files (street, outcomes, stop-and-search) for any force into the store.
+
+For each kind of file, all files given are read together by DuckDB's CSV reader, twice:
+
+1. **check and locate**: every row is parsed with typed columns and checked against the rules of
+   :mod:`csphub.analytics.schema`; a row that does not parse (too few or too many fields, a bad quote, bytes that are
+   not UTF-8, a coordinate that is not a number) or that breaks a rule stops the ingest with the file and line. The
+   distinct coordinates are projected to British National Grid and located in the districts (point-in-polygon)
+   once each — police.uk snap points repeat, so this is far less work than one per row.
+2. **write**: the rows are typed, joined to their coordinates' BNG position and district, and written as one
+   Parquet file per force and month into a staging folder.
+
+Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
+same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves the
+store exactly as it was.
+
+LSOA vintage: police.uk files use the LSOA codes current when they were produced (2011 codes in older downloads,
+2021 codes since). A file's vintage is read from its codes: a code created in 2021 (above ``E01033768`` in England)
+means 2021; a 2011 code that no longer exists in 2021 means 2011; a file whose codes exist in both is given the
+default vintage (the codes mean the same areas either way).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from csphub.geography import wgs84_to_bng_arrays
+
+from .errors import IngestError, SettingsError
+from .geo import Districts
+from .progress import Steps
+from .schema import FileKind
+from .sources import SourceFile, discover
+from .store import CrimeStore
+
+log = logging.getLogger(__name__)
+
+LSOA_VINTAGES = (2011, 2021)
+# The highest English LSOA 2011 code: every higher E01 code was created in 2021.
+LAST_ENGLISH_LSOA11 = "E01033768"
+_RETIRED_LSOA11 = "lsoa11_codes_not_in_lsoa21_england_DERIVED.csv"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """``lsoa_vintage`` forces a vintage (2011 or 2021) instead of reading it from the codes; files whose codes
+    exist in both vintages get ``default_lsoa_vintage``."""
+
+    lsoa_vintage: int | None = None
+    default_lsoa_vintage: int = 2021
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if self.lsoa_vintage is not None and self.lsoa_vintage not in LSOA_VINTAGES:
+            raise SettingsError(f"the LSOA vintage must be 2011 or 2021, not {self.lsoa_vintage}")
+        if self.default_lsoa_vintage not in LSOA_VINTAGES:
+            raise SettingsError(f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}")
+
+
+@dataclass(frozen=True)
+class FileReport:
+    source: str
+    kind: str
+    force: str
+    month: str
+    rows: int
+    unlocated: int  # rows without coordinates
+    outside_districts: int  # rows with coordinates in none of the known districts
+    lsoa_vintage: int | None  # None for stop-and-search (no LSOA)
+    replaced: bool  # the store held this force and month before
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    files: tuple[FileReport, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str:
+    """The DuckDB ``read_csv`` call for police.uk files of one kind: fixed dialect, typed columns, no guessing."""
+    columns = "{" + ", ".join(f"{_sql_str(name)}: {_sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
+    files = "[" + ", ".join(_sql_str(str(p)) for p in paths) + "]"
+    options = [
+        "header = true",
+        f"columns = {columns}",
+        "auto_detect = false",
+        "delim = ','",
+        "quote = '\"'",
+        "escape = '\"'",
+        "strict_mode = true",
+        "encoding = 'utf-8'",
+        "filename = true",
+    ]
+    if rejects:
+        options.append("store_rejects = true")
+    return f"read_csv({files}, {', '.join(options)})"
+
+
+def check_header(source: SourceFile) -> None:
+    """The first line must be the exact police.uk header of the file's kind (a UTF-8 byte-order mark is allowed)."""
+    with source.path.open("rb") as fh:
+        first = fh.readline(1 << 16)
+    if not first.strip():
+        raise IngestError(source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1)
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1)
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise IngestError(source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1) from None
+    names = tuple(next(csv.reader([text])))
+    expected = source.kind.header
+    if names == expected:
+        return
+    if len(names) != len(expected):
+        detail = f"{len(names)} columns where a police.uk {source.kind.name} file has {len(expected)}"
+    else:
+        at = next(i for i, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
+        detail = f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
+    raise IngestError(source.display, f"wrong header: {detail} (expected: {','.join(expected)})", 1)
+
+
+_REJECT_MESSAGES = {
+    "MISSING COLUMNS": "the row has fewer fields than the header",
+    "TOO MANY COLUMNS": "the row has more fields than the header",
+    "UNQUOTED VALUE": "a quoted value is not closed where it should be",
+    "INVALID ENCODING": "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)",
+    "INVALID UNICODE": "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)",
+    "LINE SIZE OVER MAXIMUM": "the line is too long to be a police.uk row",
+}
+
+
+def _raise_first_reject(con: duckdb.DuckDBPyConnection, sources: Sequence[SourceFile]) -> None:
+    rows = con.execute(
+        """SELECT s.file_path, e.line, e.column_name, e.error_type, e.csv_line, e.error_message
+        FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)"""
+    ).fetchall()
+    if not rows:
+        return
+    order = {str(s.path): i for i, s in enumerate(sources)}
+    path, line, column, error_type, csv_line, message = min(rows, key=lambda r: (order.get(r[0], 0), r[1]))
+    display = next((s.display for s in sources if str(s.path) == path), path)
+    if error_type == "CAST":
+        value = _cast_value(message)
+        reason = f"{column} {value} is not a number" if value else f"{column}: {message}"
+    else:
+        reason = _REJECT_MESSAGES.get(error_type, f"{error_type.lower()}: {message}")
+    log.debug("rejected line %s of %s: %r", line, display, csv_line)
+    raise IngestError(display, f"{reason} ({len(rows)} bad row(s) in all)", int(line))
+
+
+def _cast_value(message: str) -> str | None:
+    match = re.search(r'Could not convert string "(.*)" to', message)
+    return repr(match[1]) if match else None
+
+
+def _first_violation(
+    con: duckdb.DuckDBPyConnection, kind: FileKind, source: SourceFile, index: int
+) -> IngestError:
+    """The first row of one file that breaks a rule, with its line: the file is read again on its own into a
+    table whose row ids follow the file's order (DuckDB preserves insertion order), so line = row id + 2."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM {read_csv_sql(kind, [source.path], rejects=False)}")
+    cases = " ".join(f"WHEN {check.violation} THEN {check.message}" for check in kind.checks)
+    broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
+    rows = con.execute(
+        f"""SELECT r.rowid + 2, CASE {cases} END FROM diagnosis r JOIN files f ON f.idx = ?
+        WHERE {broken} ORDER BY r.rowid LIMIT 1""",
+        [index],
+    ).fetchall()
+    if not rows:  # cannot happen: the first pass saw the violation in this file
+        return IngestError(source.display, "a row breaks a rule of the police.uk format")
+    line, message = rows[0]
+    return IngestError(source.display, str(message), int(line))
+
+
+@dataclass(frozen=True)
+class _Staged:
+    report: FileReport
+    staged: Path
+    final: Path
+
+
+def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: IngestSettings) -> int:
+    if has_2021 and has_2011:
+        raise IngestError(source.display, "the file mixes LSOA 2011 and LSOA 2021 codes")
+    if settings.lsoa_vintage is not None:
+        if (settings.lsoa_vintage == 2011 and has_2021) or (settings.lsoa_vintage == 2021 and has_2011):
+            other = 2021 if settings.lsoa_vintage == 2011 else 2011
+            raise IngestError(
+                source.display, f"LSOA vintage {settings.lsoa_vintage} was asked for, but the file has {other} codes"
+            )
+        return settings.lsoa_vintage
+    if has_2021:
+        return 2021
+    if has_2011:
+        return 2011
+    return settings.default_lsoa_vintage
+
+
+def _ingest_kind(
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    out: Path,
+    store: CrimeStore,
+    districts: Districts,
+    settings: IngestSettings,
+    steps: Steps,
+) -> list[_Staged]:
+    con = duckdb.connect()
+    try:
+        con.execute(
+            """CREATE TEMP TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
+            idx INTEGER, lsoa_vintage SMALLINT)"""
+        )
+        con.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            [(str(s.path), s.display, s.force, s.month, s.month_key, i) for i, s in enumerate(sources)],
+        )
+        retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
+        with resources.as_file(retired) as retired_path:
+            con.execute(f"CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code FROM read_csv({_sql_str(str(retired_path))})")
+
+        # Pass 1: parse and check every row; keep the distinct coordinates per file.
+        flags = [f"bool_or({check.violation}) AS bad_{i}" for i, check in enumerate(kind.checks)]
+        join = ""
+        if kind.has_lsoa:
+            flags.append(
+                f"""bool_or(regexp_full_match(r."LSOA code", 'E01[0-9]{{6}}')
+                AND r."LSOA code" > '{LAST_ENGLISH_LSOA11}') AS lsoa_2021"""
+            )
+            flags.append("bool_or(old.code IS NOT NULL) AS lsoa_2011")
+            join = 'LEFT JOIN lsoa11_only old ON r."LSOA code" = old.code'
+        else:
+            flags.extend(["false AS lsoa_2021", "false AS lsoa_2011"])
+        read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
+        try:
+            con.execute(
+                f"""CREATE TEMP TABLE pre AS
+                SELECT f.idx, r."Longitude" AS lon, r."Latitude" AS lat, count(*) AS n, {", ".join(flags)}
+                FROM {read} r JOIN files f ON r.filename = f.path {join}
+                GROUP BY ALL"""
+            )
+        except duckdb.Error as exc:
+            raise _duckdb_error(exc, sources) from exc
+        _raise_first_reject(con, sources)
+        n_checks = len(kind.checks)
+        summary = con.execute(
+            f"""SELECT idx, {", ".join(f"coalesce(bool_or(bad_{i}), false)" for i in range(n_checks))},
+            coalesce(bool_or(lsoa_2021), false), coalesce(bool_or(lsoa_2011), false)
+            FROM pre GROUP BY idx ORDER BY idx"""
+        ).fetchall()
+        for row in summary:
+            if any(row[1 : 1 + n_checks]):
+                raise _first_violation(con, kind, sources[row[0]], row[0])
+        vintages: dict[int, int | None] = {}
+        for row in summary:
+            idx, has_2021, has_2011 = row[0], row[-2], row[-1]
+            vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings) if kind.has_lsoa else None
+        con.executemany("UPDATE files SET lsoa_vintage = ? WHERE idx = ?", [(v, i) for i, v in vintages.items()])
+        steps.step(f"{kind.name}: checked")
+
+        # Locate each distinct coordinate once: BNG metres and district.
+        coords = con.execute("SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL").fetchnumpy()
+        lon = np.asarray(coords["lon"], dtype=np.float64)
+        lat = np.asarray(coords["lat"], dtype=np.float64)
+        x, y = wgs84_to_bng_arrays(lat, lon)
+        con.register("geo", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
+        counts = {
+            int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
+            for r in con.execute(
+                """SELECT p.idx, sum(p.n), coalesce(sum(p.n) FILTER (WHERE p.lon IS NULL), 0),
+                coalesce(sum(p.n) FILTER (WHERE p.lon IS NOT NULL AND g.district IS NULL), 0)
+                FROM pre p LEFT JOIN geo g ON p.lon = g.lon AND p.lat = g.lat GROUP BY p.idx"""
+            ).fetchall()
+        }
+        steps.step(f"{kind.name}: located")
+
+        # Pass 2: write one Parquet file per force and month into the staging folder.
+        body = f"""SELECT {kind.select} FROM {read_csv_sql(kind, [s.path for s in sources], rejects=False)} r
+            JOIN files f ON r.filename = f.path
+            LEFT JOIN geo g ON r."Longitude" = g.lon AND r."Latitude" = g.lat"""
+        con.execute(
+            f"COPY ({body}) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+            "PARTITION_BY (force, month), WRITE_PARTITION_COLUMNS true)"
+        )
+        staged: list[_Staged] = []
+        for idx, source in enumerate(sources):
+            target = out / f"{source.force}-{source.month_key}.parquet"
+            parts = sorted((out / f"force={source.force}" / f"month={source.month.isoformat()}").glob("*.parquet"))
+            if len(parts) == 1:
+                parts[0].rename(target)
+            else:  # no rows (a header-only file), or several part files: write the month as one file
+                query = (
+                    f"SELECT * FROM read_parquet([{', '.join(_sql_str(str(p)) for p in parts)}])"
+                    if parts
+                    else f"{body} WHERE f.idx = {idx}"
+                )
+                con.execute(f"COPY ({query}) TO {_sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+            rows, unlocated, outside = counts.get(idx, (0, 0, 0))
+            final = store.police_path(kind.folder, source.force, source.month_key)
+            report = FileReport(
+                source=source.display,
+                kind=kind.name,
+                force=source.force,
+                month=source.month_key,
+                rows=rows,
+                unlocated=unlocated,
+                outside_districts=outside,
+                lsoa_vintage=vintages.get(idx, settings.default_lsoa_vintage if kind.has_lsoa else None),
+                replaced=final.exists(),
+            )
+            staged.append(_Staged(report, target, final))
+        steps.step(f"{kind.name}: written")
+        return staged
+    finally:
+        con.close()
+
+
+def _duckdb_error(exc: duckdb.Error, sources: Sequence[SourceFile]) -> IngestError:
+    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file if DuckDB says."""
+    text = str(exc)
+    for source in sources:
+        if str(source.path) in text:
+            return IngestError(source.display, text.splitlines()[0])
+    return IngestError(", ".join(s.display for s in sources[:3]), text.splitlines()[0])
+
+
+def ingest_police_files(
+    paths: Sequence[Path], store: CrimeStore, districts: Districts, settings: IngestSettings | None = None
+) -> IngestResult:
+    """Ingest police.uk CSV files, folders and zip archives; all of them or, on any error, none."""
+    settings = settings or IngestSettings()
+    with store.staging() as staging:
+        sources = discover([Path(p) for p in paths], staging / "input")
+        if not sources:
+            raise IngestError(", ".join(str(p) for p in paths), "no police.uk files found")
+        for source in sources:
+            check_header(source)
+        kinds: dict[str, list[SourceFile]] = {}
+        for source in sources:
+            kinds.setdefault(source.kind.name, []).append(source)
+        staged: list[_Staged] = []
+        with Steps(3 * len(kinds) + 1, "ingest", enabled=settings.progress) as steps:
+            for group in kinds.values():
+                kind = group[0].kind
+                out = staging / "out" / kind.folder
+                out.parent.mkdir(parents=True, exist_ok=True)
+                staged.extend(_ingest_kind(kind, group, out, store, districts, settings, steps))
+            # Every file passed: move the months into the store, each replacing its earlier version.
+            for item in staged:
+                item.final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(item.staged, item.final)
+            steps.step("stored")
+    for item in staged:
+        r = item.report
+        log.info(
+            "%s: %s %s %s, %d rows (%d without location, %d outside the districts)%s",
+            r.source,
+            r.force,
+            r.kind,
+            r.month,
+            r.rows,
+            r.unlocated,
+            r.outside_districts,
+            ", replacing the stored month" if r.replaced else "",
+        )
+    return IngestResult(tuple(item.report for item in staged))
