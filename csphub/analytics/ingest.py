@@ -237,8 +237,10 @@ def _ingest_kind(
         with resources.as_file(retired) as retired_path:
             con.execute(f"CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code FROM read_csv({_sql_str(str(retired_path))})")
 
-        # Pass 1: parse and check every row; keep the distinct coordinates per file.
+        # Pass 1: parse and check every row; keep the distinct coordinates per file. Every column is read (a count
+        # of each), so that bytes which are not UTF-8 in any field are found here, with their line.
         flags = [f"bool_or({check.violation}) AS bad_{i}" for i, check in enumerate(kind.checks)]
+        flags.extend(f'count(r."{name}") AS seen_{i}' for i, name in enumerate(kind.header))
         join = ""
         if kind.has_lsoa:
             flags.append(
@@ -296,10 +298,13 @@ def _ingest_kind(
         body = f"""SELECT {kind.select} FROM {read_csv_sql(kind, [s.path for s in sources], rejects=False)} r
             JOIN files f ON r.filename = f.path
             LEFT JOIN geo g ON r."Longitude" = g.lon AND r."Latitude" = g.lat"""
-        con.execute(
-            f"COPY ({body}) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, "
-            "PARTITION_BY (force, month), WRITE_PARTITION_COLUMNS true)"
-        )
+        try:
+            con.execute(
+                f"COPY ({body}) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+                "PARTITION_BY (force, month), WRITE_PARTITION_COLUMNS true)"
+            )
+        except duckdb.Error as exc:  # pass 1 read the same bytes, so this is not expected; name the file anyway
+            raise _duckdb_error(exc, sources) from exc
         staged: list[_Staged] = []
         for idx, source in enumerate(sources):
             target = out / f"{source.force}-{source.month_key}.parquet"
@@ -334,12 +339,16 @@ def _ingest_kind(
 
 
 def _duckdb_error(exc: duckdb.Error, sources: Sequence[SourceFile]) -> IngestError:
-    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file if DuckDB says."""
-    text = str(exc)
-    for source in sources:
-        if str(source.path) in text:
-            return IngestError(source.display, text.splitlines()[0])
-    return IngestError(", ".join(s.display for s in sources[:3]), text.splitlines()[0])
+    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file when DuckDB says
+    which file (its CSV errors end with ``file = PATH``) and with its line when it gives one."""
+    lines = str(exc).splitlines()
+    found = re.search(r"CSV Error on Line: (\d+)", lines[0])
+    # A CSV error reads: "... CSV Error on Line: N", "Original Line: ...", then what is wrong.
+    reason = lines[2].strip() if found and len(lines) > 2 else lines[0]
+    named = {f"file = {source.path}": source for source in sources}
+    source = next((named[line.strip()] for line in lines if line.strip() in named), None)
+    where = source.display if source else ", ".join(s.display for s in sources[:3])
+    return IngestError(where, reason, int(found[1]) if found else None)
 
 
 def ingest_police_files(
