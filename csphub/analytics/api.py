@@ -28,7 +28,15 @@ from .kde import KdeResult, KdeSettings, kernel_density
 from .nearrepeat import KnoxResult, KnoxSettings, knox_test
 from .partner import PartnerIngestResult, ingest_partner_files
 from .places import RepeatPlaces, repeat_places
-from .queries import event_points, grouped_monthly_counts, lsoa_counts, monthly_grids_input, months_present, place_counts
+from .queries import (
+    event_points,
+    grouped_monthly_counts,
+    lsoa_counts,
+    monthly_grids_input,
+    months_present,
+    months_covered,
+    place_counts,
+)
 from .store import CrimeStore, EventFilter, MonthRange, month_index
 from .trends import ChangeTable, CountTable, Seasonality, YearOnYear, compare_periods, count_events, seasonality, year_on_year
 
@@ -146,5 +154,7 @@ class Analytics:
             c.reference(c.lsoa_lookup_file), c.reference(c.population_file), c.reference(c.imd_file), c.csp_districts
         )
         with self._connection() as con:
-            counts, months = lsoa_counts(con, events)
+            counts = lsoa_counts(con, events)
+            # The months the rates cover: those of the partnership's districts' main force (see months_covered).
+            months = months_covered(con, replace(events, districts=c.csp_districts))
         return deprivation_rates(lsoas, counts, months)

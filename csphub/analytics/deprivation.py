@@ -6,7 +6,9 @@ created in 2021, the parent given by the shipped lookup). Events with an LSOA 20
 count towards the LSOA 2021 with the same code; those in 2011 LSOAs that were split or merged in 2021 cannot be
 placed and are reported as unassigned. The area is the LSOAs whose old district is one of the partnership's.
 
-rate per 1,000 = 1000 × events / residents (for the months analysed); annualised = rate × 12 / months.
+rate per 1,000 = 1000 × events / residents (for the months analysed); annualised = rate × 12 / months, where
+months are those of the force that recorded most of the area's events (another force's few stray rows in the area
+do not add months).
 """
 
 from __future__ import annotations

@@ -102,8 +102,8 @@ def place_counts(con: duckdb.DuckDBPyConnection, events: EventFilter) -> PlaceCo
     )
 
 
-def lsoa_counts(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[dict[tuple[str, int], int], int]:
-    """Events per (LSOA code, vintage), and the number of months the filter covers in the data."""
+def lsoa_counts(con: duckdb.DuckDBPyConnection, events: EventFilter) -> dict[tuple[str, int], int]:
+    """Events per (LSOA code, vintage)."""
     _require_any(con, events)
     where, params = events.where()
     rows = con.execute(
@@ -111,4 +111,18 @@ def lsoa_counts(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[di
         WHERE {where} AND lsoa_code IS NOT NULL GROUP BY ALL""",
         params,
     ).fetchall()
-    return {(r[0], int(r[1])): int(r[2]) for r in rows}, len(months_present(con, events))
+    return {(r[0], int(r[1])): int(r[2]) for r in rows}
+
+
+def months_covered(con: duckdb.DuckDBPyConnection, events: EventFilter) -> int:
+    """How many months of data the matching events cover: the distinct months of the force (or partner agency)
+    that recorded most of them. A force's file holds a few rows outside its own area, so another force's stray
+    rows in the area would otherwise add months that the area's data does not have."""
+    where, params = events.where()
+    rows = con.execute(
+        f"""WITH matching AS (SELECT coalesce(force, source) AS recorder, month FROM events WHERE {where}),
+        main AS (SELECT recorder FROM matching GROUP BY recorder ORDER BY count(*) DESC, recorder LIMIT 1)
+        SELECT count(DISTINCT month) FROM matching WHERE recorder = (SELECT recorder FROM main)""",
+        params,
+    ).fetchall()
+    return int(rows[0][0])

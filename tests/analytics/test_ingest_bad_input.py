@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -155,7 +156,7 @@ def test_it_names_file_and_line_when_duckdb_itself_refuses_a_file(tmp_path: Path
     from csphub.analytics.sources import SourceFile
 
     bad = _edit(13, _set(6, b"On or near Caf\xe9 Row"))(tmp_path)
-    source = SourceFile(f"{bad} (as given)", bad, STREET, "northamptonshire", __import__("datetime").date(2025, 1, 1))
+    source = SourceFile(f"{bad} (as given)", bad, STREET, "northamptonshire", date(2025, 1, 1))
     with pytest.raises(duckdb.Error) as raised:
         duckdb.connect().execute(f"SELECT * FROM {read_csv_sql(STREET, [bad], rejects=False)}").fetchall()
     error = _duckdb_error(raised.value, [source])
