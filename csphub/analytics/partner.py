@@ -148,8 +148,8 @@ def agency_slug(name: str) -> str:
 def read_header(path: Path) -> list[str]:
     display = str(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            first = fh.readline()
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 16).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IngestError(display, "the header is not UTF-8 text (save the file as CSV UTF-8)", 1) from None
     except OSError as exc:
