@@ -95,8 +95,8 @@ class AreaLocator:
         for geom in self._geoms:
             shapely.prepare(geom)
         self._tree = shapely.STRtree(self._geoms)
-        # The areas' joint bounding box (lon0, lat0, lon1, lat1): points outside it are in no area and skip the
-        # tree, which matters when most points are far away (a national file against one county's districts).
+        # The areas' joint bounding box (lon0, lat0, lon1, lat1): points outside it are in no area and skip
+        # the tree, which matters when most points are far away (a national file against a county's districts).
         self._bounds = shapely.total_bounds(self._geoms) if self._geoms else np.full(4, np.nan)
 
     @classmethod

@@ -1,8 +1,9 @@
-"""One entry point for callers (the CLI, the web app, reports): each method reads the store and runs one analysis.
+"""One entry point for callers (the CLI, the web app, reports): each method reads the store and runs one
+analysis.
 
 ``Analytics(AnalyticsConfig.from_env())`` finds the store and the reference data from the environment. Methods
-take a frozen settings dataclass (validated when built) and an :class:`~.store.EventFilter`, and return the typed
-result of the pure analysis function.
+take a frozen settings dataclass (validated when built) and an :class:`~.store.EventFilter`, and return the
+typed result of the pure analysis function.
 """
 
 from __future__ import annotations
@@ -33,12 +34,21 @@ from .queries import (
     grouped_monthly_counts,
     lsoa_counts,
     monthly_grids_input,
-    months_present,
     months_covered,
+    months_present,
     place_counts,
 )
 from .store import CrimeStore, EventFilter, MonthRange, month_index
-from .trends import ChangeTable, CountTable, Seasonality, YearOnYear, compare_periods, count_events, seasonality, year_on_year
+from .trends import (
+    ChangeTable,
+    CountTable,
+    Seasonality,
+    YearOnYear,
+    compare_periods,
+    count_events,
+    seasonality,
+    year_on_year,
+)
 
 
 class Analytics:
@@ -69,28 +79,36 @@ class Analytics:
     def grid(self, area: tuple[str, ...], cell: float) -> Grid:
         return cached_grid(self.districts, area, float(cell))
 
-    # --- ingest -----------------------------------------------------------------------------------------------------
+    # --- ingest
+    # -----------------------------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], settings: IngestSettings | None = None) -> IngestResult:
         return ingest_police_files(paths, self.store, self.districts, settings)
 
     def ingest_partner(self, paths: Sequence[Path]) -> PartnerIngestResult:
-        return ingest_partner_files(paths, self.store, self.districts, self.config.reference(self.config.postcodes_file))
+        return ingest_partner_files(
+            paths, self.store, self.districts, self.config.reference(self.config.postcodes_file)
+        )
 
-    # --- counts and change ------------------------------------------------------------------------------------------
+    # --- counts and change
+    # ------------------------------------------------------------------------------------------
     def counts(self, by: Sequence[str], events: EventFilter) -> CountTable:
         with self._connection() as con:
             return count_events(con, by, events)
 
-    def change(self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter) -> ChangeTable:
+    def change(
+        self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter
+    ) -> ChangeTable:
         keys = tuple(c for c in by if c != "month")
         with self._connection() as con:
             counted = []
             for period in (base, compare):
                 table = count_events(con, keys, replace(events, months=period))
-                counted.append({row[:-1]: int(row[-1]) for row in table.rows})  # type: ignore[call-overload]
+                counted.append(table.as_dict())
         return compare_periods(counted[0], counted[1], keys, base, compare)
 
-    def year_on_year(self, by: Sequence[str], events: EventFilter) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
+    def year_on_year(
+        self, by: Sequence[str], events: EventFilter
+    ) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
         keys = tuple(c for c in by if c != "month")
         with self._connection() as con:
             monthly = grouped_monthly_counts(con, keys, events)
@@ -106,27 +124,36 @@ class Analytics:
             raise EmptyStoreError("no events match the filter")
         return seasonality(monthly)
 
-    # --- places -----------------------------------------------------------------------------------------------------
+    # --- places
+    # -----------------------------------------------------------------------------------------------------
     def _area_events(self, events: EventFilter, area: tuple[str, ...]) -> EventFilter:
         if events.districts:
-            raise SettingsError("a grid analysis takes its districts from the study area (--area), not --district")
+            raise SettingsError(
+                "a grid analysis takes its districts from the study area (--area), not --district"
+            )
         return replace(events, districts=area)
 
-    def hotspots(self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None) -> HotspotResult:
+    def hotspots(
+        self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> HotspotResult:
         codes = self.area(area)
         with self._connection() as con:
             points = event_points(con, self._area_events(events, codes))
         grid = self.grid(codes, settings.cell)
         return find_hotspots(grid, grid.bin(points.x, points.y), settings)
 
-    def kde(self, cell: float, settings: KdeSettings, events: EventFilter, area: Sequence[str] | None = None) -> KdeResult:
+    def kde(
+        self, cell: float, settings: KdeSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> KdeResult:
         codes = self.area(area)
         with self._connection() as con:
             points = event_points(con, self._area_events(events, codes))
         grid = self.grid(codes, cell)
         return kernel_density(grid, grid.bin(points.x, points.y), settings)
 
-    def emerging(self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None) -> EmergingResult:
+    def emerging(
+        self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> EmergingResult:
         codes = self.area(area)
         with self._connection() as con:
             months, points = monthly_grids_input(con, self._area_events(events, codes))
@@ -143,7 +170,9 @@ class Analytics:
             counts = place_counts(con, events)
         return repeat_places(counts, top=top, fraction=fraction)
 
-    def near_repeat(self, settings: KnoxSettings, events: EventFilter, *, progress: bool = False) -> KnoxResult:
+    def near_repeat(
+        self, settings: KnoxSettings, events: EventFilter, *, progress: bool = False
+    ) -> KnoxResult:
         with self._connection() as con:
             points = event_points(con, events)
         return knox_test(points.x, points.y, points.month, settings, progress=progress)
@@ -151,10 +180,14 @@ class Analytics:
     def deprivation(self, events: EventFilter) -> DeprivationResult:
         c = self.config
         lsoas = load_lsoas(
-            c.reference(c.lsoa_lookup_file), c.reference(c.population_file), c.reference(c.imd_file), c.csp_districts
+            c.reference(c.lsoa_lookup_file),
+            c.reference(c.population_file),
+            c.reference(c.imd_file),
+            c.csp_districts,
         )
         with self._connection() as con:
             counts = lsoa_counts(con, events)
-            # The months the rates cover: those of the partnership's districts' main force (see months_covered).
+            # The months the rates cover: those of the partnership's districts' main force (see
+            # months_covered).
             months = months_covered(con, replace(events, districts=c.csp_districts))
         return deprivation_rates(lsoas, counts, months)

@@ -20,7 +20,8 @@ from .errors import SettingsError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-# Corby, East Northamptonshire, Kettering, Wellingborough: North Northamptonshire (E06000061) since 2021-04-01.
+# Corby, East Northamptonshire, Kettering, Wellingborough: North Northamptonshire (E06000061) since
+# 2021-04-01.
 NORTH_NORTHAMPTONSHIRE_DISTRICTS: tuple[str, ...] = ("E07000150", "E07000152", "E07000153", "E07000156")
 
 

@@ -1,14 +1,15 @@
 """Deprivation context: crime rates per 1,000 residents by LSOA, beside the LSOA's IMD 2019 decile.
 
-The unit is the LSOA 2021 (the geography of current police.uk files and of the Census 2021 population). IMD 2019
-is published for LSOA 2011: each LSOA 2021 takes the IMD of its 2011 LSOA (the same code for most; for the LSOAs
-created in 2021, the parent given by the shipped lookup). Events with an LSOA 2011 code (older police.uk files)
-count towards the LSOA 2021 with the same code; those in 2011 LSOAs that were split or merged in 2021 cannot be
-placed and are reported as unassigned. The area is the LSOAs whose old district is one of the partnership's.
+The unit is the LSOA 2021 (the geography of current police.uk files and of the Census 2021 population). IMD
+2019 is published for LSOA 2011: each LSOA 2021 takes the IMD of its 2011 LSOA (the same code for most; for
+the LSOAs created in 2021, the parent given by the shipped lookup). Events with an LSOA 2011 code (older
+police.uk files) count towards the LSOA 2021 with the same code; those in 2011 LSOAs that were split or merged
+in 2021 cannot be placed and are reported as unassigned. The area is the LSOAs whose old district is one of
+the partnership's.
 
-rate per 1,000 = 1000 × events / residents (for the months analysed); annualised = rate × 12 / months, where
-months are those of the force that recorded most of the area's events (another force's few stray rows in the area
-do not add months).
+rate per 1,000 = 1000 x events / residents (for the months analysed); annualised = rate x 12 / months, where
+months are those of the force that recorded most of the area's events (another force's few stray rows in the
+area do not add months).
 """
 
 from __future__ import annotations
@@ -112,8 +113,11 @@ def _rate(events: int, residents: int) -> float:
     return 1000.0 * events / residents if residents else float("nan")
 
 
-def deprivation_rates(lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], int], months: int) -> DeprivationResult:
-    """Rates per 1,000 residents per LSOA and per IMD decile. ``events[(lsoa code, vintage)]`` counts events."""
+def deprivation_rates(
+    lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], int], months: int
+) -> DeprivationResult:
+    """Rates per 1,000 residents per LSOA and per IMD decile. ``events[(lsoa code, vintage)]`` counts
+    events."""
     if months < 1:
         raise SettingsError("the rates need at least one month of data")
     by_2021 = {lsoa.lsoa21_code: lsoa for lsoa in lsoas}
@@ -131,7 +135,9 @@ def deprivation_rates(lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], 
                 unassigned += n
     scale = 12.0 / months
     rows = tuple(
-        LsoaRate(lsoa, counts[lsoa.lsoa21_code], r := _rate(counts[lsoa.lsoa21_code], lsoa.residents), r * scale)
+        LsoaRate(
+            lsoa, counts[lsoa.lsoa21_code], r := _rate(counts[lsoa.lsoa21_code], lsoa.residents), r * scale
+        )
         for lsoa in lsoas
     )
     deciles = []

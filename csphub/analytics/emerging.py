@@ -1,15 +1,17 @@
-"""Emerging hotspots: how each cell's Gi* changes month by month, in the categories analysts know from desktop GIS.
+"""Emerging hotspots: how each cell's Gi* changes month by month, in the categories analysts know from desktop
+GIS.
 
 For each month the cells' Gi* z-scores and their significance (Benjamini-Hochberg over that month's cells) are
-computed on the same grid and band as :mod:`.hotspots`. Each cell's series of z-scores gets a Mann-Kendall trend
-test (Mann 1945; Kendall 1975)::
+computed on the same grid and band as :mod:`.hotspots`. Each cell's series of z-scores gets a Mann-Kendall
+trend test (Mann 1945; Kendall 1975)::
 
-    S = Σ_{i<j} sign(z_j − z_i)
-    Var(S) = [T(T−1)(2T+5) − Σ_g t_g(t_g−1)(2t_g+5)] / 18      (t_g: sizes of groups of tied values)
-    Z = (S − 1)/√Var(S) if S > 0;  0 if S = 0;  (S + 1)/√Var(S) if S < 0      p = 2 (1 − Φ(|Z|))
+    S = Σ_{i<j} sign(z_j - z_i)
+    Var(S) = [T(T-1)(2T+5) - Σ_g t_g(t_g-1)(2t_g+5)] / 18      (t_g: sizes of groups of tied values)
+    Z = (S - 1)/√Var(S) if S > 0;  0 if S = 0;  (S + 1)/√Var(S) if S < 0      p = 2 (1 - Φ(|Z|))
 
 and is put in one category (hot shown; cold is the mirror image, hot ⇄ cold), following the definitions of
-ArcGIS Pro's Emerging Hot Spot Analysis. "90 %" means at least 90 % of the T months; "final" is the last month:
+ArcGIS Pro's Emerging Hot Spot Analysis. "90 %" means at least 90 % of the T months; "final" is the last
+month:
 
 - persistent / intensifying / diminishing: hot in ≥ 90 % of months including the final one; with a significant
   upward trend → intensifying, downward → diminishing, no significant trend → persistent;
@@ -106,7 +108,9 @@ class EmergingResult:
     category: np.ndarray  # (ny, nx) object array of category names ("" outside the study area)
 
 
-def _categorise(hot: np.ndarray, cold: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray, alpha: float) -> np.ndarray:
+def _categorise(
+    hot: np.ndarray, cold: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray, alpha: float
+) -> np.ndarray:
     """Category of each column of the (T, m) boolean series ``hot`` and ``cold``."""
     t, m = hot.shape
     result = np.full(m, "no pattern", dtype=object)
@@ -147,7 +151,9 @@ def _categorise(hot: np.ndarray, cold: np.ndarray, trend_z: np.ndarray, trend_p:
     return result
 
 
-def emerging_hotspots(grid: Grid, monthly_counts: np.ndarray, months: tuple[date, ...], settings: HotspotSettings) -> EmergingResult:
+def emerging_hotspots(
+    grid: Grid, monthly_counts: np.ndarray, months: tuple[date, ...], settings: HotspotSettings
+) -> EmergingResult:
     """Emerging hotspot categories from a (T, ny, nx) stack of monthly count grids, months in order."""
     t = monthly_counts.shape[0]
     if monthly_counts.shape[1:] != grid.shape or len(months) != t:

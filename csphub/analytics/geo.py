@@ -1,8 +1,8 @@
 """District boundaries for the analytics: which district each point falls in, and the districts in BNG metres.
 
 Built on :mod:`csphub.geography` (the project's one WGS84 ⇄ British National Grid transformation and its
-point-in-polygon locator). Points are located in WGS84, as police.uk publishes them; grids and maps work in BNG
-metres, so the district polygons are also kept projected.
+point-in-polygon locator). Points are located in WGS84, as police.uk publishes them; grids and maps work in
+BNG metres, so the district polygons are also kept projected.
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ class Districts:
         try:
             return self.codes.index(code)
         except ValueError:
-            raise SettingsError(f"unknown district {code!r}: known districts are {', '.join(self.codes)}") from None
+            raise SettingsError(
+                f"unknown district {code!r}: known districts are {', '.join(self.codes)}"
+            ) from None
 
     def area(self, codes: tuple[str, ...]) -> BaseGeometry:
         """The union of the given districts, in BNG metres."""

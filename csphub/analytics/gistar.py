@@ -1,19 +1,21 @@
 """Getis-Ord Gi* on a regular grid, computed by convolution, and the Benjamini-Hochberg false discovery rate.
 
-Gi* (Getis & Ord 1992; Ord & Getis 1995) for cell i over the n cells of the study area, with binary distance-band
-weights (w_ij = 1 when the centres of i and j are at most ``band`` apart, the band's edge included, and w_ii = 1)::
+Gi* (Getis & Ord 1992; Ord & Getis 1995) for cell i over the n cells of the study area, with binary
+distance-band weights (w_ij = 1 when the centres of i and j are at most ``band`` apart, the band's edge
+included, and w_ii = 1)::
 
-    Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((n W_i − W_i²) / (n − 1)))
+    Gi*_i = (Σ_j w_ij x_j - x̄ W_i) / (S √((n W_i - W_i²) / (n - 1)))
 
-where W_i = Σ_j w_ij (= Σ_j w_ij², the weights being 0 or 1), x̄ the mean and S² = Σ_j x_j² / n − x̄² the
-(population) variance of the counts. Gi* is already a z-score; its p-value is the analytic two-sided normal one,
-p = 2 (1 − Φ(|z|)).
+where W_i = Σ_j w_ij (= Σ_j w_ij², the weights being 0 or 1), x̄ the mean and S² = Σ_j x_j² / n - x̄² the
+(population) variance of the counts. Gi* is already a z-score; its p-value is the analytic two-sided normal
+one, p = 2 (1 - Φ(|z|)).
 
-On a regular grid the weights are the same for every cell up to translation, so Σ_j w_ij x_j is the convolution of
-the count grid with a disc of radius ``band`` (and W_i the convolution of the study-area mask with the same disc):
-two FFT convolutions (``scipy.signal.fftconvolve``) replace a spatial weights object. Cells outside the study area
-take no part: their counts are 0 in the convolution and they are not among the n cells. With integer counts both
-sums are integers, so rounding the FFT result to the nearest integer gives them exactly.
+On a regular grid the weights are the same for every cell up to translation, so Σ_j w_ij x_j is the
+convolution of the count grid with a disc of radius ``band`` (and W_i the convolution of the study-area mask
+with the same disc): two FFT convolutions (``scipy.signal.fftconvolve``) replace a spatial weights object.
+Cells outside the study area take no part: their counts are 0 in the convolution and they are not among the n
+cells. With integer counts both sums are integers, so rounding the FFT result to the nearest integer gives
+them exactly.
 """
 
 from __future__ import annotations
@@ -27,16 +29,18 @@ from scipy.signal import fftconvolve
 
 from .errors import SettingsError
 
-# Relative slack when testing "distance ≤ band", so that a band edge falling exactly on a cell centre is included
-# whatever the floating-point rounding of cell and band.
+# Relative slack when testing "distance ≤ band", so that a band edge falling exactly on a cell centre is
+# included whatever the floating-point rounding of cell and band.
 _EDGE = 1e-12
 
 
 def band_kernel(cell: float, band: float) -> np.ndarray:
     """The binary distance-band weights as a (2r+1)² kernel: 1 where the offset's centre distance ≤ band."""
     if cell <= 0 or band < 0:
-        raise SettingsError(f"the cell size must be positive and the band not negative (cell {cell}, band {band})")
-    radius = int(math.floor(band / cell * (1 + _EDGE)))
+        raise SettingsError(
+            f"the cell size must be positive and the band not negative (cell {cell}, band {band})"
+        )
+    radius = math.floor(band / cell * (1 + _EDGE))
     offsets = np.arange(-radius, radius + 1, dtype=np.float64) * cell
     dy, dx = np.meshgrid(offsets, offsets, indexing="ij")
     return (dx * dx + dy * dy <= band * band * (1 + _EDGE)).astype(np.float64)
@@ -49,7 +53,8 @@ def _convolve(values: np.ndarray, kernel: np.ndarray, exact_integers: bool) -> n
 
 @dataclass(frozen=True, eq=False)
 class GiStarResult:
-    """Per cell (NaN outside the study area, or where Gi* is undefined): z-score, two-sided p, and the sums."""
+    """Per cell (NaN outside the study area, or where Gi* is undefined): z-score, two-sided p, and the
+    sums."""
 
     z: np.ndarray
     p: np.ndarray
@@ -76,7 +81,7 @@ def gi_star(counts: np.ndarray, mask: np.ndarray, kernel: np.ndarray) -> GiStarR
         return GiStarResult(z, p, lag, neighbours, n, float("nan"), float("nan"))
     values = x[inside]
     mean = float(values.mean())
-    std = float(values.std())  # population standard deviation: S² = Σx²/n − x̄²
+    std = float(values.std())  # population standard deviation: S² = Σx²/n - x̄²
     if std > 0:
         w = neighbours[inside]
         denominator = std * np.sqrt((n * w - w * w) / (n - 1))
@@ -91,8 +96,8 @@ def gi_star(counts: np.ndarray, mask: np.ndarray, kernel: np.ndarray) -> GiStarR
 def benjamini_hochberg(p: np.ndarray, alpha: float) -> np.ndarray:
     """Benjamini & Hochberg (1995) step-up procedure controlling the false discovery rate at ``alpha``.
 
-    With the m finite p-values sorted p_(1) ≤ … ≤ p_(m), find the largest k with p_(k) ≤ k α / m and reject the
-    hypotheses of p_(1) … p_(k). Returns a boolean array shaped like ``p`` (False where p is NaN).
+    With the m finite p-values sorted p_(1) ≤ … ≤ p_(m), find the largest k with p_(k) ≤ k alpha / m and
+    reject the hypotheses of p_(1) … p_(k). Returns a boolean array shaped like ``p`` (False where p is NaN).
     """
     if not 0 < alpha < 1:
         raise SettingsError(f"alpha must be between 0 and 1, not {alpha}")

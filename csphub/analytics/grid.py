@@ -1,9 +1,10 @@
 """A regular grid of square cells in British National Grid metres over a study area.
 
-The grid's corner is a multiple of the cell size, so grids of the same cell size line up whatever the area or the
-months. A cell belongs to the study area when its square meets the area (the area's outline is widened by a metre
-first, so that a point projected to BNG just inside the line never falls in a cell left out). Each cell knows the
-district holding its centre and the districts its square overlaps (to tell a hotspot that crosses a district line).
+The grid's corner is a multiple of the cell size, so grids of the same cell size line up whatever the area or
+the months. A cell belongs to the study area when its square meets the area (the area's outline is widened by
+a metre first, so that a point projected to BNG just inside the line never falls in a cell left out). Each
+cell knows the district holding its centre and the districts its square overlaps (to tell a hotspot that
+crosses a district line).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ class Grid:
     nx: int
     ny: int
     mask: np.ndarray  # (ny, nx) bool: the cell meets the study area
-    centre_district: np.ndarray  # (ny, nx) int: index into district_codes of the district holding the centre, or -1
+    centre_district: (
+        np.ndarray
+    )  # (ny, nx) int: index into district_codes of the district holding the centre, or -1
     district_bits: np.ndarray  # (ny, nx) int64: bit k set when the square overlaps the interior of district k
     district_codes: tuple[str, ...]
 
@@ -45,7 +48,8 @@ class Grid:
         return np.meshgrid(xs, ys)
 
     def cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, column, inside-the-grid) of each point; a point on a cell's west or south edge is in that cell."""
+        """(row, column, inside-the-grid) of each point; a point on a cell's west or south edge is in that
+        cell."""
         col = np.floor((np.asarray(x, dtype=np.float64) - self.x0) / self.cell)
         row = np.floor((np.asarray(y, dtype=np.float64) - self.y0) / self.cell)
         inside = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
@@ -108,5 +112,6 @@ def build_grid(districts: Districts, area_codes: tuple[str, ...], cell: float) -
 
 @lru_cache(maxsize=16)
 def cached_grid(districts: Districts, area_codes: tuple[str, ...], cell: float) -> Grid:
-    """:func:`build_grid`, remembered per districts, area and cell size (the geometry work is the slow part)."""
+    """:func:`build_grid`, remembered per districts, area and cell size (the geometry work is the slow
+    part)."""
     return build_grid(districts, area_codes, cell)

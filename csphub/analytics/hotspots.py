@@ -1,8 +1,10 @@
-"""Hotspots: events binned to a grid, Getis-Ord Gi* per cell, FDR-controlled significance, cross-boundary flags.
+"""Hotspots: events binned to a grid, Getis-Ord Gi* per cell, FDR-controlled significance, cross-boundary
+flags.
 
-A hotspot is a group of touching cells (sides or corners) that are each significantly hot (Gi* > 0 and significant
-after the Benjamini-Hochberg correction over all cells). A hotspot **crosses a district boundary** when its cells
-together overlap more than one district; every cell of such a hotspot is flagged ``cross_boundary``.
+A hotspot is a group of touching cells (sides or corners) that are each significantly hot (Gi* > 0 and
+significant after the Benjamini-Hochberg correction over all cells). A hotspot **crosses a district boundary**
+when its cells together overlap more than one district; every cell of such a hotspot is flagged
+``cross_boundary``.
 """
 
 from __future__ import annotations

@@ -3,28 +3,27 @@
 For each kind of file, all files given are read together by DuckDB's CSV reader, twice:
 
 1. **check and locate**: every row is parsed with typed columns and checked against the rules of
-   :mod:`csphub.analytics.schema`; a row that does not parse (too few or too many fields, a bad quote, bytes that are
-   not UTF-8, a coordinate that is not a number) or that breaks a rule stops the ingest with the file and line. The
-   distinct coordinates are projected to British National Grid and located in the districts (point-in-polygon)
-   once each — police.uk snap points repeat, so this is far less work than one per row.
+   :mod:`csphub.analytics.schema`; a row that does not parse (too few or too many fields, a bad quote, bytes
+   that are not UTF-8, a coordinate that is not a number) or that breaks a rule stops the ingest with the file
+   and line. The distinct coordinates are projected to British National Grid and located in the districts
+   (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one per row.
 2. **write**: the rows are typed, joined to their coordinates' BNG position and district, and written as one
    Parquet file per force and month into a staging folder.
 
 Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
-same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves the
-store exactly as it was.
+same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves
+the store exactly as it was.
 
-LSOA vintage: police.uk files use the LSOA codes current when they were produced (2011 codes in older downloads,
-2021 codes since). A file's vintage is read from its codes: a code created in 2021 (above ``E01033768`` in England)
-means 2021; a 2011 code that no longer exists in 2021 means 2011; a file whose codes exist in both is given the
-default vintage (the codes mean the same areas either way).
+LSOA vintage: police.uk files use the LSOA codes current when they were produced (2011 codes in older
+downloads, 2021 codes since). A file's vintage is read from its codes: a code created in 2021 (above
+``E01033768`` in England) means 2021; a 2011 code that no longer exists in 2021 means 2011; a file whose codes
+exist in both is given the default vintage (the codes mean the same areas either way).
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,8 +52,8 @@ _RETIRED_LSOA11 = "lsoa11_codes_not_in_lsoa21_england_DERIVED.csv"
 
 @dataclass(frozen=True)
 class IngestSettings:
-    """``lsoa_vintage`` forces a vintage (2011 or 2021) instead of reading it from the codes; files whose codes
-    exist in both vintages get ``default_lsoa_vintage``."""
+    """``lsoa_vintage`` forces a vintage (2011 or 2021) instead of reading it from the codes; files whose
+    codes exist in both vintages get ``default_lsoa_vintage``."""
 
     lsoa_vintage: int | None = None
     default_lsoa_vintage: int = 2021
@@ -64,7 +63,9 @@ class IngestSettings:
         if self.lsoa_vintage is not None and self.lsoa_vintage not in LSOA_VINTAGES:
             raise SettingsError(f"the LSOA vintage must be 2011 or 2021, not {self.lsoa_vintage}")
         if self.default_lsoa_vintage not in LSOA_VINTAGES:
-            raise SettingsError(f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}")
+            raise SettingsError(
+                f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}"
+            )
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,11 @@ def _sql_str(value: str) -> str:
 
 
 def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str:
-    """The DuckDB ``read_csv`` call for police.uk files of one kind: fixed dialect, typed columns, no guessing."""
-    columns = "{" + ", ".join(f"{_sql_str(name)}: {_sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
+    """The DuckDB ``read_csv`` call for police.uk files of one kind: fixed dialect, typed columns, no
+    guessing."""
+    columns = (
+        "{" + ", ".join(f"{_sql_str(name)}: {_sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
+    )
     files = "[" + ", ".join(_sql_str(str(p)) for p in paths) + "]"
     options = [
         "header = true",
@@ -114,17 +118,24 @@ def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str
 
 
 def check_header(source: SourceFile) -> None:
-    """The first line must be the exact police.uk header of the file's kind (a UTF-8 byte-order mark is allowed)."""
+    """The first line must be the exact police.uk header of the file's kind (a UTF-8 byte-order mark is
+    allowed)."""
     with source.path.open("rb") as fh:
         first = fh.readline(1 << 16)
     if not first.strip():
-        raise IngestError(source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1)
+        raise IngestError(
+            source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1
+        )
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1)
+        raise IngestError(
+            source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1
+        )
     try:
         text = first.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError:
-        raise IngestError(source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1) from None
+        raise IngestError(
+            source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1
+        ) from None
     names = tuple(next(csv.reader([text])))
     expected = source.kind.header
     if names == expected:
@@ -133,16 +144,19 @@ def check_header(source: SourceFile) -> None:
         detail = f"{len(names)} columns where a police.uk {source.kind.name} file has {len(expected)}"
     else:
         at = next(i for i, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
-        detail = f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
+        detail = (
+            f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
+        )
     raise IngestError(source.display, f"wrong header: {detail} (expected: {','.join(expected)})", 1)
 
 
+_NOT_UTF8 = "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)"
 _REJECT_MESSAGES = {
     "MISSING COLUMNS": "the row has fewer fields than the header",
     "TOO MANY COLUMNS": "the row has more fields than the header",
     "UNQUOTED VALUE": "a quoted value is not closed where it should be",
-    "INVALID ENCODING": "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)",
-    "INVALID UNICODE": "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)",
+    "INVALID ENCODING": _NOT_UTF8,
+    "INVALID UNICODE": _NOT_UTF8,
     "LINE SIZE OVER MAXIMUM": "the line is too long to be a police.uk row",
 }
 
@@ -176,7 +190,10 @@ def _first_violation(
 ) -> IngestError:
     """The first row of one file that breaks a rule, with its line: the file is read again on its own into a
     table whose row ids follow the file's order (DuckDB preserves insertion order), so line = row id + 2."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM {read_csv_sql(kind, [source.path], rejects=False)}")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM "
+        + read_csv_sql(kind, [source.path], rejects=False)
+    )
     cases = " ".join(f"WHEN {check.violation} THEN {check.message}" for check in kind.checks)
     broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
     rows = con.execute(
@@ -204,7 +221,8 @@ def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: 
         if (settings.lsoa_vintage == 2011 and has_2021) or (settings.lsoa_vintage == 2021 and has_2011):
             other = 2021 if settings.lsoa_vintage == 2011 else 2011
             raise IngestError(
-                source.display, f"LSOA vintage {settings.lsoa_vintage} was asked for, but the file has {other} codes"
+                source.display,
+                f"LSOA vintage {settings.lsoa_vintage} was asked for, but the file has {other} codes",
             )
         return settings.lsoa_vintage
     if has_2021:
@@ -226,7 +244,8 @@ def _ingest_kind(
     con = duckdb.connect()
     try:
         con.execute(
-            """CREATE TEMP TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
+            """CREATE TEMP TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE,
+            month_key VARCHAR,
             idx INTEGER, lsoa_vintage SMALLINT)"""
         )
         con.executemany(
@@ -235,10 +254,13 @@ def _ingest_kind(
         )
         retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
         with resources.as_file(retired) as retired_path:
-            con.execute(f"CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code FROM read_csv({_sql_str(str(retired_path))})")
+            con.execute(
+                "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
+                f"FROM read_csv({_sql_str(str(retired_path))})"
+            )
 
-        # Pass 1: parse and check every row; keep the distinct coordinates per file. Every column is read (a count
-        # of each), so that bytes which are not UTF-8 in any field are found here, with their line.
+        # Pass 1: parse and check every row; keep the distinct coordinates per file. Every column is read (a
+        # count of each), so that bytes which are not UTF-8 in any field are found here, with their line.
         flags = [f"bool_or({check.violation}) AS bad_{i}" for i, check in enumerate(kind.checks)]
         flags.extend(f'count(r."{name}") AS seen_{i}' for i, name in enumerate(kind.header))
         join = ""
@@ -274,8 +296,12 @@ def _ingest_kind(
         vintages: dict[int, int | None] = {}
         for row in summary:
             idx, has_2021, has_2011 = row[0], row[-2], row[-1]
-            vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings) if kind.has_lsoa else None
-        con.executemany("UPDATE files SET lsoa_vintage = ? WHERE idx = ?", [(v, i) for i, v in vintages.items()])
+            vintages[idx] = (
+                _lsoa_vintage(sources[idx], has_2021, has_2011, settings) if kind.has_lsoa else None
+            )
+        con.executemany(
+            "UPDATE files SET lsoa_vintage = ? WHERE idx = ?", [(v, i) for i, v in vintages.items()]
+        )
         steps.step(f"{kind.name}: checked")
 
         # Locate each distinct coordinate once: BNG metres and district.
@@ -303,12 +329,16 @@ def _ingest_kind(
                 f"COPY ({body}) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, "
                 "PARTITION_BY (force, month), WRITE_PARTITION_COLUMNS true)"
             )
-        except duckdb.Error as exc:  # pass 1 read the same bytes, so this is not expected; name the file anyway
+        except (
+            duckdb.Error
+        ) as exc:  # pass 1 read the same bytes, so this is not expected; name the file anyway
             raise _duckdb_error(exc, sources) from exc
         staged: list[_Staged] = []
         for idx, source in enumerate(sources):
             target = out / f"{source.force}-{source.month_key}.parquet"
-            parts = sorted((out / f"force={source.force}" / f"month={source.month.isoformat()}").glob("*.parquet"))
+            parts = sorted(
+                (out / f"force={source.force}" / f"month={source.month.isoformat()}").glob("*.parquet")
+            )
             if len(parts) == 1:
                 parts[0].rename(target)
             else:  # no rows (a header-only file), or several part files: write the month as one file
@@ -339,8 +369,8 @@ def _ingest_kind(
 
 
 def _duckdb_error(exc: duckdb.Error, sources: Sequence[SourceFile]) -> IngestError:
-    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file when DuckDB says
-    which file (its CSV errors end with ``file = PATH``) and with its line when it gives one."""
+    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file when DuckDB
+    says which file (its CSV errors end with ``file = PATH``) and with its line when it gives one."""
     lines = str(exc).splitlines()
     found = re.search(r"CSV Error on Line: (\d+)", lines[0])
     # A CSV error reads: "... CSV Error on Line: N", "Original Line: ...", then what is wrong.
@@ -375,7 +405,7 @@ def ingest_police_files(
             # Every file passed: move the months into the store, each replacing its earlier version.
             for item in staged:
                 item.final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(item.staged, item.final)
+                item.staged.replace(item.final)  # atomic rename on one filesystem
             steps.step("stored")
     for item in staged:
         r = item.report

@@ -1,9 +1,9 @@
 """Kernel density surfaces on the hotspot grid: the quartic (biweight) kernel common in crime mapping.
 
-K(d) = 3 / (π h²) · (1 − d²/h²)² for d < h (Silverman 1986, eq. 4.5, in two dimensions), evaluated at cell-centre
-offsets and normalised so that its weights sum to one cell's worth (the surface then integrates to the number of
-events, apart from what spills over the area's edge). Events are binned to cell centres and the surface is one FFT
-convolution of the count grid with the kernel. Densities are events per square kilometre.
+K(d) = 3 / (π h²) · (1 - d²/h²)² for d < h (Silverman 1986, eq. 4.5, in two dimensions), evaluated at
+cell-centre offsets and normalised so that its weights sum to one cell's worth (the surface then integrates to
+the number of events, apart from what spills over the area's edge). Events are binned to cell centres and the
+surface is one FFT convolution of the count grid with the kernel. Densities are events per square kilometre.
 """
 
 from __future__ import annotations

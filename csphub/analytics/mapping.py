@@ -1,8 +1,9 @@
-"""A hotspot map as a PNG (matplotlib, no display needed): Gi* classes per cell, the district lines drawn over.
+"""A hotspot map as a PNG (matplotlib, no display needed): Gi* classes per cell, the district lines drawn
+over.
 
-Cells are coloured by Gi* class: significant hot spots (after the false discovery rate correction) in reds by the
-strength of z, significant cold spots in blues, the rest of the study area in light grey. Hotspots that cross a
-district boundary are outlined in black; the district lines are drawn in dark grey and labelled.
+Cells are coloured by Gi* class: significant hot spots (after the false discovery rate correction) in reds by
+the strength of z, significant cold spots in blues, the rest of the study area in light grey. Hotspots that
+cross a district boundary are outlined in black; the district lines are drawn in dark grey and labelled.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: render to files, never to a screen
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import shapely
+from matplotlib.patches import Patch
 
-from .geo import Districts  # noqa: E402
-from .hotspots import HotspotResult  # noqa: E402
-from .output import ATTRIBUTION  # noqa: E402
+from .geo import Districts
+from .hotspots import HotspotResult
+from .output import ATTRIBUTION
 
 # (lower bound of |z|, colour) for significant cells: about p < 0.001, 0.01 and the rest.
 _HOT = ((3.29, "#b2182b"), (2.58, "#ef8a62"), (0.0, "#fddbc7"))
@@ -46,7 +47,9 @@ def _image(result: HotspotResult) -> np.ndarray:
     return image
 
 
-def render_hotspot_map(result: HotspotResult, districts: Districts, area_codes: tuple[str, ...], out: Path, title: str) -> None:
+def render_hotspot_map(
+    result: HotspotResult, districts: Districts, area_codes: tuple[str, ...], out: Path, title: str
+) -> None:
     grid = result.grid
     extent = (grid.x0, grid.x0 + grid.nx * grid.cell, grid.y0, grid.y0 + grid.ny * grid.cell)
     fig, ax = plt.subplots(figsize=(8.5, 9.5), dpi=150)
@@ -54,7 +57,15 @@ def render_hotspot_map(result: HotspotResult, districts: Districts, area_codes: 
         ax.imshow(_image(result), origin="lower", extent=extent, interpolation="nearest", zorder=1)
         if result.cross_boundary.any():
             xc, yc = grid.centres()
-            ax.contour(xc, yc, result.cross_boundary.astype(float), levels=[0.5], colors="black", linewidths=1.4, zorder=3)
+            ax.contour(
+                xc,
+                yc,
+                result.cross_boundary.astype(float),
+                levels=[0.5],
+                colors="black",
+                linewidths=1.4,
+                zorder=3,
+            )
         for code, name, polygon in zip(districts.codes, districts.names, districts.bng, strict=True):
             boundary = shapely.boundary(polygon)
             lines = shapely.get_parts(boundary)
@@ -80,7 +91,9 @@ def render_hotspot_map(result: HotspotResult, districts: Districts, area_codes: 
         ax.ticklabel_format(style="plain", useOffset=False)
         ax.tick_params(labelsize=7)
         s = result.settings
-        ax.set_title(f"{title}\nGetis-Ord Gi*, {s.cell:g} m cells, {s.band:g} m band, FDR {s.alpha:g}", fontsize=10)
+        ax.set_title(
+            f"{title}\nGetis-Ord Gi*, {s.cell:g} m cells, {s.band:g} m band, FDR {s.alpha:g}", fontsize=10
+        )
         legend = [
             Patch(color=_HOT[0][1], label="hot spot, |z| ≥ 3.29"),
             Patch(color=_HOT[1][1], label="hot spot, |z| ≥ 2.58"),

@@ -1,15 +1,15 @@
 """Near-repeat analysis (Knox 1964) with Monte Carlo significance, as in the Near Repeat Calculator.
 
-For every pair of events the distance d and the time apart Δt fall in one space band and one time band. Bands are
-given by their upper limits: the first band is 0 ≤ d ≤ b₀, the next b₀ < d ≤ b₁, and so on (a first limit of 0
-makes a "same place" band, which with police.uk snap points is the usual repeat-victimisation band). The Knox
-table counts the pairs in each (space band, time band) cell.
+For every pair of events the distance d and the time apart Δt fall in one space band and one time band. Bands
+are given by their upper limits: the first band is 0 ≤ d ≤ b₀, the next b₀ < d ≤ b₁, and so on (a first limit
+of 0 makes a "same place" band, which with police.uk snap points is the usual repeat-victimisation band). The
+Knox table counts the pairs in each (space band, time band) cell.
 
 Significance: the times are randomly permuted among the events (locations fixed) ``permutations`` times with a
 seeded generator, and the table recounted each time. For each cell, p = (1 + #{simulated ≥ observed}) /
 (permutations + 1), the one-sided Monte Carlo p-value (Johnson et al. 2007), and the Knox ratio is observed /
-mean simulated. Only pairs within the largest space band are ever counted, found with a k-d tree; a permutation
-only re-reads their times, so each costs O(pairs).
+mean simulated. Only pairs within the largest space band are ever counted, found with a k-d tree; a
+permutation only re-reads their times, so each costs O(pairs).
 
 Time is in whole units: police.uk publishes months only, so for police.uk data a unit is a month (band 0 = the
 same month); partner data with dates can use days.
@@ -17,6 +17,7 @@ same month); partner data with dates can use days.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,7 @@ class KnoxSettings:
         for name, bands in (("space", self.space_bands), ("time", self.time_bands)):
             if not bands:
                 raise SettingsError(f"at least one {name} band is needed")
-            if any(b < 0 for b in bands) or any(b2 <= b1 for b1, b2 in zip(bands, bands[1:], strict=False)):
+            if any(b < 0 for b in bands) or any(b2 <= b1 for b1, b2 in itertools.pairwise(bands)):
                 raise SettingsError(f"{name} band limits must be increasing and not negative: {bands}")
         if self.permutations < 19:
             raise SettingsError("use at least 19 permutations (p can then reach 0.05)")
@@ -62,7 +63,9 @@ def _band(values: np.ndarray, limits: np.ndarray) -> np.ndarray:
     return np.searchsorted(limits, values, side="left")
 
 
-def knox_test(x: np.ndarray, y: np.ndarray, t: np.ndarray, settings: KnoxSettings, *, progress: bool = False) -> KnoxResult:
+def knox_test(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, settings: KnoxSettings, *, progress: bool = False
+) -> KnoxResult:
     """Knox test of events at (x, y) metres and whole time units ``t``."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)

@@ -1,7 +1,8 @@
 """Writing results: CSV (one header line, then rows) and GeoJSON (RFC 7946: WGS84 longitude/latitude).
 
-Values are written the same way everywhere: months as ``YYYY-MM``, booleans as ``true``/``false``, missing numbers
-as empty fields, whole numbers without a decimal point and other numbers with up to 10 significant digits.
+Values are written the same way everywhere: months as ``YYYY-MM``, booleans as ``true``/``false``, missing
+numbers as empty fields, whole numbers without a decimal point and other numbers with up to 10 significant
+digits.
 """
 
 from __future__ import annotations
@@ -74,8 +75,15 @@ def _json_value(value: object) -> Any:
     return value
 
 
-def cell_features(grid: Grid, columns: Sequence[str], rows: Sequence[Sequence[object]], cells: tuple[np.ndarray, np.ndarray], layer: str) -> list[dict[str, Any]]:
-    """One GeoJSON Polygon per grid cell (its BNG square's corners in WGS84), with the row's values as properties."""
+def cell_features(
+    grid: Grid,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    cells: tuple[np.ndarray, np.ndarray],
+    layer: str,
+) -> list[dict[str, Any]]:
+    """One GeoJSON Polygon per grid cell (its BNG square's corners in WGS84), with the row's values as
+    properties."""
     rows_idx, cols_idx = cells
     west = grid.x0 + cols_idx * grid.cell
     south = grid.y0 + rows_idx * grid.cell
@@ -88,7 +96,13 @@ def cell_features(grid: Grid, columns: Sequence[str], rows: Sequence[Sequence[ob
     for k, row in enumerate(rows):
         ring = [[float(lon[k, c]), float(lat[k, c])] for c in range(5)]
         properties = {"layer": layer, **{name: _json_value(v) for name, v in zip(columns, row, strict=True)}}
-        features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": properties})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": properties,
+            }
+        )
     return features
 
 

@@ -18,9 +18,10 @@ column             required  meaning
 ``longitude``
 =================  ========  =========================================================================
 
-\\* the header must offer at least one way to locate an incident: a postcode, easting and northing, or latitude and
-longitude. A row uses its coordinates when it has them, else its postcode (looked up in the shipped Code-Point
-Open extract); a row with neither, or with a postcode the lookup does not hold, is kept and counted as unlocated.
+\\* the header must offer at least one way to locate an incident: a postcode, easting and northing, or
+latitude and longitude. A row uses its coordinates when it has them, else its postcode (looked up in the
+shipped Code-Point Open extract); a row with neither, or with a postcode the lookup does not hold, is kept and
+counted as unlocated.
 
 Rows are stored per agency and month (of ``occurred_at``); re-ingesting an agency's month replaces it. As for
 police.uk files, any bad row stops the ingest with its file and line, and nothing reaches the store.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,7 +105,8 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         Check(
             f"try_cast(r.easting AS DOUBLE) NOT BETWEEN {_X0} AND {_X1} "
             f"OR try_cast(r.northing AS DOUBLE) NOT BETWEEN {_Y0} AND {_Y1}",
-            "'easting ' || r.easting || ', northing ' || r.northing || ' is not a British National Grid point'",
+            "'easting ' || r.easting || ', northing ' || r.northing "
+            "|| ' is not a British National Grid point'",
         ),
     ),
     "latitude": (
@@ -115,7 +116,8 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         Check(
             f"try_cast(r.latitude AS DOUBLE) NOT BETWEEN {GB_LAT_RANGE[0]} AND {GB_LAT_RANGE[1]} "
             f"OR try_cast(r.longitude AS DOUBLE) NOT BETWEEN {GB_LON_RANGE[0]} AND {GB_LON_RANGE[1]}",
-            "'latitude ' || r.latitude || ', longitude ' || r.longitude || ' is not a point in Great Britain'",
+            "'latitude ' || r.latitude || ', longitude ' || r.longitude "
+            "|| ' is not a point in Great Britain'",
         ),
     ),
 }
@@ -160,7 +162,9 @@ def read_header(path: Path) -> list[str]:
     unknown = [n for n in names if n not in REQUIRED + OPTIONAL]
     if unknown:
         raise IngestError(
-            display, f"unknown column(s) {', '.join(map(repr, unknown))}; known: {', '.join(REQUIRED + OPTIONAL)}", 1
+            display,
+            f"unknown column(s) {', '.join(map(repr, unknown))}; known: {', '.join(REQUIRED + OPTIONAL)}",
+            1,
         )
     missing = [n for n in REQUIRED if n not in names]
     if missing:
@@ -171,7 +175,9 @@ def read_header(path: Path) -> list[str]:
         if (a in names) != (b in names):
             raise IngestError(display, f"{a} and {b} go together: the header has only one of them", 1)
     if not {"postcode", "easting", "latitude"} & set(names):
-        raise IngestError(display, "no location column: give postcode, easting/northing or latitude/longitude", 1)
+        raise IngestError(
+            display, "no location column: give postcode, easting/northing or latitude/longitude", 1
+        )
     return names
 
 
@@ -179,7 +185,9 @@ def _float(values: np.ndarray) -> np.ndarray:
     return np.ma.filled(np.ma.asarray(values).astype(np.float64), np.nan)
 
 
-def ingest_partner_files(paths: Sequence[Path], store: CrimeStore, districts: Districts, postcodes: Path) -> PartnerIngestResult:
+def ingest_partner_files(
+    paths: Sequence[Path], store: CrimeStore, districts: Districts, postcodes: Path
+) -> PartnerIngestResult:
     """Ingest partner CSV files (the schema above); all of them or, on any error, none."""
     con = duckdb.connect()
     try:
@@ -189,8 +197,9 @@ def ingest_partner_files(paths: Sequence[Path], store: CrimeStore, districts: Di
             FROM read_csv({_sql_str(str(postcodes))}, header = true, all_varchar = true)"""
         )
         con.execute(
-            """CREATE TEMP TABLE typed (row_id BIGINT, file_idx INTEGER, source_agency VARCHAR, agency VARCHAR,
-            reference VARCHAR, occurred_at TIMESTAMP, category VARCHAR, location_text VARCHAR, postcode VARCHAR,
+            """CREATE TEMP TABLE typed (row_id BIGINT, file_idx INTEGER, source_agency VARCHAR,
+            agency VARCHAR, reference VARCHAR, occurred_at TIMESTAMP, category VARCHAR, location_text VARCHAR,
+            postcode VARCHAR,
             easting DOUBLE, northing DOUBLE, latitude DOUBLE, longitude DOUBLE, source_file VARCHAR)"""
         )
         for idx, path in enumerate(Path(p) for p in paths):
@@ -210,8 +219,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, idx: int, path: Path) -> None:
     try:
         con.execute(
             f"""CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_sql_str(display)}, header = true,
-            columns = {columns}, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
-            encoding = 'utf-8', store_rejects = true, rejects_table = 'rejects_{idx}', rejects_scan = 'scans_{idx}')"""
+            columns = {columns}, auto_detect = false, delim = ',', quote = '"', escape = '"',
+            strict_mode = true, encoding = 'utf-8', store_rejects = true, rejects_table = 'rejects_{idx}',
+            rejects_scan = 'scans_{idx}')"""
         )
     except duckdb.Error as exc:
         raise IngestError(display, str(exc).splitlines()[0]) from exc
@@ -259,9 +269,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, idx: int, path: Path) -> None:
     )
 
 
-def _write(con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStore, districts: Districts) -> PartnerIngestResult:
+def _write(
+    con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStore, districts: Districts
+) -> PartnerIngestResult:
     agencies = [row[0] for row in con.execute("SELECT DISTINCT source_agency FROM typed").fetchall()]
-    con.executemany("UPDATE typed SET agency = ? WHERE source_agency = ?", [(agency_slug(a), a) for a in agencies])
+    con.executemany(
+        "UPDATE typed SET agency = ? WHERE source_agency = ?", [(agency_slug(a), a) for a in agencies]
+    )
     data = con.execute(
         """SELECT t.row_id, t.easting, t.northing, t.latitude, t.longitude, p.e, p.n, p.lat, p.lon,
         t.postcode IS NOT NULL AND p.postcode IS NULL AS unknown_postcode
@@ -300,11 +314,13 @@ def _write(con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStor
     for idx, display in enumerate(displays):
         row = con.execute(
             """SELECT count(*), count(*) FILTER (WHERE g.method IS NULL),
-            count(*) FILTER (WHERE g.unknown_postcode) FROM typed t JOIN geo g USING (row_id) WHERE t.file_idx = ?""",
+            count(*) FILTER (WHERE g.unknown_postcode)
+            FROM typed t JOIN geo g USING (row_id) WHERE t.file_idx = ?""",
             [idx],
         ).fetchall()[0]
         months = con.execute(
-            """SELECT DISTINCT agency, strftime(occurred_at, '%Y-%m') FROM typed WHERE file_idx = ? ORDER BY ALL""",
+            """SELECT DISTINCT agency, strftime(occurred_at, '%Y-%m') FROM typed
+            WHERE file_idx = ? ORDER BY ALL""",
             [idx],
         ).fetchall()
         reports.append(PartnerFileReport(display, int(row[0]), int(row[1]), int(row[2]), tuple(months)))
@@ -316,7 +332,8 @@ def _write(con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStor
                 f"""COPY (
                 SELECT t.source_agency, t.agency, t.reference, t.occurred_at,
                     CAST(date_trunc('month', t.occurred_at) AS DATE) AS month, t.category, t.location_text,
-                    t.postcode, g.lon AS longitude, g.lat AS latitude, g.x AS x, g.y AS y, g.method AS location_method,
+                    t.postcode, g.lon AS longitude, g.lat AS latitude, g.x AS x, g.y AS y,
+                    g.method AS location_method,
                     g.district AS district, t.source_file
                 FROM typed t JOIN geo g USING (row_id) ORDER BY t.row_id
             ) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (agency, month),
@@ -330,13 +347,16 @@ def _write(con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStor
                 parts = sorted(month_dir.glob("*.parquet"))
                 target = staging / f"{agency}-{month}.parquet"
                 files = ", ".join(_sql_str(str(p)) for p in parts)
-                con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {_sql_str(str(target))} (FORMAT parquet)")
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet([{files}])) "
+                    f"TO {_sql_str(str(target))} (FORMAT parquet)"
+                )
                 moves.append((target, store.partner_path(agency, month), (agency, month)))
         for staged, final, key in moves:
             if final.exists():
                 replaced.append(key)
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, final)
+            staged.replace(final)  # atomic rename on one filesystem
     for report in reports:
         log.info(
             "%s: %d incidents (%d unlocated, %d with a postcode not in the lookup)",

@@ -1,10 +1,10 @@
 """Repeat places: the locations with most events, and how concentrated events are among places.
 
-A place is a police.uk location (its anonymised snap point: coordinates and description) or, for partner data, a
-postcode or coordinate. Concentration is the share of all events at the top ``fraction`` of places (by default
-the top 5 %): with k = ⌈fraction × places⌉, share = (events at the k busiest places) / (all events). Places are
-those with at least one event — places with none are unknown to police.uk data — so the share is a lower bound
-of the concentration over all places. Ties at the cut-off do not change the share.
+A place is a police.uk location (its anonymised snap point: coordinates and description) or, for partner data,
+a postcode or coordinate. Concentration is the share of all events at the top ``fraction`` of places (by
+default the top 5 %): with k = ⌈fraction x places⌉, share = (events at the k busiest places) / (all events).
+Places are those with at least one event — places with none are unknown to police.uk data — so the share is a
+lower bound of the concentration over all places. Ties at the cut-off do not change the share.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class RepeatPlaces:
     n_places: int
     n_events: int
     fraction: float
-    top_places: int  # k = ⌈fraction × places⌉
+    top_places: int  # k = ⌈fraction x places⌉
     top_share: float  # share of events at the k busiest places
     repeat_places: int  # places with two events or more
 
@@ -61,7 +61,8 @@ def repeat_places(counts: PlaceCounts, *, top: int = 50, fraction: float = 0.05)
     n_places = len(counts.count)
     values = np.asarray(counts.count, dtype=np.int64)
     n_events = int(values.sum())
-    # Busiest first; equal counts in a stable order (location, then coordinates) so the listing is reproducible.
+    # Busiest first; equal counts in a stable order (location, then coordinates) so the listing is
+    # reproducible.
     order = sorted(range(n_places), key=lambda i: (-values[i], counts.location[i], counts.x[i], counts.y[i]))
     k = math.ceil(fraction * n_places) if n_places else 0
     ranked = values[order] if n_places else values

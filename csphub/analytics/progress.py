@@ -1,4 +1,5 @@
-"""Progress bars for long steps, on standard error, only when asked for (or when standard error is a terminal)."""
+"""Progress bars for long steps, on standard error, only when asked for (or when standard error is a
+terminal)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Reading what each analysis needs from the store (SQL over the ``events`` view), as plain arrays and dicts.
 
-The analyses themselves are pure functions of these values; this module is the only place that knows the views.
+The analyses themselves are pure functions of these values; this module is the only place that knows the
+views.
 """
 
 from __future__ import annotations
@@ -47,20 +48,28 @@ def event_points(con: duckdb.DuckDBPyConnection, events: EventFilter) -> Points:
         f"SELECT x, y, year(month) * 12 + month(month) - 1 AS m FROM events WHERE {where} AND x IS NOT NULL",
         params,
     ).fetchnumpy()
-    unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][0]
-    return Points(_floats(data["x"]), _floats(data["y"]), np.asarray(data["m"], dtype=np.int64), int(unlocated))
+    unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][
+        0
+    ]
+    return Points(
+        _floats(data["x"]), _floats(data["y"]), np.asarray(data["m"], dtype=np.int64), int(unlocated)
+    )
 
 
 def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[date, ...]:
-    """The months that hold any event of the chosen source within the chosen months (whatever the other filters)."""
+    """The months that hold any event of the chosen source within the chosen months (whatever the other
+    filters)."""
     unfiltered = EventFilter(months=events.months, source=events.source)
     where, params = unfiltered.where()
     rows = con.execute(f"SELECT DISTINCT month FROM events WHERE {where} ORDER BY month", params).fetchall()
     return tuple(row[0] for row in rows)
 
 
-def monthly_grids_input(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[tuple[date, ...], Points]:
-    """Every month from the first to the last present (a month with no event counts as empty), and the points."""
+def monthly_grids_input(
+    con: duckdb.DuckDBPyConnection, events: EventFilter
+) -> tuple[tuple[date, ...], Points]:
+    """Every month from the first to the last present (a month with no event counts as empty), and the
+    points."""
     present = months_present(con, events)
     if not present:
         raise EmptyStoreError("no months of data match the filter")
@@ -88,7 +97,8 @@ def place_counts(con: duckdb.DuckDBPyConnection, events: EventFilter) -> PlaceCo
     _require_any(con, events)
     where, params = events.where()
     rows = con.execute(
-        f"""SELECT coalesce(location, ''), coalesce(any_value(district), ''), coalesce(any_value(lsoa_code), ''),
+        f"""SELECT coalesce(location, ''), coalesce(any_value(district), ''),
+        coalesce(any_value(lsoa_code), ''),
         x, y, count(*) FROM events WHERE {where} AND x IS NOT NULL GROUP BY x, y, location""",
         params,
     ).fetchall()

@@ -1,11 +1,11 @@
 """The police.uk file formats: headers, typed columns, the checks every row must pass, and crime-type names.
 
-police.uk publishes three monthly files per force, named ``YYYY-MM-<force>-<kind>.csv``: ``street`` (crimes and
-anti-social behaviour), ``outcomes`` (outcomes recorded that month for crimes of that or earlier months, joined to
-the crimes by Crime ID) and ``stop-and-search``. Each format is described once here, as data the ingest turns into
-SQL: the exact header, the DuckDB type of each column (a value that does not parse is reported with its line), the
-row checks (a SQL condition that is true for a bad row, and the message for it), and the SQL that makes the stored
-columns.
+police.uk publishes three monthly files per force, named ``YYYY-MM-<force>-<kind>.csv``: ``street`` (crimes
+and anti-social behaviour), ``outcomes`` (outcomes recorded that month for crimes of that or earlier months,
+joined to the crimes by Crime ID) and ``stop-and-search``. Each format is described once here, as data the
+ingest turns into SQL: the exact header, the DuckDB type of each column (a value that does not parse is
+reported with its line), the row checks (a SQL condition that is true for a bad row, and the message for it),
+and the SQL that makes the stored columns.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from csphub.geography import GB_LAT_RANGE, GB_LON_RANGE
 
-# --- crime types ----------------------------------------------------------------------------------------------------
-# The names police.uk uses today, and the older names found in earlier files. Categories changed twice: in 2013
-# "Violent crime" became "Violence and sexual offences" and "Bicycle theft" and "Theft from the person" were split out
-# of "Other theft"; in 2014 "Public disorder and weapons" was split into "Public order" and "Possession of weapons".
+# --- crime types
+# ---------------------------------------------------------------------------------------------------- The
+# names police.uk uses today, and the older names found in earlier files. Categories changed twice: in 2013
+# "Violent crime" became "Violence and sexual offences" and "Bicycle theft" and "Theft from the person" were
+# split out of "Other theft"; in 2014 "Public disorder and weapons" was split into "Public order" and
+# "Possession of weapons".
 CURRENT_CRIME_TYPES: tuple[str, ...] = (
     "Anti-social behaviour",
     "Bicycle theft",
@@ -37,8 +39,8 @@ CURRENT_CRIME_TYPES: tuple[str, ...] = (
 )
 OLD_CRIME_TYPES: tuple[str, ...] = ("Violent crime", "Public disorder and weapons")
 
-# A series groups the names whose counts stay comparable across the renames (a year-on-year comparison over 2013
-# or 2014 compares series, not names). Every name not listed is its own series.
+# A series groups the names whose counts stay comparable across the renames (a year-on-year comparison over
+# 2013 or 2014 compares series, not names). Every name not listed is its own series.
 _SERIES: Mapping[str, str] = {
     "Violent crime": "Violence and sexual offences",
     "Public disorder and weapons": "Public order and weapons",
@@ -72,10 +74,12 @@ def crime_series_sql(column: str) -> str:
     return f"CASE {column} {cases} ELSE {column} END"
 
 
-# --- checks ---------------------------------------------------------------------------------------------------------
+# --- checks
+# ---------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Check:
-    """A row rule: ``violation`` is a SQL condition true for a bad row; ``message`` a SQL string expression."""
+    """A row rule: ``violation`` is a SQL condition true for a bad row; ``message`` a SQL string
+    expression."""
 
     violation: str
     message: str
@@ -104,7 +108,8 @@ COORDINATE_CHECKS: tuple[Check, ...] = (
             'OR isnan(r."Latitude") OR isnan(r."Longitude")'
         ),
         message=(
-            "'latitude ' || r.\"Latitude\" || ', longitude ' || r.\"Longitude\" || ' is not a point in Great Britain'"
+            "'latitude ' || r.\"Latitude\" || ', longitude ' || r.\"Longitude\" "
+            "|| ' is not a point in Great Britain'"
         ),
     ),
 )
@@ -136,7 +141,8 @@ def _sql_bool(column: str) -> str:
     return f"CASE {_quoted(column)} WHEN 'True' THEN true WHEN 'False' THEN false END"
 
 
-# --- file kinds -----------------------------------------------------------------------------------------------------
+# --- file kinds
+# -----------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FileKind:
     name: str  # as in the file name: street, outcomes, stop-and-search
@@ -189,8 +195,8 @@ STREET = FileKind(
     ),
     checks=(MONTH_CHECK, *COORDINATE_CHECKS, LSOA_CHECK, _CRIME_TYPE_CHECK),
     select=f"""
-    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by, r."Falls within" AS falls_within,
-    {_LOCATED},
+    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
+    r."Falls within" AS falls_within, {_LOCATED},
     r."Crime type" AS crime_type, {crime_series_sql('r."Crime type"')} AS crime_series,
     r."Last outcome category" AS last_outcome_category, r."Context" AS context,
     g.district AS district, f.force AS force, f.source AS source_file""",
@@ -213,8 +219,8 @@ OUTCOMES = FileKind(
     ),
     checks=(MONTH_CHECK, _required("Crime ID"), *COORDINATE_CHECKS, LSOA_CHECK, _required("Outcome type")),
     select=f"""
-    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by, r."Falls within" AS falls_within,
-    {_LOCATED},
+    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
+    r."Falls within" AS falls_within, {_LOCATED},
     r."Outcome type" AS outcome_type,
     g.district AS district, f.force AS force, f.source AS source_file""",
 )
@@ -243,7 +249,8 @@ STOP_AND_SEARCH = FileKind(
         _required("Type"),
         Check(
             violation='try_cast(r."Date" AS TIMESTAMPTZ) IS NULL',
-            message=f"'Date ' || {_show('Date')} || ' is not a date and time (e.g. 2024-03-01T08:47:00+00:00)'",
+            message=f"'Date ' || {_show('Date')} || ' is not a date and time "
+            "(e.g. 2024-03-01T08:47:00+00:00)'",
         ),
         _boolean("Part of a policing operation"),
         *COORDINATE_CHECKS,

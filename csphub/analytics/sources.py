@@ -1,10 +1,10 @@
 """Finding the police.uk files to ingest among CSV files, folders and the monthly zip archives.
 
-A police.uk download is a zip archive holding ``YYYY-MM/YYYY-MM-<force>-<kind>.csv`` members; the same files may
-also be given unpacked, one by one or as a folder (searched recursively). Each file is recognised by its name,
-which police.uk always spells the same way; its header is checked against that kind before anything is read.
-Members of an archive are extracted (CRC-checked) into the ingest's staging folder, so a truncated or damaged
-archive is refused before any of it reaches the store.
+A police.uk download is a zip archive holding ``YYYY-MM/YYYY-MM-<force>-<kind>.csv`` members; the same files
+may also be given unpacked, one by one or as a folder (searched recursively). Each file is recognised by its
+name, which police.uk always spells the same way; its header is checked against that kind before anything is
+read. Members of an archive are extracted (CRC-checked) into the ingest's staging folder, so a truncated or
+damaged archive is refused before any of it reaches the store.
 """
 
 from __future__ import annotations
@@ -20,12 +20,15 @@ from pathlib import Path
 from .errors import IngestError
 from .schema import KINDS, FileKind
 
-FILE_NAME = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv")
+FILE_NAME = re.compile(
+    r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv"
+)
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One police.uk CSV ready to read: ``path`` on disk, ``display`` as the user knows it (``a.zip!member``)."""
+    """One police.uk CSV ready to read: ``path`` on disk, ``display`` as the user knows it
+    (``a.zip!member``)."""
 
     display: str
     path: Path
@@ -47,7 +50,8 @@ def parse_file_name(name: str, display: str) -> tuple[FileKind, str, date]:
     if match is None:
         raise IngestError(
             display,
-            "not a police.uk file name: expected YYYY-MM-<force>-street.csv, -outcomes.csv or -stop-and-search.csv",
+            "not a police.uk file name: expected YYYY-MM-<force>-street.csv, -outcomes.csv "
+            "or -stop-and-search.csv",
         )
     year, month = (int(part) for part in match["month"].split("-"))
     if not 1 <= month <= 12:
@@ -104,7 +108,8 @@ def discover(paths: Iterable[Path], staging: Path) -> list[SourceFile]:
     for source in found:
         if source.key in seen:
             raise IngestError(
-                source.display, f"the same {source.kind.name} month and force is also given as {seen[source.key]}"
+                source.display,
+                f"the same {source.kind.name} month and force is also given as {seen[source.key]}",
             )
         seen[source.key] = source.display
     return found

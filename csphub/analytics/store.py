@@ -8,8 +8,9 @@ Layout under the store folder (``CSPHUB_DATA_DIR``)::
     partner/<agency>/<YYYY-MM>.parquet
     .staging/                  work in progress of an ingest, never read
 
-A month is replaced by renaming a complete file over the old one (``os.replace``, atomic on one filesystem), so a
-reader sees the old month or the new one, never half of either. DuckDB reads the files in place through views:
+A month is replaced by renaming a complete file over the old one (``os.replace``, atomic on one filesystem),
+so a reader sees the old month or the new one, never half of either. DuckDB reads the files in place through
+views:
 
 - ``street``, ``outcomes``, ``stop_and_search``, ``partner``: the stored rows;
 - ``crimes``: street rows with the latest outcome police.uk recorded for each crime (joined by Crime ID);
@@ -70,7 +71,9 @@ class MonthRange:
 
     def __post_init__(self) -> None:
         if self.first and self.last and self.first > self.last:
-            raise SettingsError(f"the month range starts ({self.first:%Y-%m}) after it ends ({self.last:%Y-%m})")
+            raise SettingsError(
+                f"the month range starts ({self.first:%Y-%m}) after it ends ({self.last:%Y-%m})"
+            )
 
     @classmethod
     def parse(cls, text: str) -> MonthRange:
@@ -145,7 +148,11 @@ _EVENT_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _events_select(table: str, column: int) -> str:
-    return "SELECT " + ", ".join(f"CAST({c[column]} AS {c[1]}) AS {c[0]}" for c in _EVENT_COLUMNS) + f" FROM {table}"
+    return (
+        "SELECT "
+        + ", ".join(f"CAST({c[column]} AS {c[1]}) AS {c[0]}" for c in _EVENT_COLUMNS)
+        + f" FROM {table}"
+    )
 
 
 def _sql_path_list(paths: list[Path]) -> str:
@@ -204,9 +211,13 @@ class CrimeStore:
             paths = self.files(table)
             if paths:
                 con.execute(
-                    f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_sql_path_list(paths)}, union_by_name=true)"
+                    f"CREATE VIEW {table} AS SELECT * "
+                    f"FROM read_parquet({_sql_path_list(paths)}, union_by_name=true)"
                 )
-        present = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        present = {
+            row[0]
+            for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
         parts = []
         if "street" in present:
             parts.append(_events_select("street", 2))
@@ -218,7 +229,8 @@ class CrimeStore:
         con.execute("CREATE VIEW events AS " + " UNION ALL ".join(parts))
         if "street" in present:
             if "outcomes" in present:
-                # The latest outcome per crime: outcomes files of later months hold outcomes of earlier crimes.
+                # The latest outcome per crime: outcomes files of later months hold outcomes of earlier
+                # crimes.
                 con.execute(
                     """CREATE VIEW crimes AS
                     SELECT s.*, o.outcome_type AS latest_outcome_type, o.month AS latest_outcome_month
@@ -240,6 +252,8 @@ class CrimeStore:
         total = int(rows[0][0])
         if total == 0:
             if not self.files("street") and not self.files(PARTNER):
-                raise EmptyStoreError(f"the store {self.root} holds no data yet: run `csphub crime ingest PATH…`")
+                raise EmptyStoreError(
+                    f"the store {self.root} holds no data yet: run `csphub crime ingest PATH…`"
+                )
             raise EmptyStoreError("no events match the filter (months, crime types, districts, source)")
         return total

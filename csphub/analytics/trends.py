@@ -1,18 +1,19 @@
-"""Counts and change: counts by month, crime type and district; whether a change is more than chance; seasonality.
+"""Counts and change: counts by month, crime type and district; whether a change is more than chance;
+seasonality.
 
-- **Exact Poisson test for two counts** (the conditional test of Przyborowski & Wilenski 1940): if c₁ events in
-  exposure e₁ and c₂ in e₂ come from Poisson processes with the same rate, then given n = c₁ + c₂,
-  c₂ ~ Binomial(n, e₂ / (e₁ + e₂)). The two-sided p-value sums the probabilities of all outcomes no more likely
-  than the one observed (as R's ``poisson.test``). Exposure is the number of days in each period, so a 31-day
-  month is not "up" on a 30-day one by length alone.
-- **Seasonality**: per calendar month, the daily rate over all years present, as an index (1 = the average daily
-  rate), with a chi-square goodness-of-fit test of "the same daily rate in every calendar month" (expected counts
-  proportional to the days observed).
+- **Exact Poisson test for two counts** (the conditional test of Przyborowski & Wilenski 1940): if c₁ events
+  in exposure e₁ and c₂ in e₂ come from Poisson processes with the same rate, then given n = c₁ + c₂,
+  c₂ ~ Binomial(n, e₂ / (e₁ + e₂)). The two-sided p-value sums the probabilities of all outcomes no more
+  likely than the one observed (as R's ``poisson.test``). Exposure is the number of days in each period, so a
+  31-day month is not "up" on a 30-day one by length alone.
+- **Seasonality**: per calendar month, the daily rate over all years present, as an index (1 = the average
+  daily rate), with a chi-square goodness-of-fit test of "the same daily rate in every calendar month"
+  (expected counts proportional to the days observed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,12 +27,31 @@ from .store import EventFilter, MonthRange, days_in_month, month_index
 BY_COLUMNS: tuple[str, ...] = ("month", "crime_type", "crime_series", "district", "force", "source")
 
 
+Key = tuple[object, ...]
+
+
 @dataclass(frozen=True)
 class CountTable:
-    """Rows of (group values…, count), sorted by the group values. ``month`` values are dates."""
+    """Counts per group, sorted by the group values (``month`` values are dates, ``district`` "" for none)."""
 
-    columns: tuple[str, ...]  # the group columns, then "count"
-    rows: tuple[tuple[object, ...], ...]
+    by: tuple[str, ...]
+    keys: tuple[Key, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.by, "count")
+
+    @property
+    def rows(self) -> list[tuple[object, ...]]:
+        return [(*key, count) for key, count in zip(self.keys, self.counts, strict=True)]
+
+    def as_dict(self) -> dict[Key, int]:
+        return dict(zip(self.keys, self.counts, strict=True))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
 
 
 def validate_by(by: Sequence[str]) -> tuple[str, ...]:
@@ -55,7 +75,7 @@ def count_events(con: duckdb.DuckDBPyConnection, by: Sequence[str], events: Even
     else:
         sql = f"SELECT count(*) FROM events WHERE {where}"
     rows = con.execute(sql, params).fetchall()
-    return CountTable((*by, "count"), tuple(tuple(row) for row in rows))
+    return CountTable(by, tuple(tuple(row[:-1]) for row in rows), tuple(int(row[-1]) for row in rows))
 
 
 @dataclass(frozen=True)
@@ -119,13 +139,14 @@ def _months_between(first: date, last: date) -> list[date]:
 
 
 def compare_periods(
-    base_counts: dict[tuple[object, ...], int],
-    compare_counts: dict[tuple[object, ...], int],
+    base_counts: dict[Key, int],
+    compare_counts: dict[Key, int],
     key_columns: tuple[str, ...],
     base: MonthRange,
     compare: MonthRange,
 ) -> ChangeTable:
-    """The change between two closed month ranges for every key seen in either, with the exact Poisson test."""
+    """The change between two closed month ranges for every key seen in either, with the exact Poisson
+    test."""
     for period in (base, compare):
         if period.first is None or period.last is None:
             raise SettingsError("both periods need a first and a last month (e.g. 2025-01:2025-03)")
@@ -148,7 +169,9 @@ class YearOnYear:
     test: PoissonTest
 
 
-def year_on_year(monthly: dict[tuple[object, ...], dict[date, int]], months_present: Sequence[date]) -> tuple[YearOnYear, ...]:
+def year_on_year(
+    monthly: Mapping[Key, Mapping[date, int]], months_present: Sequence[date]
+) -> tuple[YearOnYear, ...]:
     """For every key and every month whose month a year earlier is also in the data, the change on that month.
 
     ``monthly[key][month]`` is a count; a month present in the data but absent for a key counts as zero.

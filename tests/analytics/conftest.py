@@ -53,8 +53,22 @@ def snapshot(root: Path) -> dict[str, str]:
 
 def _square(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
     """A BNG rectangle as a WGS84 ring, with points every 100 m so that its sides stay straight in BNG."""
-    xs = np.concatenate([np.arange(x0, x1, 100), np.full(int((y1 - y0) / 100), x1), np.arange(x1, x0, -100), np.full(int((y1 - y0) / 100), x0)])
-    ys = np.concatenate([np.full(int((x1 - x0) / 100), y0), np.arange(y0, y1, 100), np.full(int((x1 - x0) / 100), y1), np.arange(y1, y0, -100)])
+    xs = np.concatenate(
+        [
+            np.arange(x0, x1, 100),
+            np.full(int((y1 - y0) / 100), x1),
+            np.arange(x1, x0, -100),
+            np.full(int((y1 - y0) / 100), x0),
+        ]
+    )
+    ys = np.concatenate(
+        [
+            np.full(int((x1 - x0) / 100), y0),
+            np.arange(y0, y1, 100),
+            np.full(int((x1 - x0) / 100), y1),
+            np.arange(y1, y0, -100),
+        ]
+    )
     lat, lon = bng_to_wgs84_arrays(xs, ys)
     ring = [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]
     return [*ring, ring[0]]
@@ -62,9 +76,13 @@ def _square(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
 
 @pytest.fixture(scope="session")
 def two_districts(tmp_path_factory: pytest.TempPathFactory) -> Districts:
-    """West (E0000000A) and east (E0000000B) districts, each 4 km × 4 km, sharing the line x = 484,000."""
+    """West (E0000000A) and east (E0000000B) districts, each 4 km x 4 km, sharing the line x = 484,000."""
     features = [
-        {"type": "Feature", "properties": {"code": code, "name": name}, "geometry": {"type": "Polygon", "coordinates": [_square(*box)]}}
+        {
+            "type": "Feature",
+            "properties": {"code": code, "name": name},
+            "geometry": {"type": "Polygon", "coordinates": [_square(*box)]},
+        }
         for code, name, box in (
             ("E0000000A", "West", (480_000, 270_000, 484_000, 274_000)),
             ("E0000000B", "East", (484_000, 270_000, 488_000, 274_000)),
@@ -73,5 +91,3 @@ def two_districts(tmp_path_factory: pytest.TempPathFactory) -> Districts:
     path = tmp_path_factory.mktemp("districts") / "two.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return load_districts(path, "code", "name")
-
-

@@ -18,12 +18,16 @@ from csphub.analytics.hotspots import HotspotSettings
 
 
 def test_it_computes_mann_kendall_as_worked_by_hand() -> None:
-    result = mann_kendall(np.array([[1, 2, 3, 4, 5], [1, 2, 2, 3, 3], [5, 4, 3, 2, 1], [2, 2, 2, 2, 2]], dtype=float))
-    # [1,2,3,4,5]: S = 10, Var = 5·4·15/18 = 16.667, Z = (10 − 1)/√16.667 = 2.2045, p = 0.0275.
-    # [1,2,2,3,3]: S = 8, ties of 2 and 2: Var = (300 − 2·18)/18 = 14.667, Z = 7/√14.667 = 1.8278.
+    result = mann_kendall(
+        np.array([[1, 2, 3, 4, 5], [1, 2, 2, 3, 3], [5, 4, 3, 2, 1], [2, 2, 2, 2, 2]], dtype=float)
+    )
+    # [1,2,3,4,5]: S = 10, Var = 5·4·15/18 = 16.667, Z = (10 - 1)/√16.667 = 2.2045, p = 0.0275.
+    # [1,2,2,3,3]: S = 8, ties of 2 and 2: Var = (300 - 2·18)/18 = 14.667, Z = 7/√14.667 = 1.8278.
     np.testing.assert_allclose(result.s, [10, 8, -10, 0])
     np.testing.assert_allclose(result.var_s, [300 / 18, 264 / 18, 300 / 18, 0])
-    np.testing.assert_allclose(result.z, [9 / math.sqrt(300 / 18), 7 / math.sqrt(264 / 18), -9 / math.sqrt(300 / 18), 0])
+    np.testing.assert_allclose(
+        result.z, [9 / math.sqrt(300 / 18), 7 / math.sqrt(264 / 18), -9 / math.sqrt(300 / 18), 0]
+    )
     assert result.p[0] == pytest.approx(0.027486, abs=1e-6)
     assert result.p[3] == 1.0
 
@@ -77,7 +81,9 @@ def test_it_puts_each_history_in_its_desktop_gis_category() -> None:
     assert set(result) <= set(CATEGORIES)
 
 
-def test_it_finds_a_hotspot_that_appears_in_the_last_month_and_one_that_intensifies(two_districts: Districts) -> None:
+def test_it_finds_a_hotspot_that_appears_in_the_last_month_and_one_that_intensifies(
+    two_districts: Districts,
+) -> None:
     grid = build_grid(two_districts, ("E0000000A", "E0000000B"), 250.0)
     rng = np.random.default_rng(8)
     months = tuple(date(2025, m, 1) for m in range(1, 7))
@@ -100,4 +106,9 @@ def test_it_finds_a_hotspot_that_appears_in_the_last_month_and_one_that_intensif
 def test_it_needs_three_months_for_a_trend(two_districts: Districts) -> None:
     grid = build_grid(two_districts, ("E0000000A",), 500.0)
     with pytest.raises(SettingsError, match="at least 3 months"):
-        emerging_hotspots(grid, np.zeros((2, *grid.shape), dtype=np.int64), (date(2025, 1, 1), date(2025, 2, 1)), HotspotSettings(cell=500, band=1000))
+        emerging_hotspots(
+            grid,
+            np.zeros((2, *grid.shape), dtype=np.int64),
+            (date(2025, 1, 1), date(2025, 2, 1)),
+            HotspotSettings(cell=500, band=1000),
+        )

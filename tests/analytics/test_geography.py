@@ -1,4 +1,5 @@
-"""The extension of csphub.geography used by the ingest: locate_many skips points outside the areas' extent."""
+"""The extension of csphub.geography used by the ingest: locate_many skips points outside the areas'
+extent."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Gi* by convolution against a direct evaluation of the Getis-Ord formula, and the Benjamini-Hochberg procedure."""
+"""Gi* by convolution against a direct evaluation of the Getis-Ord formula, and the Benjamini-Hochberg
+procedure."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from .conftest import Analytics
 
 
 def direct_gi_star(values: np.ndarray, xy: np.ndarray, band: float) -> np.ndarray:
-    """Ord & Getis (1995) Gi* evaluated cell by cell from explicit neighbour lists (no convolution, no FFT)."""
+    """Ord & Getis (1995) Gi* evaluated cell by cell from explicit neighbour lists (no convolution, no
+    FFT)."""
     n = len(values)
     mean = values.sum() / n
     s = math.sqrt((values**2).sum() / n - mean**2)
@@ -80,7 +82,25 @@ def test_it_leaves_gi_star_undefined_when_counts_do_not_vary() -> None:
 
 def test_it_controls_the_false_discovery_rate_as_benjamini_and_hochberg() -> None:
     # Benjamini & Hochberg (1995), section 4: 15 p-values; at q = 0.05 the first four are rejected.
-    p = np.array([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0])
+    p = np.array(
+        [
+            0.0001,
+            0.0004,
+            0.0019,
+            0.0095,
+            0.0201,
+            0.0278,
+            0.0298,
+            0.0344,
+            0.0459,
+            0.3240,
+            0.4262,
+            0.5719,
+            0.6528,
+            0.7590,
+            1.0,
+        ]
+    )
     rejected = benjamini_hochberg(p, 0.05)
     assert rejected.tolist() == [True] * 4 + [False] * 11
     # Against SciPy's adjusted p-values, on random p-values with NaNs (which are never rejected).

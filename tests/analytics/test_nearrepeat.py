@@ -12,7 +12,9 @@ from csphub.analytics.errors import SettingsError
 from csphub.analytics.nearrepeat import KnoxSettings, knox_test
 
 
-def _brute_table(x: np.ndarray, y: np.ndarray, t: np.ndarray, space: tuple[float, ...], time: tuple[int, ...]) -> np.ndarray:
+def _brute_table(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, space: tuple[float, ...], time: tuple[int, ...]
+) -> np.ndarray:
     table = np.zeros((len(space), len(time)), dtype=int)
     for i, j in itertools.combinations(range(len(x)), 2):
         d = math.hypot(x[i] - x[j], y[i] - y[j])
@@ -36,7 +38,9 @@ def test_it_counts_pairs_in_space_and_time_bands_like_a_brute_force_count() -> N
     x, y, t = _events(1)
     settings = KnoxSettings(space_bands=(0, 100, 200, 400), time_bands=(0, 1, 3), permutations=19)
     result = knox_test(x, y, t, settings)
-    np.testing.assert_array_equal(result.observed, _brute_table(x, y, t, settings.space_bands, settings.time_bands))
+    np.testing.assert_array_equal(
+        result.observed, _brute_table(x, y, t, settings.space_bands, settings.time_bands)
+    )
 
 
 def test_it_finds_near_repeats_and_not_in_random_events() -> None:

@@ -38,13 +38,15 @@ def test_it_measures_the_share_of_events_at_the_top_five_percent_of_places() -> 
     assert [p.count for p in result.places] == [30, 20, 10]
     assert result.places[1].cumulative_share == pytest.approx(50 / total)
     assert result.repeat_places == 4
-    # 41 places: ⌈0.05 × 41⌉ = 3 places.
+    # 41 places: ⌈0.05 x 41⌉ = 3 places.
     assert repeat_places(_places([*counts, 1])).top_places == 3
 
 
 def test_it_ranks_the_busiest_real_places_as_the_raw_file_does(shipped: Analytics) -> None:
     with (NORTHANTS / "2025-04-northamptonshire-street.csv").open(encoding="utf-8") as fh:
-        raw = Counter((r["Longitude"], r["Latitude"], r["Location"]) for r in csv.DictReader(fh) if r["Longitude"])
+        raw = Counter(
+            (r["Longitude"], r["Latitude"], r["Location"]) for r in csv.DictReader(fh) if r["Longitude"]
+        )
     result = shipped.repeat_places(EventFilter(months=MonthRange.parse("2025-04")), top=10)
     assert result.n_places == len(raw)
     assert result.n_events == sum(raw.values())
