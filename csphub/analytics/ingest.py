@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -232,6 +235,172 @@ def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: 
     return settings.default_lsoa_vintage
 
 
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    districts: Districts,
+    settings: IngestSettings,
+) -> dict[int, tuple[int, int, int]]:
+    """Pass 1 over all files of one kind: parse them (a row that does not parse stops here), find the distinct
+    coordinates and locate each once, and read each file's LSOA vintage from its codes. Leaves the tables
+    ``files`` (one row per file) and ``geo`` (per distinct coordinate: x, y, district) for pass 2, and returns
+    (rows, without location, outside the districts) per file."""
+    con.execute(
+        """CREATE TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
+        idx INTEGER, lsoa_vintage SMALLINT)"""
+    )
+    con.register(
+        "given",
+        {
+            "path": np.array([str(s.path) for s in sources], dtype=object),
+            "source": np.array([s.display for s in sources], dtype=object),
+            "force": np.array([s.force for s in sources], dtype=object),
+            "month_key": np.array([s.month_key for s in sources], dtype=object),
+            "idx": np.arange(len(sources), dtype=np.int32),
+        },
+    )
+    con.execute(
+        "INSERT INTO files SELECT path, source, force, CAST(month_key || '-01' AS DATE), month_key, idx, NULL "
+        "FROM given"
+    )
+    con.unregister("given")
+    lsoa = ('min(r."LSOA code")', 'max(r."LSOA code")') if kind.has_lsoa else ("NULL", "NULL")
+    read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
+    try:
+        # Police.uk derives the LSOA from the snap point, so the LSOA codes of one coordinate are (almost
+        # always) one code: their minimum and maximum per coordinate are enough to find the file's vintage.
+        con.execute(
+            f"""CREATE TEMP TABLE pre AS
+            SELECT r.filename, r."Longitude" AS lon, r."Latitude" AS lat, count(*) AS n,
+                {lsoa[0]} AS lsoa_min, {lsoa[1]} AS lsoa_max
+            FROM {read} r GROUP BY ALL"""
+        )
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, sources) from exc
+    _raise_first_reject(con, sources)
+
+    vintages: dict[int, int | None] = dict.fromkeys(range(len(sources)))
+    if kind.has_lsoa:
+        retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
+        with resources.as_file(retired) as retired_path:
+            con.execute(
+                "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
+                f"FROM read_csv({_sql_str(str(retired_path))})"
+            )
+        flags = con.execute(
+            f"""SELECT f.idx,
+                coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}') AND c.code > '{LAST_ENGLISH_LSOA11}'),
+                    false),
+                coalesce(bool_or(old.code IS NOT NULL), false)
+            FROM (SELECT filename, lsoa_min AS code FROM pre UNION SELECT filename, lsoa_max FROM pre) c
+            JOIN files f ON c.filename = f.path LEFT JOIN lsoa11_only old ON c.code = old.code
+            GROUP BY f.idx"""
+        ).fetchall()
+        for idx, has_2021, has_2011 in flags:
+            vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings)
+        con.register(
+            "vintage",
+            {"idx": np.array(list(vintages), dtype=np.int32), "v": np.array(list(vintages.values()), dtype=object)},
+        )
+        con.execute("UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage WHERE files.idx = vintage.idx")
+        con.unregister("vintage")
+
+    # Locate each distinct coordinate once: BNG metres and district. (Coordinates outside Great Britain are
+    # refused in pass 2, with their line; projecting them here first does no harm.)
+    coords = con.execute(
+        "SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL AND lat IS NOT NULL"
+    ).fetchnumpy()
+    lon = np.asarray(coords["lon"], dtype=np.float64)
+    lat = np.asarray(coords["lat"], dtype=np.float64)
+    x, y = wgs84_to_bng_arrays(lat, lon)
+    con.register("located", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
+    # Per file, its own coordinates (so that pass 2 joins each file to a small table), sorted by file so that
+    # DuckDB's zone maps skip the other files' rows. A table, not a registration: pass 2's cursors see tables.
+    con.execute(
+        """CREATE TABLE geo AS SELECT f.idx, p.lon, p.lat, l.x, l.y, l.district, p.n
+        FROM pre p JOIN files f ON p.filename = f.path
+        LEFT JOIN located l ON p.lon = l.lon AND p.lat = l.lat ORDER BY f.idx"""
+    )
+    con.unregister("located")
+    return {
+        int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
+        for r in con.execute(
+            """SELECT idx, sum(n), coalesce(sum(n) FILTER (WHERE lon IS NULL OR lat IS NULL), 0),
+            coalesce(sum(n) FILTER (WHERE lon IS NOT NULL AND lat IS NOT NULL AND district IS NULL), 0)
+            FROM geo GROUP BY idx"""
+        ).fetchall()
+    }
+
+
+_CHECK_FAILED = "csphub: a row breaks a rule"
+
+
+def _write_one(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    source: SourceFile,
+    index: int,
+    target: Path,
+    metadata: dict[str, str],
+) -> None:
+    """Pass 2 for one file: check every row, type it, join its coordinates' position and district, and write
+    it as one Parquet file. A row breaking a rule stops the write (DuckDB's ``error()``); one that does not
+    parse is kept out and recorded in this cursor's rejects table."""
+    cur = con.cursor()
+    try:
+        broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
+        read = read_csv_sql(kind, [source.path], rejects=True)
+        try:
+            cur.execute(
+                f"""COPY (
+                    SELECT {kind.select} FROM {read} r
+                    JOIN (SELECT * FROM files WHERE idx = {index}) f ON true
+                    LEFT JOIN (SELECT * FROM geo WHERE idx = {index}) g
+                        ON r."Longitude" = g.lon AND r."Latitude" = g.lat
+                    WHERE CASE WHEN {broken} THEN error('{_CHECK_FAILED}') ELSE true END
+                ) TO {_sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
+                    KV_METADATA {{{", ".join(f"{k}: {_sql_str(v)}" for k, v in metadata.items())}}})"""
+            )
+        except duckdb.Error as exc:
+            if _CHECK_FAILED in str(exc):
+                raise _first_violation(cur, kind, source, index) from None
+            raise _duckdb_error(exc, [source]) from exc
+        _raise_first_reject(cur, [source])
+    finally:
+        cur.close()
+
+
+def _write_all(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    out: Path,
+    metadata: Sequence[dict[str, str]],
+) -> list[Path]:
+    """Pass 2 for every file, several at a time (each file is one DuckDB query on its own cursor). On errors,
+    the one of the earliest file is raised, whatever the order the workers met them in."""
+    out.mkdir(parents=True, exist_ok=True)
+    targets = [out / f"{i}.parquet" for i in range(len(sources))]
+    workers = max(1, min(len(sources), 2 * (os.cpu_count() or 1)))
+    errors: dict[int, IngestError] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_write_one, con, kind, s, i, targets[i], metadata[i]): i for i, s in enumerate(sources)
+        }
+        for future in as_completed(futures):
+            exc = future.exception()
+            if isinstance(exc, IngestError):
+                errors[futures[future]] = exc
+                for other in futures:
+                    other.cancel()  # files not started yet need not be read
+            elif exc is not None:
+                raise exc
+    if errors:
+        raise errors[min(errors)]
+    return targets
+
+
 def _ingest_kind(
     kind: FileKind,
     sources: Sequence[SourceFile],
@@ -243,129 +412,39 @@ def _ingest_kind(
 ) -> list[_Staged]:
     con = duckdb.connect()
     try:
-        con.execute(
-            """CREATE TEMP TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE,
-            month_key VARCHAR,
-            idx INTEGER, lsoa_vintage SMALLINT)"""
-        )
-        con.executemany(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            [(str(s.path), s.display, s.force, s.month, s.month_key, i) for i, s in enumerate(sources)],
-        )
-        retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
-        with resources.as_file(retired) as retired_path:
-            con.execute(
-                "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
-                f"FROM read_csv({_sql_str(str(retired_path))})"
-            )
-
-        # Pass 1: parse and check every row; keep the distinct coordinates per file. Every column is read (a
-        # count of each), so that bytes which are not UTF-8 in any field are found here, with their line.
-        flags = [f"bool_or({check.violation}) AS bad_{i}" for i, check in enumerate(kind.checks)]
-        flags.extend(f'count(r."{name}") AS seen_{i}' for i, name in enumerate(kind.header))
-        join = ""
-        if kind.has_lsoa:
-            flags.append(
-                f"""bool_or(regexp_full_match(r."LSOA code", 'E01[0-9]{{6}}')
-                AND r."LSOA code" > '{LAST_ENGLISH_LSOA11}') AS lsoa_2021"""
-            )
-            flags.append("bool_or(old.code IS NOT NULL) AS lsoa_2011")
-            join = 'LEFT JOIN lsoa11_only old ON r."LSOA code" = old.code'
-        else:
-            flags.extend(["false AS lsoa_2021", "false AS lsoa_2011"])
-        read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
-        try:
-            con.execute(
-                f"""CREATE TEMP TABLE pre AS
-                SELECT f.idx, r."Longitude" AS lon, r."Latitude" AS lat, count(*) AS n, {", ".join(flags)}
-                FROM {read} r JOIN files f ON r.filename = f.path {join}
-                GROUP BY ALL"""
-            )
-        except duckdb.Error as exc:
-            raise _duckdb_error(exc, sources) from exc
-        _raise_first_reject(con, sources)
-        n_checks = len(kind.checks)
-        summary = con.execute(
-            f"""SELECT idx, {", ".join(f"coalesce(bool_or(bad_{i}), false)" for i in range(n_checks))},
-            coalesce(bool_or(lsoa_2021), false), coalesce(bool_or(lsoa_2011), false)
-            FROM pre GROUP BY idx ORDER BY idx"""
-        ).fetchall()
-        for row in summary:
-            if any(row[1 : 1 + n_checks]):
-                raise _first_violation(con, kind, sources[row[0]], row[0])
-        vintages: dict[int, int | None] = {}
-        for row in summary:
-            idx, has_2021, has_2011 = row[0], row[-2], row[-1]
-            vintages[idx] = (
-                _lsoa_vintage(sources[idx], has_2021, has_2011, settings) if kind.has_lsoa else None
-            )
-        con.executemany(
-            "UPDATE files SET lsoa_vintage = ? WHERE idx = ?", [(v, i) for i, v in vintages.items()]
-        )
-        steps.step(f"{kind.name}: checked")
-
-        # Locate each distinct coordinate once: BNG metres and district.
-        coords = con.execute("SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL").fetchnumpy()
-        lon = np.asarray(coords["lon"], dtype=np.float64)
-        lat = np.asarray(coords["lat"], dtype=np.float64)
-        x, y = wgs84_to_bng_arrays(lat, lon)
-        con.register("geo", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
-        counts = {
-            int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
-            for r in con.execute(
-                """SELECT p.idx, sum(p.n), coalesce(sum(p.n) FILTER (WHERE p.lon IS NULL), 0),
-                coalesce(sum(p.n) FILTER (WHERE p.lon IS NOT NULL AND g.district IS NULL), 0)
-                FROM pre p LEFT JOIN geo g ON p.lon = g.lon AND p.lat = g.lat GROUP BY p.idx"""
-            ).fetchall()
-        }
-        steps.step(f"{kind.name}: located")
-
-        # Pass 2: write one Parquet file per force and month into the staging folder.
-        body = f"""SELECT {kind.select} FROM {read_csv_sql(kind, [s.path for s in sources], rejects=False)} r
-            JOIN files f ON r.filename = f.path
-            LEFT JOIN geo g ON r."Longitude" = g.lon AND r."Latitude" = g.lat"""
-        try:
-            con.execute(
-                f"COPY ({body}) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, "
-                "PARTITION_BY (force, month), WRITE_PARTITION_COLUMNS true)"
-            )
-        except (
-            duckdb.Error
-        ) as exc:  # pass 1 read the same bytes, so this is not expected; name the file anyway
-            raise _duckdb_error(exc, sources) from exc
-        staged: list[_Staged] = []
+        counts = _prepare(con, kind, sources, districts, settings)
+        steps.step(f"{kind.name}: read and located")
+        vintages = dict(con.execute("SELECT idx, lsoa_vintage FROM files").fetchall())
+        reports = []
         for idx, source in enumerate(sources):
-            target = out / f"{source.force}-{source.month_key}.parquet"
-            parts = sorted(
-                (out / f"force={source.force}" / f"month={source.month.isoformat()}").glob("*.parquet")
-            )
-            if len(parts) == 1:
-                parts[0].rename(target)
-            else:  # no rows (a header-only file), or several part files: write the month as one file
-                query = (
-                    f"SELECT * FROM read_parquet([{', '.join(_sql_str(str(p)) for p in parts)}])"
-                    if parts
-                    else f"{body} WHERE f.idx = {idx}"
-                )
-                con.execute(f"COPY ({query}) TO {_sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd)")
             rows, unlocated, outside = counts.get(idx, (0, 0, 0))
-            final = store.police_path(kind.folder, source.force, source.month_key)
-            report = FileReport(
-                source=source.display,
-                kind=kind.name,
-                force=source.force,
-                month=source.month_key,
-                rows=rows,
-                unlocated=unlocated,
-                outside_districts=outside,
-                lsoa_vintage=vintages.get(idx, settings.default_lsoa_vintage if kind.has_lsoa else None),
-                replaced=final.exists(),
+            reports.append(
+                FileReport(
+                    source=source.display,
+                    kind=kind.name,
+                    force=source.force,
+                    month=source.month_key,
+                    rows=rows,
+                    unlocated=unlocated,
+                    outside_districts=outside,
+                    lsoa_vintage=vintages.get(idx),
+                    replaced=store.police_path(kind.folder, source.force, source.month_key).exists(),
+                )
             )
-            staged.append(_Staged(report, target, final))
-        steps.step(f"{kind.name}: written")
-        return staged
+        ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+        metadata = [
+            {"csphub_" + k: "" if v is None else str(v) for k, v in asdict(r).items() if k != "replaced"}
+            | {"csphub_ingested_at": ingested_at}
+            for r in reports
+        ]
+        targets = _write_all(con, kind, sources, out, metadata)
+        steps.step(f"{kind.name}: checked and written")
     finally:
         con.close()
+    return [
+        _Staged(report, target, store.police_path(kind.folder, report.force, report.month))
+        for report, target in zip(reports, targets, strict=True)
+    ]
 
 
 def _duckdb_error(exc: duckdb.Error, sources: Sequence[SourceFile]) -> IngestError:
@@ -396,11 +475,10 @@ def ingest_police_files(
         for source in sources:
             kinds.setdefault(source.kind.name, []).append(source)
         staged: list[_Staged] = []
-        with Steps(3 * len(kinds) + 1, "ingest", enabled=settings.progress) as steps:
+        with Steps(2 * len(kinds) + 1, "ingest", enabled=settings.progress) as steps:
             for group in kinds.values():
                 kind = group[0].kind
                 out = staging / "out" / kind.folder
-                out.parent.mkdir(parents=True, exist_ok=True)
                 staged.extend(_ingest_kind(kind, group, out, store, districts, settings, steps))
             # Every file passed: move the months into the store, each replacing its earlier version.
             for item in staged:

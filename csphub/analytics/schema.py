@@ -150,7 +150,8 @@ class FileKind:
     types: tuple[tuple[str, str], ...]  # (header name, DuckDB type) in file order
     checks: tuple[Check, ...]
     # SQL select list making the stored columns from the raw row ``r``, the file row ``f`` (force, month,
-    # lsoa_vintage, source) and the geography row ``g`` (x, y, district), in the stored order.
+    # lsoa_vintage) and the geography row ``g`` (x, y, district), in the stored order. Where each row came
+    # from is kept once per stored file, in its Parquet metadata (see CrimeStore.partitions).
     select: str
 
     @property
@@ -197,9 +198,9 @@ STREET = FileKind(
     select=f"""
     r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
     r."Falls within" AS falls_within, {_LOCATED},
-    r."Crime type" AS crime_type, {crime_series_sql('r."Crime type"')} AS crime_series,
+    r."Crime type" AS crime_type,
     r."Last outcome category" AS last_outcome_category, r."Context" AS context,
-    g.district AS district, f.force AS force, f.source AS source_file""",
+    g.district AS district, f.force AS force""",
 )
 
 OUTCOMES = FileKind(
@@ -222,7 +223,7 @@ OUTCOMES = FileKind(
     r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
     r."Falls within" AS falls_within, {_LOCATED},
     r."Outcome type" AS outcome_type,
-    g.district AS district, f.force AS force, f.source AS source_file""",
+    g.district AS district, f.force AS force""",
 )
 
 STOP_AND_SEARCH = FileKind(
@@ -267,7 +268,7 @@ STOP_AND_SEARCH = FileKind(
     r."Object of search" AS object_of_search, r."Outcome" AS outcome,
     {_sql_bool("Outcome linked to object of search")} AS outcome_linked_to_object_of_search,
     {_sql_bool("Removal of more than just outer clothing")} AS removal_of_more_than_outer_clothing,
-    g.district AS district, f.force AS force, f.source AS source_file""",
+    g.district AS district, f.force AS force""",
 )
 
 KINDS: Mapping[str, FileKind] = {kind.name: kind for kind in (STREET, OUTCOMES, STOP_AND_SEARCH)}

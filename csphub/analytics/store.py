@@ -34,6 +34,7 @@ from typing import Literal
 import duckdb
 
 from .errors import EmptyStoreError, SettingsError
+from .schema import crime_series_sql
 
 POLICE = "police-uk"
 PARTNER = "partner"
@@ -190,6 +191,18 @@ class CrimeStore:
                 found.append(Partition(table, path.parent.name, path.stem, path))
         return found
 
+    @staticmethod
+    def provenance(path: Path) -> dict[str, str]:
+        """What the ingest recorded in a stored file's Parquet metadata (source file, rows, time…)."""
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]
+            ).fetchall()
+        finally:
+            con.close()
+        return {str(k): str(v) for k, v in rows}
+
     @contextlib.contextmanager
     def staging(self) -> Iterator[Path]:
         """A fresh private folder inside the store (same filesystem, so its files can be renamed into place),
@@ -207,11 +220,12 @@ class CrimeStore:
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with the store's views (over the files present now)."""
         con = duckdb.connect()
+        derived = {"street": f", {crime_series_sql('crime_type')} AS crime_series"}
         for table in (*KIND_FOLDERS, PARTNER):
             paths = self.files(table)
             if paths:
                 con.execute(
-                    f"CREATE VIEW {table} AS SELECT * "
+                    f"CREATE VIEW {table} AS SELECT *{derived.get(table, '')} "
                     f"FROM read_parquet({_sql_path_list(paths)}, union_by_name=true)"
                 )
         present = {

@@ -112,13 +112,18 @@ def test_it_reads_a_police_uk_zip_archive_like_the_unpacked_files(tmp_path: Path
         ("street", "northamptonshire", "2025-02"),
     ]
     assert all(f.source.startswith(f"{archive}!") for f in result.files)
+    # Where each stored month came from is kept in its Parquet metadata.
+    stored = empty.store.police_path("street", "northamptonshire", "2025-01")
+    provenance = empty.store.provenance(stored)
+    assert provenance["csphub_source"] == f"{archive}!2025-01/{NORTHANTS_MONTHS[0].name}"
+    assert provenance["csphub_rows"] == str(sum(1 for _ in NORTHANTS_MONTHS[0].open(encoding="utf-8")) - 1)
     folder = tmp_path / "unpacked"
     folder.mkdir()
     for path in NORTHANTS_MONTHS[:2]:
         shutil.copy(path, folder)
     other = Analytics(replace(empty.config, data_dir=tmp_path / "other"))
     other.ingest([folder])
-    query = "SELECT * EXCLUDE (source_file) FROM street WHERE force = 'northamptonshire' ORDER BY ALL"
+    query = "SELECT * FROM street WHERE force = 'northamptonshire' ORDER BY ALL"
     assert empty.store.connect().execute(query).fetchall() == other.store.connect().execute(query).fetchall()
 
 
