@@ -1,14 +1,17 @@
 """Ingest police.uk monthly files (street, outcomes, stop-and-search) for any force into the store.
 
-For each kind of file, all files given are read together by DuckDB's CSV reader, twice:
+The header of every file is checked first (exact police.uk names and order). Then, for each kind of file:
 
-1. **check and locate**: every row is parsed with typed columns and checked against the rules of
-   :mod:`csphub.analytics.schema`; a row that does not parse (too few or too many fields, a bad quote, bytes
-   that are not UTF-8, a coordinate that is not a number) or that breaks a rule stops the ingest with the file
-   and line. The distinct coordinates are projected to British National Grid and located in the districts
-   (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one per row.
-2. **write**: the rows are typed, joined to their coordinates' BNG position and district, and written as one
-   Parquet file per force and month into a staging folder.
+1. **read and locate** (all files of the kind in one DuckDB query): every row is parsed; a row that does not
+   parse (too few or too many fields, a bad quote, a coordinate that is not a number) stops the ingest with
+   its file and line. The distinct coordinates are projected to British National Grid and located in the
+   districts (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one
+   per row — and each file's LSOA vintage is read from its codes.
+2. **check and write** (one DuckDB query per file, several files at a time): every row is checked against the
+   rules of :mod:`csphub.analytics.schema` (month, coordinates in Great Britain, LSOA code, crime type…; bytes
+   that are not UTF-8 in any field), typed, joined to its coordinates' BNG position and district, and written
+   as one Parquet file into a staging folder. The first broken rule stops the ingest; the file is then read
+   once more on its own to name the line.
 
 Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
 same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves
@@ -261,8 +264,8 @@ def _prepare(
         },
     )
     con.execute(
-        "INSERT INTO files SELECT path, source, force, CAST(month_key || '-01' AS DATE), month_key, idx, NULL "
-        "FROM given"
+        "INSERT INTO files SELECT path, source, force, CAST(month_key || '-01' AS DATE), month_key, idx, "
+        "NULL FROM given"
     )
     con.unregister("given")
     lsoa = ('min(r."LSOA code")', 'max(r."LSOA code")') if kind.has_lsoa else ("NULL", "NULL")
@@ -290,8 +293,8 @@ def _prepare(
             )
         flags = con.execute(
             f"""SELECT f.idx,
-                coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}') AND c.code > '{LAST_ENGLISH_LSOA11}'),
-                    false),
+                coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}')
+                    AND c.code > '{LAST_ENGLISH_LSOA11}'), false),
                 coalesce(bool_or(old.code IS NOT NULL), false)
             FROM (SELECT filename, lsoa_min AS code FROM pre UNION SELECT filename, lsoa_max FROM pre) c
             JOIN files f ON c.filename = f.path LEFT JOIN lsoa11_only old ON c.code = old.code
@@ -301,9 +304,15 @@ def _prepare(
             vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings)
         con.register(
             "vintage",
-            {"idx": np.array(list(vintages), dtype=np.int32), "v": np.array(list(vintages.values()), dtype=object)},
+            {
+                "idx": np.array(list(vintages), dtype=np.int32),
+                "v": np.array(list(vintages.values()), dtype=object),
+            },
         )
-        con.execute("UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage WHERE files.idx = vintage.idx")
+        con.execute(
+            "UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage "
+            "WHERE files.idx = vintage.idx"
+        )
         con.unregister("vintage")
 
     # Locate each distinct coordinate once: BNG metres and district. (Coordinates outside Great Britain are
@@ -386,7 +395,8 @@ def _write_all(
     errors: dict[int, IngestError] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(_write_one, con, kind, s, i, targets[i], metadata[i]): i for i, s in enumerate(sources)
+            pool.submit(_write_one, con, kind, source, i, targets[i], metadata[i]): i
+            for i, source in enumerate(sources)
         }
         for future in as_completed(futures):
             exc = future.exception()

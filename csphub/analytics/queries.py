@@ -45,7 +45,9 @@ def event_points(con: duckdb.DuckDBPyConnection, events: EventFilter) -> Points:
     _require_any(con, events)
     where, params = events.where()
     data = con.execute(
-        f"SELECT x, y, year(month) * 12 + month(month) - 1 AS m FROM events WHERE {where} AND x IS NOT NULL",
+        # In a fixed order: seeded Monte Carlo results (near-repeat) must not depend on DuckDB's scan order.
+        f"SELECT x, y, year(month) * 12 + month(month) - 1 AS m FROM events WHERE {where} AND x IS NOT NULL "
+        "ORDER BY x, y, m",
         params,
     ).fetchnumpy()
     unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][

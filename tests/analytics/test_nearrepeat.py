@@ -8,8 +8,13 @@ import math
 import numpy as np
 import pytest
 
+from csphub.analytics.api import Analytics
 from csphub.analytics.errors import SettingsError
 from csphub.analytics.nearrepeat import KnoxSettings, knox_test
+from csphub.analytics.queries import event_points
+from csphub.analytics.store import EventFilter, MonthRange
+
+from .conftest import NORTHANTS_MONTHS
 
 
 def _brute_table(
@@ -74,3 +79,21 @@ def test_it_validates_its_bands() -> None:
         KnoxSettings(space_bands=(200, 100))
     with pytest.raises(SettingsError, match="permutations"):
         KnoxSettings(permutations=5)
+
+
+def test_it_gives_the_same_answer_on_real_data_however_the_months_were_ingested(
+    shipped: Analytics, empty: Analytics
+) -> None:
+    for month in reversed(NORTHANTS_MONTHS):  # one month at a time, newest first
+        empty.ingest([month])
+    burglary = EventFilter(
+        crime_types=("Burglary",), districts=shipped.area(None), months=MonthRange.parse("2025-01:2025-06")
+    )
+    con_a, con_b = shipped.store.connect(), empty.store.connect()
+    a, b = event_points(con_a, burglary), event_points(con_b, burglary)
+    np.testing.assert_array_equal(np.column_stack([a.x, a.y, a.month]), np.column_stack([b.x, b.y, b.month]))
+    assert (np.lexsort((a.month, a.y, a.x)) == np.arange(len(a.x))).all()  # a fixed order: sorted
+    settings = KnoxSettings(permutations=99, seed=7)
+    first = shipped.near_repeat(settings, burglary)
+    np.testing.assert_array_equal(first.p_value, empty.near_repeat(settings, burglary).p_value)
+    assert first.n_events == len(a.x) > 400
