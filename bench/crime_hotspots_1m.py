@@ -63,8 +63,7 @@ def main() -> None:
 
     crossing = sum(h.cross_boundary for h in result.hotspots)
     print(
-        f"{args.points:,} points (from {len(real.x):,} real crime locations) "
-        "-> Gi* hotspot grid of the county"
+        f"{args.points:,} points (from {len(real.x):,} real located crimes) -> Gi* hotspot grid of the county"
     )
     print(
         f"  grid: {grid.ny} x {grid.nx} cells of {args.cell:g} m, {int(grid.mask.sum()):,} in the county; "
