@@ -57,9 +57,6 @@ class Districts:
         """The union of the given districts, in BNG metres."""
         return shapely.union_all([self.bng[self.index_of(code)] for code in codes])
 
-    def name_of(self, code: str) -> str:
-        return self.names[self.index_of(code)]
-
 
 @lru_cache(maxsize=4)
 def load_districts(path: Path, code_field: str, name_field: str) -> Districts:

@@ -66,12 +66,6 @@ class Grid:
         codes = np.array([*self.district_codes, ""], dtype=object)
         return codes[index]
 
-    def cell_polygon_corners(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """West, south, east and north edges of every cell, shaped like the grid."""
-        xc, yc = self.centres()
-        half = self.cell / 2
-        return xc - half, yc - half, xc + half, yc + half
-
 
 def build_grid(districts: Districts, area_codes: tuple[str, ...], cell: float) -> Grid:
     """The grid of ``cell``-metre squares over the union of the districts ``area_codes``."""

@@ -44,7 +44,7 @@ from csphub.geography import wgs84_to_bng_arrays
 from .errors import IngestError, SettingsError
 from .geo import Districts
 from .progress import Steps
-from .schema import FileKind
+from .schema import FileKind, sql_str
 from .sources import SourceFile, discover
 from .store import CrimeStore
 
@@ -96,17 +96,11 @@ class IngestResult:
         return sum(f.rows for f in self.files)
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str:
     """The DuckDB ``read_csv`` call for police.uk files of one kind: fixed dialect, typed columns, no
     guessing."""
-    columns = (
-        "{" + ", ".join(f"{_sql_str(name)}: {_sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
-    )
-    files = "[" + ", ".join(_sql_str(str(p)) for p in paths) + "]"
+    columns = "{" + ", ".join(f"{sql_str(name)}: {sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
+    files = "[" + ", ".join(sql_str(str(p)) for p in paths) + "]"
     options = [
         "header = true",
         f"columns = {columns}",
@@ -156,8 +150,8 @@ def check_header(source: SourceFile) -> None:
     raise IngestError(source.display, f"wrong header: {detail} (expected: {','.join(expected)})", 1)
 
 
-_NOT_UTF8 = "bytes that are not UTF-8 text (police.uk files are UTF-8: re-save the file as UTF-8)"
-_REJECT_MESSAGES = {
+_NOT_UTF8 = "bytes that are not UTF-8 text (save the file as UTF-8)"
+REJECT_REASONS = {
     "MISSING COLUMNS": "the row has fewer fields than the header",
     "TOO MANY COLUMNS": "the row has more fields than the header",
     "UNQUOTED VALUE": "a quoted value is not closed where it should be",
@@ -181,7 +175,7 @@ def _raise_first_reject(con: duckdb.DuckDBPyConnection, sources: Sequence[Source
         value = _cast_value(message)
         reason = f"{column} {value} is not a number" if value else f"{column}: {message}"
     else:
-        reason = _REJECT_MESSAGES.get(error_type, f"{error_type.lower()}: {message}")
+        reason = REJECT_REASONS.get(error_type, f"{error_type.lower()}: {message}")
     log.debug("rejected line %s of %s: %r", line, display, csv_line)
     raise IngestError(display, f"{reason} ({len(rows)} bad row(s) in all)", int(line))
 
@@ -289,7 +283,7 @@ def _prepare(
         with resources.as_file(retired) as retired_path:
             con.execute(
                 "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
-                f"FROM read_csv({_sql_str(str(retired_path))})"
+                f"FROM read_csv({sql_str(str(retired_path))})"
             )
         flags = con.execute(
             f"""SELECT f.idx,
@@ -368,8 +362,8 @@ def _write_one(
                     LEFT JOIN (SELECT * FROM geo WHERE idx = {index}) g
                         ON r."Longitude" = g.lon AND r."Latitude" = g.lat
                     WHERE CASE WHEN {broken} THEN error('{_CHECK_FAILED}') ELSE true END
-                ) TO {_sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
-                    KV_METADATA {{{", ".join(f"{k}: {_sql_str(v)}" for k, v in metadata.items())}}})"""
+                ) TO {sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
+                    KV_METADATA {{{", ".join(f"{k}: {sql_str(v)}" for k, v in metadata.items())}}})"""
             )
         except duckdb.Error as exc:
             if _CHECK_FAILED in str(exc):

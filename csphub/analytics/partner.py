@@ -43,7 +43,8 @@ from csphub.geography import BNG_BOUNDS, GB_LAT_RANGE, GB_LON_RANGE, bng_to_wgs8
 
 from .errors import IngestError
 from .geo import Districts
-from .schema import Check
+from .ingest import REJECT_REASONS
+from .schema import Check, sql_str
 from .store import CrimeStore
 
 log = logging.getLogger(__name__)
@@ -63,11 +64,7 @@ DATE_FORMATS = (
 POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-_FORMATS_SQL = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
+_FORMATS_SQL = "[" + ", ".join(sql_str(f) for f in DATE_FORMATS) + "]"
 _X0, _Y0, _X1, _Y1 = BNG_BOUNDS
 
 
@@ -194,7 +191,7 @@ def ingest_partner_files(
         con.execute(
             f"""CREATE TEMP TABLE postcodes AS SELECT Postcode AS postcode, Eastings::DOUBLE AS e,
             Northings::DOUBLE AS n, Latitude_WGS84::DOUBLE AS lat, Longitude_WGS84::DOUBLE AS lon
-            FROM read_csv({_sql_str(str(postcodes))}, header = true, all_varchar = true)"""
+            FROM read_csv({sql_str(str(postcodes))}, header = true, all_varchar = true)"""
         )
         con.execute(
             """CREATE TEMP TABLE typed (row_id BIGINT, file_idx INTEGER, source_agency VARCHAR,
@@ -214,11 +211,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, idx: int, path: Path) -> None:
     if not path.is_file():
         raise IngestError(display, "no such file")
     names = read_header(path)
-    columns = "{" + ", ".join(f"{_sql_str(n)}: 'VARCHAR'" for n in names) + "}"
+    columns = "{" + ", ".join(f"{sql_str(n)}: 'VARCHAR'" for n in names) + "}"
     con.execute("DROP TABLE IF EXISTS raw")
     try:
         con.execute(
-            f"""CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_sql_str(display)}, header = true,
+            f"""CREATE TEMP TABLE raw AS SELECT * FROM read_csv({sql_str(display)}, header = true,
             columns = {columns}, auto_detect = false, delim = ',', quote = '"', escape = '"',
             strict_mode = true, encoding = 'utf-8', store_rejects = true, rejects_table = 'rejects_{idx}',
             rejects_scan = 'scans_{idx}')"""
@@ -228,13 +225,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, idx: int, path: Path) -> None:
     rejects = con.execute(f"SELECT line, error_type FROM rejects_{idx} ORDER BY line LIMIT 1").fetchall()
     if rejects:
         line, error_type = rejects[0]
-        reason = {
-            "MISSING COLUMNS": "the row has fewer fields than the header",
-            "TOO MANY COLUMNS": "the row has more fields than the header",
-            "INVALID ENCODING": "bytes that are not UTF-8 text (save the file as CSV UTF-8)",
-            "INVALID UNICODE": "bytes that are not UTF-8 text (save the file as CSV UTF-8)",
-            "UNQUOTED VALUE": "a quoted value is not closed where it should be",
-        }.get(error_type, error_type.lower())
+        reason = REJECT_REASONS.get(error_type, error_type.lower())
         raise IngestError(display, reason, int(line))
     # Trim every value; an empty or blank value is NULL.
     con.execute(
@@ -264,7 +255,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, idx: int, path: Path) -> None:
             (SELECT count(*) FROM typed) + r.rowid, {idx}, r.source_agency, NULL, {col("reference")},
             try_strptime(r.occurred_at, {_FORMATS_SQL}), r.category, {col("location")}, {postcode},
             {col("easting", "DOUBLE")}, {col("northing", "DOUBLE")}, {col("latitude", "DOUBLE")},
-            {col("longitude", "DOUBLE")}, {_sql_str(display)}
+            {col("longitude", "DOUBLE")}, {sql_str(display)}
         FROM raw r"""
     )
 
@@ -336,7 +327,7 @@ def _write(
                     g.method AS location_method,
                     g.district AS district, t.source_file
                 FROM typed t JOIN geo g USING (row_id) ORDER BY t.row_id
-            ) TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (agency, month),
+            ) TO {sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (agency, month),
                 WRITE_PARTITION_COLUMNS true)"""
             )
         moves = []
@@ -346,10 +337,9 @@ def _write(
                 month = month_dir.name.split("=", 1)[1][:7]
                 parts = sorted(month_dir.glob("*.parquet"))
                 target = staging / f"{agency}-{month}.parquet"
-                files = ", ".join(_sql_str(str(p)) for p in parts)
+                files = ", ".join(sql_str(str(p)) for p in parts)
                 con.execute(
-                    f"COPY (SELECT * FROM read_parquet([{files}])) "
-                    f"TO {_sql_str(str(target))} (FORMAT parquet)"
+                    f"COPY (SELECT * FROM read_parquet([{files}])) TO {sql_str(str(target))} (FORMAT parquet)"
                 )
                 moves.append((target, store.partner_path(agency, month), (agency, month)))
         for staged, final, key in moves:

@@ -53,24 +53,18 @@ _SERIES: Mapping[str, str] = {
 KNOWN_CRIME_TYPES: tuple[str, ...] = CURRENT_CRIME_TYPES + OLD_CRIME_TYPES
 
 
-def crime_series(crime_type: str) -> str:
-    """The comparable series a police.uk crime type belongs to."""
-    if crime_type not in KNOWN_CRIME_TYPES:
-        raise ValueError(f"unknown police.uk crime type {crime_type!r}")
-    return _SERIES.get(crime_type, crime_type)
-
-
-def _sql_str(value: str) -> str:
+def sql_str(value: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def _sql_list(values: tuple[str, ...] | list[str]) -> str:
-    return "(" + ", ".join(_sql_str(v) for v in values) + ")"
+    return "(" + ", ".join(sql_str(v) for v in values) + ")"
 
 
 def crime_series_sql(column: str) -> str:
     """A SQL expression giving the series of the crime type held in ``column``."""
-    cases = " ".join(f"WHEN {_sql_str(name)} THEN {_sql_str(series)}" for name, series in _SERIES.items())
+    cases = " ".join(f"WHEN {sql_str(name)} THEN {sql_str(series)}" for name, series in _SERIES.items())
     return f"CASE {column} {cases} ELSE {column} END"
 
 

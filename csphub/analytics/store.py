@@ -33,8 +33,8 @@ from typing import Literal
 
 import duckdb
 
-from .errors import EmptyStoreError, SettingsError
-from .schema import crime_series_sql
+from .errors import SettingsError
+from .schema import crime_series_sql, sql_str
 
 POLICE = "police-uk"
 PARTNER = "partner"
@@ -157,7 +157,7 @@ def _events_select(table: str, column: int) -> str:
 
 
 def _sql_path_list(paths: list[Path]) -> str:
-    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    return "[" + ", ".join(sql_str(str(p)) for p in paths) + "]"
 
 
 @dataclass(frozen=True)
@@ -259,15 +259,3 @@ class CrimeStore:
                     "CAST(NULL AS DATE) AS latest_outcome_month FROM street s"
                 )
         return con
-
-    def require(self, con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> int:
-        """The number of events matching; raises EmptyStoreError when there are none."""
-        rows = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchall()
-        total = int(rows[0][0])
-        if total == 0:
-            if not self.files("street") and not self.files(PARTNER):
-                raise EmptyStoreError(
-                    f"the store {self.root} holds no data yet: run `csphub crime ingest PATH…`"
-                )
-            raise EmptyStoreError("no events match the filter (months, crime types, districts, source)")
-        return total
