@@ -28,7 +28,7 @@ from .hotspots import HotspotResult, HotspotSettings
 from .ingest import IngestSettings
 from .kde import KdeResult, KdeSettings
 from .nearrepeat import KnoxSettings
-from .output import cell_features, district_features, write_csv, write_geojson
+from .output import cell_features, district_features, point_features, write_csv, write_geojson
 from .progress import wanted
 from .store import EventFilter, MonthRange
 
@@ -526,38 +526,9 @@ def _repeat_places(app: Analytics, args: argparse.Namespace) -> int:
     rows = [tuple(getattr(p, c) for c in columns) for p in result.places]
     with _output(args) as out:
         if args.format == "geojson":
-            from csphub.geography import bng_to_wgs84_arrays
-
-            lat, lon = bng_to_wgs84_arrays(
-                np.array([p.x for p in result.places]), np.array([p.y for p in result.places])
-            )
-            features = [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(float(lo), 7), round(float(la), 7)]},
-                    "properties": {
-                        "layer": "repeat_place",
-                        **dict(
-                            zip(
-                                columns,
-                                [
-                                    p.rank,
-                                    p.location,
-                                    p.district,
-                                    p.lsoa_code,
-                                    p.x,
-                                    p.y,
-                                    p.count,
-                                    p.share,
-                                    p.cumulative_share,
-                                ],
-                                strict=True,
-                            )
-                        ),
-                    },
-                }
-                for p, la, lo in zip(result.places, lat, lon, strict=True)
-            ]
+            x = np.array([p.x for p in result.places])
+            y = np.array([p.y for p in result.places])
+            features = point_features(columns, rows, x, y, "repeat_place")
             write_geojson(out, features, top_share=result.top_share, places=result.n_places)
         else:
             write_csv(out, columns, rows)

@@ -116,8 +116,7 @@ def _rate(events: int, residents: int) -> float:
 def deprivation_rates(
     lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], int], months: int
 ) -> DeprivationResult:
-    """Rates per 1,000 residents per LSOA and per IMD decile. ``events[(lsoa code, vintage)]`` counts
-    events."""
+    """Rates per 1,000 residents per LSOA and per IMD decile; ``events[(lsoa code, vintage)]`` is a count."""
     if months < 1:
         raise SettingsError("the rates need at least one month of data")
     by_2021 = {lsoa.lsoa21_code: lsoa for lsoa in lsoas}

@@ -53,8 +53,7 @@ def _convolve(values: np.ndarray, kernel: np.ndarray, exact_integers: bool) -> n
 
 @dataclass(frozen=True, eq=False)
 class GiStarResult:
-    """Per cell (NaN outside the study area, or where Gi* is undefined): z-score, two-sided p, and the
-    sums."""
+    """Per cell (NaN outside the study area or where Gi* is undefined): z, two-sided p, and the sums."""
 
     z: np.ndarray
     p: np.ndarray

@@ -48,8 +48,7 @@ class Grid:
         return np.meshgrid(xs, ys)
 
     def cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, column, inside-the-grid) of each point; a point on a cell's west or south edge is in that
-        cell."""
+        """(row, column, inside-the-grid) of each point; a point on a west or south edge is in that cell."""
         col = np.floor((np.asarray(x, dtype=np.float64) - self.x0) / self.cell)
         row = np.floor((np.asarray(y, dtype=np.float64) - self.y0) / self.cell)
         inside = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
@@ -106,6 +105,5 @@ def build_grid(districts: Districts, area_codes: tuple[str, ...], cell: float) -
 
 @lru_cache(maxsize=16)
 def cached_grid(districts: Districts, area_codes: tuple[str, ...], cell: float) -> Grid:
-    """:func:`build_grid`, remembered per districts, area and cell size (the geometry work is the slow
-    part)."""
+    """:func:`build_grid`, remembered per districts, area and cell size (its geometry work is slow)."""
     return build_grid(districts, area_codes, cell)

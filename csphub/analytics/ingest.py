@@ -97,8 +97,7 @@ class IngestResult:
 
 
 def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str:
-    """The DuckDB ``read_csv`` call for police.uk files of one kind: fixed dialect, typed columns, no
-    guessing."""
+    """DuckDB's ``read_csv`` for police.uk files of one kind: fixed dialect, typed columns, no guessing."""
     columns = "{" + ", ".join(f"{sql_str(name)}: {sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
     files = "[" + ", ".join(sql_str(str(p)) for p in paths) + "]"
     options = [
@@ -118,8 +117,7 @@ def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str
 
 
 def check_header(source: SourceFile) -> None:
-    """The first line must be the exact police.uk header of the file's kind (a UTF-8 byte-order mark is
-    allowed)."""
+    """The first line must be the exact police.uk header of the file's kind (a UTF-8 BOM is allowed)."""
     with source.path.open("rb") as fh:
         first = fh.readline(1 << 16)
     if not first.strip():

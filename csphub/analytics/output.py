@@ -82,8 +82,7 @@ def cell_features(
     cells: tuple[np.ndarray, np.ndarray],
     layer: str,
 ) -> list[dict[str, Any]]:
-    """One GeoJSON Polygon per grid cell (its BNG square's corners in WGS84), with the row's values as
-    properties."""
+    """One GeoJSON Polygon per grid cell (its BNG square's corners in WGS84), the row as its properties."""
     rows_idx, cols_idx = cells
     west = grid.x0 + cols_idx * grid.cell
     south = grid.y0 + rows_idx * grid.cell
@@ -104,6 +103,24 @@ def cell_features(
             }
         )
     return features
+
+
+def point_features(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], x: np.ndarray, y: np.ndarray, layer: str
+) -> list[dict[str, Any]]:
+    """One GeoJSON Point per row, at (x, y) BNG metres given in WGS84, the row as its properties."""
+    lat, lon = bng_to_wgs84_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(lo), 7), round(float(la), 7)]},
+            "properties": {
+                "layer": layer,
+                **{name: _json_value(v) for name, v in zip(columns, row, strict=True)},
+            },
+        }
+        for row, la, lo in zip(rows, lat, lon, strict=True)
+    ]
 
 
 def district_features(districts: Districts, codes: Iterable[str] | None = None) -> list[dict[str, Any]]:

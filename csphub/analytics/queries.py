@@ -59,8 +59,7 @@ def event_points(con: duckdb.DuckDBPyConnection, events: EventFilter) -> Points:
 
 
 def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[date, ...]:
-    """The months that hold any event of the chosen source within the chosen months (whatever the other
-    filters)."""
+    """The months holding any event of the chosen source within the chosen months (other filters aside)."""
     unfiltered = EventFilter(months=events.months, source=events.source)
     where, params = unfiltered.where()
     rows = con.execute(f"SELECT DISTINCT month FROM events WHERE {where} ORDER BY month", params).fetchall()
@@ -70,8 +69,7 @@ def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple
 def monthly_grids_input(
     con: duckdb.DuckDBPyConnection, events: EventFilter
 ) -> tuple[tuple[date, ...], Points]:
-    """Every month from the first to the last present (a month with no event counts as empty), and the
-    points."""
+    """Every month from the first to the last present (a month without events is empty), and the points."""
     present = months_present(con, events)
     if not present:
         raise EmptyStoreError("no months of data match the filter")

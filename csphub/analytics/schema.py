@@ -72,8 +72,7 @@ def crime_series_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Check:
-    """A row rule: ``violation`` is a SQL condition true for a bad row; ``message`` a SQL string
-    expression."""
+    """A row rule: ``violation``, a SQL condition true for a bad row; ``message``, a SQL string expression."""
 
     violation: str
     message: str

@@ -145,8 +145,7 @@ def compare_periods(
     base: MonthRange,
     compare: MonthRange,
 ) -> ChangeTable:
-    """The change between two closed month ranges for every key seen in either, with the exact Poisson
-    test."""
+    """The change between two closed month ranges for every key seen in either, with its Poisson test."""
     for period in (base, compare):
         if period.first is None or period.last is None:
             raise SettingsError("both periods need a first and a last month (e.g. 2025-01:2025-03)")

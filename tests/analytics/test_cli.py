@@ -254,3 +254,24 @@ def test_it_runs_every_analysis_on_the_shipped_months(
     assert run(capsys, "repeat-places", "--top", "3", "--out", str(out_file), *data)[1] == ""
     assert len(rows_of(out_file.read_text())) == 4
     assert (POLICE / "PROVENANCE.md").exists()
+
+
+def test_it_writes_repeat_places_as_geojson_points(
+    shipped: Analytics, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(
+        capsys,
+        "repeat-places",
+        "--top",
+        "3",
+        "--format",
+        "geojson",
+        "--data-dir",
+        str(shipped.config.data_dir),
+    )
+    assert status == 0
+    features = json.loads(out)["features"]
+    assert [f["properties"]["rank"] for f in features] == [1, 2, 3]
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    lon, lat = features[0]["geometry"]["coordinates"]
+    assert -1.2 < lon < -0.3 and 52.0 < lat < 52.7  # the busiest place, in WGS84, in Northamptonshire

@@ -18,8 +18,7 @@ from .conftest import Analytics
 
 
 def direct_gi_star(values: np.ndarray, xy: np.ndarray, band: float) -> np.ndarray:
-    """Ord & Getis (1995) Gi* evaluated cell by cell from explicit neighbour lists (no convolution, no
-    FFT)."""
+    """Ord & Getis (1995) Gi* evaluated cell by cell from explicit neighbour lists (no convolution)."""
     n = len(values)
     mean = values.sum() / n
     s = math.sqrt((values**2).sum() / n - mean**2)
