@@ -1,6 +1,8 @@
 // Copies the JavaScript and images of GOV.UK Frontend and MoJ Frontend into csphub/static/vendor/.
-// Fonts and the GOV.UK crown/crest are deliberately not copied: csphub is not a gov.uk service.
-import { cpSync, mkdirSync, readdirSync } from "node:fs";
+// Brand assets (the GOV.UK crown and crest, logotypes, favicons) are deliberately not copied: csphub is not a
+// gov.uk service. Where the compiled CSS still names one (for components csphub does not use), a blank SVG stands
+// in, so that Django's manifest storage finds every file the CSS refers to.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const out = "csphub/static/vendor";
@@ -17,5 +19,16 @@ for (const dir of [join(govuk, "assets", "images"), join(moj, "assets", "images"
   for (const name of readdirSync(dir)) {
     if (!brand.test(name)) cpSync(join(dir, name), join(images, name));
   }
+}
+
+const css = readFileSync(join(out, "csphub.css"), "utf8");
+const referenced = new Set([...css.matchAll(/\/static\/vendor\/assets\/images\/([\w.-]+)/g)].map((m) => m[1]));
+for (const name of referenced) {
+  const target = join(images, name);
+  if (existsSync(target)) continue;
+  if (!name.endsWith(".svg") || !brand.test(name)) {
+    throw new Error(`the stylesheet refers to ${name}, which no package provides`);
+  }
+  writeFileSync(target, '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n');
 }
 console.log(`front-end assets written to ${out}`);

@@ -8,13 +8,13 @@ analytics package reads its settings through the same helpers.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 
-
-class ImproperlyConfigured(Exception):  # noqa: N818 - the name Django users know for a bad setting
+class ImproperlyConfigured(Exception):
     """An environment variable is missing or holds a value of the wrong type."""
 
 
@@ -26,16 +26,18 @@ _MISSING = object()
 class Env:
     """Reads typed values from a mapping (``os.environ`` by default)."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[builtins.str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
 
-    def _raw(self, name: str) -> str | None:
+    def _raw(self, name: builtins.str) -> builtins.str | None:
         value = self._environ.get(name)
         if value is None or value.strip() == "":
             return None
         return value.strip()
 
-    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str:
+    def str(
+        self, name: builtins.str, default: builtins.str | None = None, *, required: builtins.bool = False
+    ) -> builtins.str:
         value = self._raw(name)
         if value is None:
             if required or default is None:
@@ -43,10 +45,10 @@ class Env:
             return default
         return value
 
-    def optional_str(self, name: str) -> str | None:
+    def optional_str(self, name: builtins.str) -> builtins.str | None:
         return self._raw(name)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -57,7 +59,14 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be a boolean (one of 1/0, true/false, yes/no, on/off), got {value!r}")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(
+        self,
+        name: builtins.str,
+        default: builtins.int,
+        *,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+    ) -> builtins.int:
         value = self._raw(name)
         if value is None:
             result = default
@@ -72,7 +81,14 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {result}")
         return result
 
-    def float(self, name: str, default: float, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    def float(
+        self,
+        name: builtins.str,
+        default: builtins.float,
+        *,
+        minimum: builtins.float | None = None,
+        maximum: builtins.float | None = None,
+    ) -> builtins.float:
         value = self._raw(name)
         if value is None:
             result = default
@@ -87,17 +103,21 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {result}")
         return result
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str] | None = None
+    ) -> builtins.list[builtins.str]:
         value = self._raw(name)
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def path(self, name: str, default: Path) -> Path:
+    def path(self, name: builtins.str, default: Path) -> Path:
         value = self._raw(name)
         return Path(value).expanduser().resolve() if value is not None else default
 
-    def choice(self, name: str, default: str, choices: set[str] | frozenset[str]) -> str:
+    def choice(
+        self, name: builtins.str, default: builtins.str, choices: set[builtins.str] | frozenset[builtins.str]
+    ) -> builtins.str:
         value = self._raw(name)
         if value is None:
             return default

@@ -102,7 +102,11 @@ class AreaLocator:
     @classmethod
     def from_geojson(cls, geojson: dict[str, Any], code_field: str, name_field: str) -> AreaLocator:
         areas = [
-            Area(str(f["properties"][code_field]), str(f["properties"][name_field]), shape(f["geometry"]).buffer(0))
+            Area(
+                str(f["properties"][code_field]),
+                str(f["properties"][name_field]),
+                shape(f["geometry"]).buffer(0),
+            )
             for f in geojson["features"]
         ]
         return cls(areas)
@@ -112,7 +116,10 @@ class AreaLocator:
         data = json.loads(path.read_text(encoding="utf-8"))
         if codes is not None:
             wanted = set(codes)
-            data = {**data, "features": [f for f in data["features"] if f["properties"][code_field] in wanted]}
+            data = {
+                **data,
+                "features": [f for f in data["features"] if f["properties"][code_field] in wanted],
+            }
         return cls.from_geojson(data, code_field, name_field)
 
     def locate(self, lat: float, lon: float) -> Area | None:

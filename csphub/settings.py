@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+
 from csphub.env import Env, ImproperlyConfigured
 
 env = Env()
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "csphub.partnership",
     "csphub.access",
     "csphub.registers",
+    "csphub.cases",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",
@@ -99,6 +102,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "csphub.web.forms.GovukRenderer"
+
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'csphub.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -107,6 +112,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Writers queue instead of failing with "database is locked"; WAL lets readers run beside a writer.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -129,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if ENVIRONMENT == "test":
+    # Fast hashing keeps the suite quick; never used outside tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -147,7 +156,10 @@ OTP_TOTP_ISSUER = env.str("CSPHUB_OTP_ISSUER", "csphub")
 # --- Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env.int("CSPHUB_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CSPHUB_LOCKOUT_MINUTES", 30, minimum=1))
+# Lock the account (by username) whatever IP, browser or cookies the attempts come from. Adding the IP address
+# would lock out a whole office behind one NAT address; axes' W006 assumes IP-based locking, hence silenced.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -188,6 +200,9 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded case documents: never served directly (no MEDIA_URL route); only through a view that asks the policy.
+MEDIA_ROOT = env.path("CSPHUB_MEDIA_DIR", VAR_DIR / "media")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -216,6 +231,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.choice("CSPHUB_LOG_LEVEL", "INFO", frozenset({"DEBUG", "INFO", "WARNING", "ERROR"}))},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice("CSPHUB_LOG_LEVEL", "INFO", frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})),
+    },
     "loggers": {"axes": {"level": "WARNING"}},
 }

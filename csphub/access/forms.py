@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
+from csphub.partnership.models import Agency, Purpose, User
+from csphub.web.forms import GovukForm
+
+_JUSTIFICATION_HELP = (
+    "Why you need this record now, for which case or duty. This is written to the audit log with every view."
+)
+
+
+def justification_field(
+    label: str, required_message: str, help_text: str = "", rows: int = 3, max_length: int = 1000
+) -> forms.CharField:
+    """A written justification: required, long enough to mean something, recorded in the audit log."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        min_length=MIN_JUSTIFICATION_LENGTH,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message,
+            "min_length": f"Write at least {MIN_JUSTIFICATION_LENGTH} characters",
+        },
+    )
+
+
+class JustificationForm(GovukForm):
+    justification = justification_field(
+        "Why do you need to see this record?", "Enter why you need to see this record", _JUSTIFICATION_HELP
+    )
+
+
+class AccessRequestForm(GovukForm):
+    record = forms.UUIDField(
+        label="Record reference",
+        help_text="The record's UUID, as in its web address (e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427)",
+        error_messages={
+            "required": "Enter the record reference",
+            "invalid": "Enter a valid record reference",
+        },
+    )
+    justification = justification_field(
+        "Justification",
+        "Enter a justification",
+        "Why you need this record, which lawful duty, and why its owning agency could not share it. "
+        "Your supervisor will review it.",
+        rows=4,
+        max_length=2000,
+    )
+
+
+class ReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[("uphold", "Uphold: the access was justified"), ("revoke", "Revoke: end the access now")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to uphold or revoke the access"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ShareForm(GovukForm):
+    agency = forms.ModelChoiceField(
+        label="Agency to share with",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency to share with"},
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=[("", "Choose a purpose"), *Purpose.choices],
+        error_messages={"required": "Choose the purpose of sharing"},
+    )
+    justification = justification_field(
+        "Justification",
+        "Enter why you are sharing this record",
+        "Why this agency needs the record. It is written to the audit log with the disclosure.",
+    )
+
+    def __init__(self, *args: Any, exclude_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.exclude(pk__in=exclude_ids or []).order_by("name")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.agency})"
+
+
+class ShareWithUserForm(GovukForm):
+    user = UserChoiceField(
+        label="Person to share with",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        help_text="For a volunteer or worker of another agency who needs this one record",
+        error_messages={"required": "Choose the person to share with"},
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=[("", "Choose a purpose"), *Purpose.choices],
+        error_messages={"required": "Choose the purpose of sharing"},
+    )
+    justification = justification_field("Justification", "Enter why you are sharing this record")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(is_active=True, agency__isnull=False)
+            .select_related("agency")
+            .order_by("agency__name", "last_name")
+        )

@@ -1,0 +1,289 @@
+"""THE access policy: the one place that decides who may see and do what with any record.
+
+Everything — views, search, exports, reports — asks through ``Model.objects.visible_to(user, action)`` or
+``Model.objects.fetch(user, action, ...)`` (see ``models.GovernedQuerySet``), which are built from the rules here.
+
+A record (a person, a place, a case…) carries: its owning agency, the agencies that are parties to it, a handling
+caveat (OFFICIAL / OFFICIAL-SENSITIVE), a sensitivity (general / domestic abuse / intelligence), who referred it,
+the users it was shared with personally, and whether it is a partnership-wide (non-personal) record.
+
+The rules, each a database filter so that lists and single records are decided identically:
+
+1. Owning agency / party agency: users of those agencies see the record — if their role may see its caveat
+   (a read-only partner sees OFFICIAL only) and its sensitivity (``SENSITIVITY_ROLES``: domestic-abuse records
+   only for partnership managers, case officers and panel chairs; intelligence only for managers and chairs).
+   Community-sector agencies (voluntary, faith, business) never see records through their agency: only rules 2
+   and 3 apply to them.
+2. Referred by you, or shared with you personally.
+3. Partnership-wide records (OFFICIAL, general: a town-centre place, a licensed premises) are seen by every member.
+4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor).
+
+What a user may *do* is their role's actions (``ROLE_ACTIONS``). Changing, sharing, exporting or erasing also
+needs a rule that allows writing (1, or having referred the record): a record shared with you personally, a
+partnership-wide record or a break-glass grant only lets you read.
+Outsiders get 404 (the record does not exist for them); insiders without the right get 403 with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from csphub.partnership.models import COMMUNITY_SECTORS, Role
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    SHARE = "share"
+    EXPORT = "export"
+    ERASE = "erase"
+
+
+ACTION_VERBS = {
+    Action.VIEW: "see",
+    Action.CREATE: "create",
+    Action.CHANGE: "change",
+    Action.SHARE: "share",
+    Action.EXPORT: "export",
+    Action.ERASE: "erase",
+}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.PARTNERSHIP_MANAGER: frozenset(Action),
+    Role.CASE_OFFICER: frozenset({Action.VIEW, Action.CREATE, Action.CHANGE, Action.SHARE}),
+    Role.PANEL_CHAIR: frozenset({Action.VIEW, Action.CHANGE, Action.SHARE}),
+    Role.ANALYST: frozenset({Action.VIEW, Action.EXPORT}),
+    Role.PARTNER: frozenset({Action.VIEW}),
+    # Voluntary referrers record what they see and refer it on (a disclosure, under an ISA).
+    Role.VOLUNTARY_REFERRER: frozenset({Action.VIEW, Action.CREATE, Action.SHARE}),
+    # Administrators run accounts and configuration; the role alone gives no access to personal data.
+    Role.ADMINISTRATOR: frozenset(),
+}
+
+# Roles that may see OFFICIAL-SENSITIVE records of their agency's.
+SENSITIVE_CAVEAT_ROLES = frozenset({Role.PARTNERSHIP_MANAGER, Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.ANALYST})
+# Roles that review break-glass access grants.
+SUPERVISOR_ROLES = frozenset({Role.PARTNERSHIP_MANAGER})
+
+
+class Caveat(models.TextChoices):
+    OFFICIAL = "official", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
+
+
+class Sensitivity(models.TextChoices):
+    GENERAL = "general", "General"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    INTELLIGENCE = "intelligence", "Intelligence"
+
+
+# Which roles of a party agency may see records of each sensitivity (None: every role).
+# Domestic-abuse and intelligence records are narrower by default: intelligence only for those who chair panels
+# or manage the partnership; domestic abuse also for case officers.
+SENSITIVITY_ROLES: dict[str, frozenset[str] | None] = {
+    Sensitivity.GENERAL: None,
+    Sensitivity.DOMESTIC_ABUSE: frozenset({Role.PARTNERSHIP_MANAGER, Role.CASE_OFFICER, Role.PANEL_CHAIR}),
+    Sensitivity.INTELLIGENCE: frozenset({Role.PARTNERSHIP_MANAGER, Role.PANEL_CHAIR}),
+}
+
+
+def allowed_actions(user: User) -> frozenset[Action]:
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return frozenset()
+    actions: set[Action] = set()
+    for role in user.roles:
+        actions |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(actions)
+
+
+def is_community_user(user: User) -> bool:
+    """Voluntary, faith and business members: they see only what they referred or was shared with them."""
+    agency = user.agency
+    if agency is not None and agency.sector in COMMUNITY_SECTORS:
+        return True
+    return bool(user.roles) and user.roles <= {Role.VOLUNTARY_REFERRER}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    basis: str  # written into the audit log as the basis of a consultation
+    writable: bool
+    build: Callable[[User, type[models.Model]], Q | None]
+
+
+def _through(model: type[models.Model], field: str) -> tuple[type[models.Model], str, str]:
+    m2m = model._meta.get_field(field)
+    assert isinstance(m2m, models.ManyToManyField)
+    through = m2m.remote_field.through
+    assert through is not None and not isinstance(through, str)
+    return through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+
+
+def _member(model: type[models.Model], field: str, value: int) -> Exists:
+    through, source, target = _through(model, field)
+    return Exists(through._default_manager.filter(**{source: OuterRef("pk"), target: value}))
+
+
+def _role_limits(user: User) -> Q:
+    q = Q()
+    if not user.roles.intersection(SENSITIVE_CAVEAT_ROLES):
+        q &= Q(caveat=Caveat.OFFICIAL)
+    readable = [s for s, roles in SENSITIVITY_ROLES.items() if roles is None or user.roles.intersection(roles)]
+    if len(readable) < len(SENSITIVITY_ROLES):
+        q &= Q(sensitivity__in=readable)
+    return q
+
+
+def _owning_agency(user: User, model: type[models.Model]) -> Q | None:
+    if is_community_user(user):
+        return None
+    return Q(owning_agency_id=user.agency_id) & _role_limits(user)
+
+
+def _party_agency(user: User, model: type[models.Model]) -> Q | None:
+    if is_community_user(user) or user.agency_id is None:
+        return None
+    return Q(_member(model, "parties", user.agency_id)) & _role_limits(user)
+
+
+def _referred(user: User, model: type[models.Model]) -> Q | None:
+    return Q(referred_by_id=user.pk)
+
+
+def _shared_with_you(user: User, model: type[models.Model]) -> Q | None:
+    return Q(_member(model, "shared_with_users", user.pk))
+
+
+def _partnership_wide(user: User, model: type[models.Model]) -> Q | None:
+    return Q(partnership_wide=True, caveat=Caveat.OFFICIAL, sensitivity=Sensitivity.GENERAL)
+
+
+def _access_grant(user: User, model: type[models.Model]) -> Q | None:
+    from csphub.access.models import AccessGrant
+
+    grants = AccessGrant.objects.current().filter(
+        user_id=user.pk, record_type=model._meta.label_lower, record_uuid=OuterRef("uuid")
+    )
+    return Q(Exists(grants))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("owning_agency", "owning agency", True, _owning_agency),
+    Rule("party_agency", "party agency", True, _party_agency),
+    Rule("referred", "referred by this user", True, _referred),
+    Rule("shared_with_you", "shared with this user", False, _shared_with_you),
+    Rule("partnership_wide", "partnership-wide record", False, _partnership_wide),
+    Rule("access_grant", "break-glass access grant", False, _access_grant),
+)
+RULE_FIELD_PREFIX = "_rule_"
+
+
+def rule_filters(user: User, model: type[models.Model], *, writable_only: bool = False) -> dict[str, Q]:
+    """Each applicable rule's filter for this user, by rule name."""
+    if Action.VIEW not in allowed_actions(user):
+        # No role that reads personal data (e.g. administrator only): a grant is the only way in.
+        candidates: tuple[Rule, ...] = tuple(r for r in RULES if r.name == "access_grant")
+    else:
+        candidates = RULES
+    filters: dict[str, Q] = {}
+    for rule in candidates:
+        if writable_only and not rule.writable:
+            continue
+        q = rule.build(user, model)
+        if q is not None:
+            filters[rule.name] = q
+    return filters
+
+
+def visibility_filter(user: User, model: type[models.Model], *, writable_only: bool = False) -> Q:
+    """One filter: the records this user may see (or, writable_only, may act on)."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Q(pk__in=[])
+    combined = Q(pk__in=[])
+    for q in rule_filters(user, model, writable_only=writable_only).values():
+        combined |= q
+    return combined
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+    basis: str = ""
+    bases: tuple[str, ...] = ()
+
+
+def decide(user: User, action: Action, matched_rules: tuple[str, ...]) -> Decision:
+    """Given the rules through which the user sees a record, may they do ``action`` on it?"""
+    bases = tuple(r.basis for r in RULES if r.name in matched_rules)
+    if not matched_rules:
+        return Decision(False, "You do not have access to this record.")
+    basis = bases[0]
+    if action not in allowed_actions(user):
+        roles = ", ".join(user.display_roles) or "no role"
+        return Decision(
+            False, f"Your role ({roles}) does not allow you to {ACTION_VERBS[action]} records.", basis, bases
+        )
+    if action is not Action.VIEW and not any(r.writable for r in RULES if r.name in matched_rules):
+        return Decision(
+            False,
+            f"You can see this record through a {basis}, which lets you read it but not {ACTION_VERBS[action]} it.",
+            basis,
+            bases,
+        )
+    return Decision(True, "", basis, bases)
+
+
+def requires_justification(caveat: str, sensitivity: str, matched_rules: tuple[str, ...]) -> bool:
+    """A written justification is required to consult OFFICIAL-SENSITIVE, domestic-abuse or intelligence records,
+    and any record seen only through a break-glass grant."""
+    writable = any(r.writable for r in RULES if r.name in matched_rules)
+    return (
+        caveat != Caveat.OFFICIAL
+        or sensitivity != Sensitivity.GENERAL
+        or (not writable and "access_grant" in matched_rules)
+    )
+
+
+# Who may read and export the audit log itself.
+AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARTNERSHIP_MANAGER})
+
+
+def may_use_audit_log(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_role(*AUDIT_ROLES))
+
+
+def may_administer(user: User) -> bool:
+    """The Django admin (agencies, districts, agreements, accounts): administrators only."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_role(Role.ADMINISTRATOR))
+
+
+def may_review_grants(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.agency_id and user.has_role(*SUPERVISOR_ROLES))
+
+
+def permissions(user: User, matched_rules: tuple[str, ...]) -> dict[str, bool]:
+    """What the user may do to a record seen through these rules, for pages to offer only allowed actions."""
+    return {str(action): decide(user, action, matched_rules).allowed for action in Action}
+
+
+def restricted_entries_filter(user: User, model: type[models.Model], field: str = "restricted_to") -> Q:
+    """Entries inside a record the user may already see (e.g. a case's timeline) that were restricted further:
+    unrestricted entries, entries restricted to the user's agency, and the user's own entries."""
+    through, source, target = _through(model, field)
+    any_restriction = Exists(through._default_manager.filter(**{source: OuterRef("pk")}))
+    q = ~Q(any_restriction) | Q(author_id=user.pk)
+    if user.agency_id is not None:
+        q |= Q(Exists(through._default_manager.filter(**{source: OuterRef("pk"), target: user.agency_id})))
+    return q

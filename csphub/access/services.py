@@ -1,0 +1,237 @@
+"""Verbs on governed records that change who may see them: disclose, share with a user, request access, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
+from csphub.access.models import AccessGrant, AccessGrantQuerySet, Governed, GrantStatus
+from csphub.access.policy import SUPERVISOR_ROLES, Action, allowed_actions, decide, is_community_user
+from csphub.audit import log
+from csphub.audit.models import Operation
+from csphub.partnership.models import Agency, Purpose
+from csphub.partnership.sharing import SharingDecision, check_disclosure
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+
+class DisclosureRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def governed_models() -> dict[str, type[Governed]]:
+    return {m._meta.label_lower: m for m in apps.get_models() if issubclass(m, Governed)}
+
+
+def find_record(record_uuid: uuid.UUID | str) -> Governed | None:
+    """The governed record with this UUID, whatever its type (no access check: callers decide)."""
+    for model in governed_models().values():
+        obj = model._base_manager.filter(uuid=record_uuid).first()
+        if obj is not None:
+            return obj
+    return None
+
+
+def _check_justification(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) < MIN_JUSTIFICATION_LENGTH:
+        raise ValidationError(
+            f"Write a justification of at least {MIN_JUSTIFICATION_LENGTH} characters: why you need this record."
+        )
+    return text
+
+
+def require(user: User, action: Action, record: Governed) -> None:
+    obj = type(record).objects.filter(pk=record.pk).with_rules(user).first()
+    decision = decide(user, action, obj.matched_rules() if obj is not None else ())
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)
+
+
+def disclose(record: Governed, *, to: Agency, by: User, purpose: str, justification: str) -> SharingDecision:
+    """Make ``to`` a party to the record, if an ISA covers it. Refused (with the reason) otherwise."""
+    require(by, Action.SHARE, record)
+    justification = _check_justification(justification)
+    if purpose not in Purpose.values:
+        raise ValidationError(f"Unknown purpose {purpose!r}")
+    if by.agency is None:
+        raise PermissionDenied("You must belong to an agency to share records.")
+    if to.pk == record.owning_agency_id or record.parties.filter(pk=to.pk).exists():
+        return SharingDecision(True, f"{to} is already a party to this record.")
+    decision = check_disclosure(by.agency, to, record.data_category, purpose)
+    if not decision.allowed:
+        log.write(
+            log.Event.about(
+                Operation.SECURITY,
+                record,
+                f"Disclosure to {to} refused",
+                justification=justification,
+                recipients=[to.name],
+                detail={"reason": decision.reason, "purpose": purpose},
+            )
+        )
+        raise DisclosureRefused(decision.reason)
+    assert decision.agreement is not None
+    detail = {"purpose": purpose, "agreement": decision.agreement.reference, "recipient_uuid": str(to.uuid)}
+    with transaction.atomic():
+        record.parties.add(to)
+        events = [
+            log.Event.about(
+                Operation.DISCLOSURE,
+                record,
+                f"Disclosed to {to}",
+                justification=justification,
+                basis=decision.agreement.reference,
+                recipients=[to.name],
+                detail=detail,
+            )
+        ]
+        for companion in _companions_to_share(record, by, to):
+            companion.parties.add(to)
+            events.append(
+                log.Event.about(
+                    Operation.DISCLOSURE,
+                    companion,
+                    f"Disclosed to {to} with {record._meta.verbose_name}",
+                    related=record,
+                    justification=justification,
+                    basis=decision.agreement.reference,
+                    recipients=[to.name],
+                    detail=detail,
+                )
+            )
+        log.write(*events)
+    return decision
+
+
+def _companions_to_share(record: Governed, by: User, to: Agency) -> list[Governed]:
+    """Linked records the discloser may share and the recipient does not hold yet (same ISA coverage)."""
+    result = []
+    for companion in record.disclosure_companions():
+        if companion.partnership_wide or companion.owning_agency_id == to.pk:
+            continue
+        if companion.parties.filter(pk=to.pk).exists():
+            continue
+        obj = type(companion).objects.filter(pk=companion.pk).with_rules(by).first()
+        if obj is not None and decide(by, Action.SHARE, obj.matched_rules()).allowed:
+            result.append(companion)
+    return result
+
+
+def share_with_user(record: Governed, *, to: User, by: User, purpose: str, justification: str) -> SharingDecision:
+    """Share a record with one named user (e.g. a voluntary-sector worker), under an ISA with their agency."""
+    require(by, Action.SHARE, record)
+    justification = _check_justification(justification)
+    if to.agency is None or by.agency is None:
+        raise DisclosureRefused("Both users must belong to an agency.")
+    decision = check_disclosure(by.agency, to.agency, record.data_category, purpose)
+    if not decision.allowed:
+        log.write(
+            log.Event.about(
+                Operation.SECURITY,
+                record,
+                f"Disclosure to {to.get_username()} refused",
+                justification=justification,
+                recipients=[f"{to.get_username()} ({to.agency})"],
+                detail={"reason": decision.reason, "purpose": purpose},
+            )
+        )
+        raise DisclosureRefused(decision.reason)
+    with transaction.atomic():
+        record.shared_with_users.add(to)
+        log.write(
+            log.Event.about(
+                Operation.DISCLOSURE,
+                record,
+                f"Shared with {to.get_full_name() or to.get_username()} ({to.agency})",
+                justification=justification,
+                basis=decision.agreement.reference if decision.agreement else "",
+                recipients=[f"{to.get_username()} ({to.agency})"],
+                detail={"purpose": purpose, "recipient_user_uuid": str(to.uuid)},
+            )
+        )
+    return decision
+
+
+def request_access(user: User, record: Governed, justification: str) -> AccessGrant:
+    """Break glass: a time-limited read grant to a record outside the user's parties, flagged for review."""
+    justification = _check_justification(justification)
+    if Action.VIEW not in allowed_actions(user):
+        raise PermissionDenied("Your role does not give access to personal data.")
+    if is_community_user(user):
+        raise PermissionDenied(
+            "Voluntary and community sector members see records referred by them or shared with them; "
+            "ask the record's owning agency to share it with you."
+        )
+    now = timezone.now()
+    expires = now + dt.timedelta(hours=settings.CSPHUB_ACCESS_GRANT_HOURS)
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            user=user,
+            record_type=record._meta.label_lower,
+            record_uuid=record.uuid,
+            record_label=str(record)[:200],
+            owning_agency_id=record.owning_agency_id,
+            justification=justification,
+            granted_at=now,
+            expires_at=expires,
+        )
+        log.write(
+            log.Event.about(
+                Operation.SECURITY,
+                record,
+                f"Break-glass access granted until {timezone.localtime(expires):%d %b %Y %H:%M}, for review",
+                justification=justification,
+                detail={"grant": str(grant.uuid), "expires_at": expires.isoformat()},
+            )
+        )
+    return grant
+
+
+def grants_for_review(reviewer: User) -> AccessGrantQuerySet:
+    """Grants a supervisor may review: those by users of their agency or to records their agency owns."""
+    if not reviewer.has_role(*SUPERVISOR_ROLES) or reviewer.agency_id is None:
+        return AccessGrant.objects.none()
+    return AccessGrant.objects.filter(
+        models.Q(user__agency_id=reviewer.agency_id) | models.Q(owning_agency_id=reviewer.agency_id)
+    ).exclude(user=reviewer)
+
+
+def review_grant(grant: AccessGrant, *, by: User, uphold: bool, note: str) -> AccessGrant:
+    if not grants_for_review(by).filter(pk=grant.pk).exists():
+        raise PermissionDenied("You cannot review this access grant.")
+    if grant.status != GrantStatus.PENDING:
+        raise ValidationError("This grant has already been reviewed.")
+    if not uphold and len(note.strip()) < 5:
+        raise ValidationError("Say why the access is revoked.")
+    now = timezone.now()
+    with transaction.atomic():
+        grant.status = GrantStatus.UPHELD if uphold else GrantStatus.REVOKED
+        grant.reviewed_by = by
+        grant.reviewed_at = now
+        grant.review_note = note.strip()
+        if not uphold:
+            grant.expires_at = min(grant.expires_at, now)
+        grant.save()
+        log.write(
+            log.Event(
+                action=Operation.SECURITY,
+                record_type=grant.record_type,
+                record_id=str(grant.record_uuid),
+                summary=f"Break-glass access by {grant.user.get_username()} {'upheld' if uphold else 'revoked'}",
+                justification=note.strip(),
+                detail={"grant": str(grant.uuid), "requester": grant.user.get_username()},
+            )
+        )
+    return grant

@@ -1,0 +1,50 @@
+"""Sign-in events (success, failure, sign-out) written to the audit log as security events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.http import HttpRequest
+
+from csphub.audit import log
+from csphub.audit.context import audit_context, current_or_none
+from csphub.audit.models import Operation
+
+
+def _request_id(request: HttpRequest | None) -> str | None:
+    ctx = current_or_none()
+    return ctx.request_id if ctx is not None else None
+
+
+def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    with audit_context("web", actor=user, request_id=_request_id(request)):
+        log.write(log.Event.about(Operation.SECURITY, user, "Signed in (password)"))
+
+
+def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    with audit_context("web", actor=user, request_id=_request_id(request)):
+        log.write(log.Event.about(Operation.SECURITY, user, "Signed out"))
+
+
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    with audit_context("web", actor_label=f"anonymous:{username}", request_id=_request_id(request)):
+        log.write(
+            log.Event(
+                action=Operation.SECURITY,
+                record_type="partnership.user",
+                record_id=username or "unknown",
+                summary="Failed sign-in attempt",
+            )
+        )
+
+
+def connect() -> None:
+    user_logged_in.connect(on_login, dispatch_uid="csphub.accounts.login")
+    user_logged_out.connect(on_logout, dispatch_uid="csphub.accounts.logout")
+    user_login_failed.connect(on_login_failed, dispatch_uid="csphub.accounts.login_failed")

@@ -1,0 +1,35 @@
+"""Opens an audit context for every web request: who, agency, request id, the justifications in the session."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from csphub.access import consultation
+from csphub.audit.context import audit_context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        user = request.user if request.user.is_authenticated else None
+        justifications = consultation.active(request.session) if hasattr(request, "session") else ()
+        with audit_context(
+            "web",
+            actor=user,
+            actor_label="anonymous",
+            request_id=request_id,
+            justifications=justifications,
+        ):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from csphub.cases.kinds import (
+    TRANSITIONS,
+    ActionStatus,
+    CaseRole,
+    CaseStatus,
+    CaseType,
+    EntryKind,
+    HateStrand,
+    PlaceRole,
+    ReportingChannel,
+    SaraStage,
+)
+from csphub.cases.models import Case
+from csphub.partnership.models import Agency, District, User
+from csphub.web.forms import GovukForm, PartialDateField
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    return list(District.objects.order_by("name").values_list("ons_code", "name"))
+
+
+class CaseFilterForm(GovukForm):
+    q = forms.CharField(label="Reference or title", required=False, max_length=100)
+    case_type = forms.MultipleChoiceField(
+        label="Type", required=False, choices=CaseType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.MultipleChoiceField(
+        label="Status", required=False, choices=CaseStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    district = forms.MultipleChoiceField(
+        label="District", required=False, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    cross_boundary = forms.BooleanField(label="Only cross-boundary cases", required=False)
+    mine = forms.BooleanField(label="Only cases I own", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["district"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = _district_choices()
+
+
+class CaseForm(GovukForm):
+    case_type = forms.ChoiceField(
+        label="Type of case",
+        choices=[("", "Choose a type"), *CaseType.choices],
+        error_messages={"required": "Choose the type of case"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="A short description others will recognise",
+        error_messages={"required": "Enter a title"},
+    )
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    issue = forms.CharField(
+        label="The problem complained of",
+        required=False,
+        max_length=200,
+        help_text="For ASB: the issue complainants report (used by the ASB case review)",
+    )
+    owning_district = forms.ChoiceField(label="District team", required=False, choices=[])
+    hate_strands = forms.MultipleChoiceField(
+        label="Hate crime strands",
+        required=False,
+        choices=HateStrand.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For hate crimes and incidents: the perceived motivation",
+    )
+    sara_stage = forms.ChoiceField(
+        label="SARA stage", required=False, choices=[("", "Not a problem-solving case"), *SaraStage.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owning_district"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "No district team"), *_district_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("hate_strands") and data.get("case_type") not in {CaseType.HATE_CRIME, CaseType.HATE_INCIDENT}:
+            self.add_error("hate_strands", "Only hate crimes and hate incidents have strands")
+        if data.get("case_type") in {CaseType.HATE_CRIME, CaseType.HATE_INCIDENT} and not data.get("hate_strands"):
+            self.add_error("hate_strands", "Choose at least one strand for a hate crime or incident")
+        code = data.get("owning_district")
+        data["owning_district"] = District.objects.filter(ons_code=code).first() if code else None
+        return data
+
+
+class DuplicateCheckForm(GovukForm):
+    """The people and places the new case is about, to look for existing records first."""
+
+    name = forms.CharField(label="Name of a person in the case", required=False, max_length=200)
+    date_of_birth = PartialDateField(label="Their date of birth", required=False)
+    postcode = forms.CharField(
+        label="Postcode of the address or location",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"data-width": "10"}),
+    )
+
+
+class StatusForm(GovukForm):
+    to = forms.ChoiceField(
+        label="New status", choices=[], widget=forms.RadioSelect, error_messages={"required": "Choose the new status"}
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the change"},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s, CaseStatus(s).label) for s in sorted(TRANSITIONS.get(case.status, ()))]
+
+
+class TransferForm(GovukForm):
+    to_agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency taking the case"},
+    )
+    to_officer = forms.ModelChoiceField(
+        label="Officer", required=False, queryset=User.objects.none(), empty_label="The agency will allocate an officer"
+    )
+    to_district = forms.ChoiceField(label="District team", required=False, choices=[])
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the transfer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officer = self.fields["to_officer"]
+        assert isinstance(officer, forms.ModelChoiceField)
+        officer.queryset = (
+            User.objects.filter(is_active=True, agency__isnull=False)
+            .select_related("agency")
+            .order_by("agency__name", "last_name")
+        )
+        district = self.fields["to_district"]
+        assert isinstance(district, forms.ChoiceField)
+        district.choices = [("", "No district team"), *_district_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = data.get("to_district")
+        data["to_district"] = District.objects.filter(ons_code=code).first() if code else None
+        return data
+
+
+class PersonPickForm(GovukForm):
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label="Role in the case", choices=CaseRole.choices)
+
+
+class PlacePickForm(GovukForm):
+    place = forms.UUIDField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label="Role in the case", choices=PlaceRole.choices)
+
+
+class EntryForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What is it?", choices=EntryKind.choices, widget=forms.RadioSelect, initial=EntryKind.NOTE
+    )
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    body = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    occurred_on = forms.DateField(
+        label="Date it happened",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    occurred_time = forms.TimeField(label="Time", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.ChoiceField(label="Where (incidents)", required=False, choices=[])
+    reporting_channel = forms.ChoiceField(
+        label="How it was reported", required=False, choices=[("", "Not an incident report"), *ReportingChannel.choices]
+    )
+    is_complaint = forms.BooleanField(
+        label="This is a complaint about anti-social behaviour",
+        required=False,
+        help_text="Complaints count towards the ASB case review threshold",
+    )
+    reported_on = forms.DateField(
+        label="Date the complaint was made", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    complainant = forms.ChoiceField(label="Who complained", required=False, choices=[])
+    is_hate_incident = forms.BooleanField(label="Perceived to be motivated by hate", required=False)
+    document = forms.FileField(label="Document", required=False)
+    restricted_to = forms.MultipleChoiceField(
+        label="Restrict to these agencies",
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave blank for every agency in the case to see it",
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = [(str(link.place.uuid), str(link.place)) for link in case.case_places.select_related("place")]
+        people = [(str(link.person.uuid), str(link.person)) for link in case.case_people.select_related("person")]
+        agencies = [case.owning_agency, *case.parties.order_by("name")]
+        for name, choices in (
+            ("place", [("", "No place"), *places]),
+            ("complainant", [("", "Not recorded"), *people]),
+            ("restricted_to", [(str(a.pk), a.name) for a in agencies]),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.get("occurred_on")
+        if day is not None:
+            moment = dt.datetime.combine(day, data.get("occurred_time") or dt.time(12, 0))
+            data["occurred_at"] = timezone.make_aware(moment)
+            if data["occurred_at"] > timezone.now():
+                self.add_error("occurred_on", "The date must be today or in the past")
+        if data.get("is_complaint") and not data.get("reported_on"):
+            self.add_error("reported_on", "Enter the date the complaint was made")
+        return data
+
+
+class ActionForm(GovukForm):
+    title = forms.CharField(label="Action", max_length=200, error_messages={"required": "Enter the action"})
+    detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    assigned_agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency"},
+    )
+    assigned_officer = forms.ModelChoiceField(
+        label="Officer", required=False, queryset=User.objects.none(), empty_label="Anyone in the agency"
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [case.owning_agency_id, *case.parties.values_list("pk", flat=True)]
+        agency = self.fields["assigned_agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.filter(pk__in=ids).order_by("name")
+        officer = self.fields["assigned_officer"]
+        assert isinstance(officer, forms.ModelChoiceField)
+        officer.queryset = (
+            User.objects.filter(agency_id__in=ids, is_active=True)
+            .select_related("agency")
+            .order_by("agency__name", "last_name")
+        )
+
+
+class ActionUpdateForm(GovukForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the action is done",
+    )

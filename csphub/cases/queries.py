@@ -1,0 +1,91 @@
+"""Lists of cases and actions for a user, through the access policy, filtered, sorted and paged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from csphub.access.policy import Action as AccessAction
+from csphub.cases.kinds import OPEN_ACTION_STATUSES
+from csphub.cases.models import Action, Case
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+PAGE_SIZE = 50
+SORTS = {
+    "opened": ("-opened_on", "-id"),
+    "-opened": ("opened_on", "id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "status": ("status", "-opened_on", "-id"),
+    "type": ("case_type", "-opened_on", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    text: str = ""
+    case_types: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    districts: Sequence[str] = ()  # ONS codes
+    cross_boundary: bool = False
+    owned_by: User | None = None
+    sort: str = "opened"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def cases_for(user: User, filters: CaseFilters, action: AccessAction = AccessAction.VIEW) -> QuerySet[Case]:
+    qs = Case.objects.visible_to(user, action)
+    if filters.text.strip():
+        text = filters.text.strip()
+        qs = qs.filter(Q(reference__iexact=text) | Q(title__icontains=text))
+    if filters.case_types:
+        qs = qs.filter(case_type__in=list(filters.case_types))
+    if filters.statuses:
+        qs = qs.filter(status__in=list(filters.statuses))
+    if filters.districts:
+        through = Case.districts.through
+        qs = qs.filter(
+            Exists(through.objects.filter(case_id=OuterRef("pk"), district__ons_code__in=list(filters.districts)))
+        )
+    if filters.cross_boundary:
+        qs = qs.filter(cross_boundary=True)
+    if filters.owned_by is not None:
+        qs = qs.filter(owning_officer=filters.owned_by)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["opened"]))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Case]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(qs: QuerySet[Case], number: int, size: int = PAGE_SIZE) -> Page:
+    """One page, without counting the whole list (fast on large registers): fetch one more row to know if there is
+    a next page."""
+    number = max(1, number)
+    start = (number - 1) * size
+    rows = list(qs.select_related("owning_agency", "owning_officer", "owning_district")[start : start + size + 1])
+    return Page(rows[:size], number, len(rows) > size)
+
+
+def actions_for(user: User, *, mine: bool, overdue: bool, today: dt.date | None = None) -> QuerySet[Action]:
+    """Open actions of the user (mine) or of their agency, in cases the user may see; optionally only overdue."""
+    today = today or timezone.localdate()
+    qs = Action.objects.filter(case__in=Case.objects.visible_to(user), status__in=list(OPEN_ACTION_STATUSES))
+    qs = qs.filter(assigned_officer=user) if mine else qs.filter(assigned_agency_id=user.agency_id)
+    if overdue:
+        qs = qs.filter(due_on__lt=today)
+    return qs.select_related("case", "assigned_agency", "assigned_officer").order_by("due_on", "id")

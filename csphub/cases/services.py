@@ -1,0 +1,345 @@
+"""Verbs on cases: open, add people and places, record timeline entries and actions, change status, transfer.
+
+Each verb asks the access policy whether the acting user may do it, validates, and saves; the audit log is written
+by the model signals and (for disclosures) by the access services, inside the caller's audit context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from csphub.access.policy import Action as AccessAction
+from csphub.access.policy import Caveat, Sensitivity, allowed_actions, is_community_user
+from csphub.access.services import DisclosureRefused, require
+from csphub.audit import log
+from csphub.audit.models import Operation
+from csphub.cases.kinds import (
+    DEFAULT_HANDLING,
+    TRANSITIONS,
+    ActionStatus,
+    CaseStatus,
+    EntryKind,
+)
+from csphub.cases.models import (
+    Action,
+    Case,
+    CasePerson,
+    CasePlace,
+    CaseSequence,
+    CaseTransfer,
+    StatusChange,
+    TimelineEntry,
+)
+from csphub.partnership.models import Agency, District
+from csphub.partnership.sharing import check_disclosure
+from csphub.registers.models import Person, Place
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+MIN_REASON = 5
+
+
+def _reason(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if len(text) < MIN_REASON:
+        raise ValidationError({"reason": f"Give the reason for {what}"})
+    return text
+
+
+@transaction.atomic
+def open_case(
+    by: User,
+    *,
+    case_type: str,
+    title: str,
+    summary: str = "",
+    issue: str = "",
+    owning_district: District | None = None,
+    hate_strands: Iterable[str] = (),
+    sara_stage: str = "",
+    opened_on: dt.date | None = None,
+    caveat: str | None = None,
+    sensitivity: str | None = None,
+) -> Case:
+    if AccessAction.CREATE not in allowed_actions(by) or by.agency is None:
+        raise PermissionDenied("Your role does not allow you to open cases.")
+    default_caveat, default_sensitivity = DEFAULT_HANDLING.get(case_type, (Caveat.OFFICIAL, Sensitivity.GENERAL))
+    opened = opened_on or timezone.localdate()
+    partnership_code = by.agency.partnership.code
+    case = Case(
+        reference=CaseSequence.next_reference(partnership_code, case_type, opened.year) if case_type else "",
+        case_type=case_type,
+        title=title.strip(),
+        summary=summary.strip(),
+        issue=issue.strip(),
+        owning_agency=by.agency,
+        owning_officer=None if is_community_user(by) else by,
+        owning_district=owning_district,
+        hate_strands=sorted(set(hate_strands)),
+        sara_stage=sara_stage,
+        opened_on=opened,
+        caveat=caveat or default_caveat,
+        sensitivity=sensitivity or default_sensitivity,
+        created_by=by,
+        referred_by=by if is_community_user(by) else None,
+    )
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def change_case(
+    case: Case,
+    by: User,
+    *,
+    case_type: str,
+    title: str,
+    summary: str = "",
+    issue: str = "",
+    owning_district: District | None = None,
+    hate_strands: Iterable[str] = (),
+    sara_stage: str = "",
+) -> Case:
+    """Change a case's details. Its type keeps its reference (the reference records the type it was opened as)."""
+    require(by, AccessAction.CHANGE, case)
+    case.case_type = case_type
+    case.title = title.strip()
+    case.summary = summary.strip()
+    case.issue = issue.strip()
+    case.owning_district = owning_district
+    case.hate_strands = sorted(set(hate_strands))
+    case.sara_stage = sara_stage
+    case.full_clean()
+    case.save()
+    return case
+
+
+def refresh_districts(case: Case) -> None:
+    """The case's districts are those of its places and incident locations; more than one: cross-boundary."""
+    place_districts = set(case.case_places.exclude(place__district=None).values_list("place__district", flat=True))
+    entry_districts = set(case.timeline.exclude(place__district=None).values_list("place__district", flat=True))
+    ids = place_districts | entry_districts
+    case.districts.set(ids)
+    cross = len(ids) > 1
+    if case.cross_boundary != cross:
+        case.cross_boundary = cross
+        case.save(update_fields=["cross_boundary", "updated_at"])
+
+
+@transaction.atomic
+def add_person(case: Case, person: Person, by: User, *, role: str) -> CasePerson:
+    require(by, AccessAction.CHANGE, case)
+    if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        raise PermissionDenied("You cannot add a person you may not see.")
+    assert by.agency is not None
+    if case.case_people.filter(person=person, role=role).exists():
+        raise ValidationError({"person": "This person already has this role in the case"})
+    link = CasePerson(case=case, person=person, role=role, added_by_agency=by.agency)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def add_place(case: Case, place: Place, by: User, *, role: str) -> CasePlace:
+    require(by, AccessAction.CHANGE, case)
+    if not Place.objects.visible_to(by).filter(pk=place.pk).exists():
+        raise PermissionDenied("You cannot add a place you may not see.")
+    assert by.agency is not None
+    if case.case_places.filter(place=place, role=role).exists():
+        raise ValidationError({"place": "This place already has this role in the case"})
+    link = CasePlace(case=case, place=place, role=role, added_by_agency=by.agency)
+    link.full_clean()
+    link.save()
+    refresh_districts(case)
+    return link
+
+
+@transaction.atomic
+def record_entry(
+    case: Case,
+    by: User,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    occurred_at: dt.datetime | None = None,
+    place: Place | None = None,
+    reporting_channel: str = "",
+    reported_on: dt.date | None = None,
+    complainant: Person | None = None,
+    is_complaint: bool = False,
+    is_hate_incident: bool = False,
+    document: UploadedFile | None = None,
+    restricted_to: Iterable[Agency] = (),
+) -> TimelineEntry:
+    require(by, AccessAction.CHANGE, case)
+    assert by.agency is not None
+    if place is not None and not Place.objects.visible_to(by).filter(pk=place.pk).exists():
+        raise PermissionDenied("You cannot record an incident at a place you may not see.")
+    if kind == EntryKind.DOCUMENT and document is None:
+        raise ValidationError({"document": "Choose the document to upload"})
+    entry = TimelineEntry(
+        case=case,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        occurred_at=occurred_at or timezone.now(),
+        place=place,
+        reporting_channel=reporting_channel,
+        reported_on=reported_on,
+        complainant=complainant,
+        is_complaint=is_complaint,
+        is_hate_incident=is_hate_incident,
+        author=by,
+        author_agency=by.agency,
+    )
+    if document is not None:
+        entry.document.save(document.name or "document", document, save=False)
+    entry.full_clean()
+    entry.save()
+    restricted = list(restricted_to)
+    if restricted:
+        entry.restricted_to.set(restricted)
+    if place is not None:
+        refresh_districts(case)
+    return entry
+
+
+@transaction.atomic
+def add_action(
+    case: Case,
+    by: User,
+    *,
+    title: str,
+    due_on: dt.date,
+    assigned_agency: Agency,
+    assigned_officer: User | None = None,
+    detail: str = "",
+) -> Action:
+    require(by, AccessAction.CHANGE, case)
+    parties = {case.owning_agency_id, *case.parties.values_list("pk", flat=True)}
+    if assigned_agency.pk not in parties:
+        raise ValidationError(
+            {"assigned_agency": f"{assigned_agency} is not a party to this case: share the case with them first"}
+        )
+    action = Action(
+        case=case,
+        title=title.strip(),
+        detail=detail.strip(),
+        due_on=due_on,
+        assigned_agency=assigned_agency,
+        assigned_officer=assigned_officer,
+        created_by=by,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+def check_may_update_action(action: Action, by: User) -> None:
+    """The assigned agency's users whose role may change records, or anyone who may change the case."""
+    if by.agency_id == action.assigned_agency_id and AccessAction.CHANGE in allowed_actions(by):
+        return
+    require(by, AccessAction.CHANGE, action.case)
+
+
+@transaction.atomic
+def update_action(action: Action, by: User, *, status: str, outcome: str = "") -> Action:
+    check_may_update_action(action, by)
+    action.status = status
+    action.outcome = outcome.strip()
+    action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def change_status(case: Case, by: User, *, to: str, reason: str) -> StatusChange:
+    require(by, AccessAction.CHANGE, case)
+    if to not in TRANSITIONS.get(case.status, frozenset()):
+        allowed = ", ".join(CaseStatus(s).label.lower() for s in sorted(TRANSITIONS.get(case.status, ())))
+        raise ValidationError(
+            {"status": f"A case that is {case.get_status_display().lower()} can become: {allowed or 'nothing else'}"}
+        )
+    reason = _reason(reason, "the change of status")
+    change = StatusChange.objects.create(case=case, from_status=case.status, to_status=to, reason=reason, by=by)
+    case.status = to
+    case.closed_on = timezone.localdate() if to == CaseStatus.CLOSED else None
+    case.save()
+    return change
+
+
+@transaction.atomic
+def transfer(
+    case: Case,
+    by: User,
+    *,
+    to_agency: Agency,
+    to_officer: User | None = None,
+    to_district: District | None = None,
+    reason: str,
+) -> CaseTransfer:
+    """Hand the case to another agency or district team. Every record stays with it; the previous owner stays a
+    party. A transfer to another agency is a disclosure: it needs an ISA covering the case's data."""
+    require(by, AccessAction.CHANGE, case)
+    reason = _reason(reason, "the transfer")
+    if to_officer is not None and to_officer.agency_id != to_agency.pk:
+        raise ValidationError({"to_officer": f"{to_officer.get_full_name()} does not work for {to_agency}"})
+    if (
+        to_agency.pk == case.owning_agency_id
+        and to_district == case.owning_district
+        and (to_officer is None or to_officer == case.owning_officer)
+    ):
+        raise ValidationError({"to_agency": "The case already sits with this agency, team and officer"})
+    previous_agency = case.owning_agency
+    if to_agency.pk != previous_agency.pk:
+        decision = check_disclosure(previous_agency, to_agency, case.data_category)
+        if not decision.allowed:
+            raise DisclosureRefused(decision.reason)
+    record = CaseTransfer.objects.create(
+        case=case,
+        from_agency=previous_agency,
+        to_agency=to_agency,
+        from_officer=case.owning_officer,
+        to_officer=to_officer,
+        from_district=case.owning_district,
+        to_district=to_district,
+        reason=reason,
+        by=by,
+    )
+    case.owning_agency = to_agency
+    case.owning_officer = to_officer
+    case.owning_district = to_district
+    case.save()
+    if to_agency.pk != previous_agency.pk:
+        case.parties.add(previous_agency)
+        case.parties.remove(to_agency)
+        events = []
+        for companion in case.disclosure_companions():
+            if companion.owning_agency_id == to_agency.pk or companion.parties.filter(pk=to_agency.pk).exists():
+                continue
+            companion.parties.add(to_agency)
+            events.append(
+                log.Event.about(
+                    Operation.DISCLOSURE,
+                    companion,
+                    f"Disclosed to {to_agency} with case {case.reference}",
+                    related=case,
+                    justification=reason,
+                    recipients=[to_agency.name],
+                    detail={"transfer": record.pk},
+                )
+            )
+        log.write(*events)
+    return record

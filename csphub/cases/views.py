@@ -1,0 +1,542 @@
+"""Case pages: list (filter, sort, export), open (with a duplicate check first), view, and the verbs on a case."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from csphub.access import consultation
+from csphub.access.policy import Action as AccessAction
+from csphub.access.policy import allowed_actions, restricted_entries_filter
+from csphub.access.services import DisclosureRefused
+from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
+from csphub.cases import services
+from csphub.cases.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    CaseFilterForm,
+    CaseForm,
+    DuplicateCheckForm,
+    EntryForm,
+    PersonPickForm,
+    PlacePickForm,
+    StatusForm,
+    TransferForm,
+)
+from csphub.cases.models import Action, Case, TimelineEntry
+from csphub.cases.profile import case_profile
+from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
+from csphub.registers.models import Person, Place
+from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
+from csphub.web.views_support import apply_errors
+
+EXPORT_COLUMNS = (
+    "reference",
+    "type",
+    "title",
+    "status",
+    "opened_on",
+    "closed_on",
+    "owning_agency",
+    "owning_officer",
+    "districts",
+    "cross_boundary",
+    "caveat",
+)
+
+
+def _filters(request: HttpRequest, form: CaseFilterForm) -> CaseFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return CaseFilters(
+        text=data.get("q", ""),
+        case_types=data.get("case_type", []),
+        statuses=data.get("status", []),
+        districts=data.get("district", []),
+        cross_boundary=bool(data.get("cross_boundary")),
+        owned_by=acting_user(request) if data.get("mine") else None,
+        sort=request.GET.get("sort", "opened"),
+    )
+
+
+class CaseListView(ReadMixin, TemplateView):
+    template_name = "cases/list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = acting_user(self.request)
+        form = CaseFilterForm(self.request.GET or None)
+        filters = _filters(self.request, form)
+        try:
+            number = int(self.request.GET.get("page", "1"))
+        except ValueError:
+            number = 1
+        page = page_of(cases_for(user, filters), number)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context.update(
+            form=form,
+            page=page,
+            query=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            sort=filters.sort,
+            can_export=AccessAction.EXPORT in allowed_actions(user),
+            can_create=AccessAction.CREATE in allowed_actions(user),
+        )
+        return context
+
+
+class CaseExportView(ReadMixin, View):
+    """The filtered case list as CSV; every case in it is logged as disclosed to the person downloading it."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        if AccessAction.EXPORT not in allowed_actions(user):
+            raise PermissionDenied("Your role does not allow you to export case lists.")
+        filters = _filters(request, CaseFilterForm(request.GET or None))
+        cases = list(
+            cases_for(user, filters, AccessAction.EXPORT)
+            .select_related("owning_agency", "owning_officer")
+            .prefetch_related("districts")[:50_000]
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_COLUMNS)
+        for case in cases:
+            writer.writerow(
+                [
+                    case.reference,
+                    case.get_case_type_display(),
+                    case.title,
+                    case.get_status_display(),
+                    case.opened_on.isoformat(),
+                    case.closed_on.isoformat() if case.closed_on else "",
+                    case.owning_agency.name,
+                    case.owning_officer.get_full_name() if case.owning_officer else "",
+                    "; ".join(d.name for d in case.districts.all()),
+                    "yes" if case.cross_boundary else "no",
+                    case.get_caveat_display(),
+                ]
+            )
+        consultation.record_export(
+            cases, "a case list export", {"filters": request.GET.urlencode(), "rows": len(cases)}
+        )
+        return response
+
+
+class CaseCreateView(CreateMixin, View):
+    """Open a case; first, show the existing people and cases that may be the same (duplicate prevention)."""
+
+    template_name = "cases/create.html"
+
+    def _render(
+        self, request: HttpRequest, form: CaseForm, check: DuplicateCheckForm, matches: Any = None, status: int = 200
+    ) -> HttpResponse:
+        return render(request, self.template_name, {"form": form, "check": check, "matches": matches}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, CaseForm(), DuplicateCheckForm(prefix="check"))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        form = CaseForm(request.POST)
+        check = DuplicateCheckForm(request.POST, prefix="check")
+        if request.POST.get("step") == "check":
+            matches = None
+            if check.is_valid():
+                matches = self._matches(request, check)
+            return self._render(request, CaseForm(request.POST), check, matches)
+        if not form.is_valid():
+            return self._render(request, form, check, status=400)
+        data = form.cleaned_data
+        try:
+            case = services.open_case(
+                user,
+                case_type=data["case_type"],
+                title=data["title"],
+                summary=data["summary"],
+                issue=data["issue"],
+                owning_district=data["owning_district"],
+                hate_strands=data["hate_strands"],
+                sara_stage=data["sara_stage"],
+            )
+            for uuid in request.POST.getlist("attach_person"):
+                person = Person.objects.visible_to(user).filter(uuid=uuid).first()
+                role = request.POST.get(f"role_{uuid}") or "victim"
+                if person is not None:
+                    services.add_person(case, person, user, role=role)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(request, form, check, status=400)
+        messages.success(request, f"Case {case.reference} opened.")
+        return redirect(case)
+
+    def _matches(self, request: HttpRequest, check: DuplicateCheckForm) -> dict[str, Any]:
+        user = acting_user(request)
+        data = check.cleaned_data
+        query = PersonQuery(name=data["name"], date_of_birth=data["date_of_birth"], postcode=data["postcode"])
+        people = []
+        if not query.is_empty():
+            try:
+                people = search_people(user, query, limit=10)
+            except SearchError:
+                people = []
+        person_ids = [m.person.pk for m in people]
+        places: list[Place] = []
+        if data["postcode"]:
+            try:
+                places = search_places(user, PlaceQuery(postcode=data["postcode"]), limit=10)
+            except SearchError:
+                places = []
+        about = Q(case_people__person_id__in=person_ids) | Q(case_places__place_id__in=[p.pk for p in places])
+        cases = Case.objects.visible_to(user).filter(about).distinct().order_by("-opened_on")[:20]
+        return {"people": people, "places": places, "cases": list(cases)}
+
+
+class CaseDetailView(RecordMixin[Case], TemplateView):
+    model = Case
+    lookup = "reference"
+    template_name = "cases/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        profile = case_profile(acting_user(self.request), self.record)
+        today = timezone.localdate()
+        return {
+            **super().get_context_data(**kwargs),
+            **profile.__dict__,
+            "allowed": self.allowed,
+            "today": today,
+            "overdue": [a for a in profile.actions if a.is_overdue(today)],
+        }
+
+
+class _CaseFormView(RecordMixin[Case], FormView):
+    model = Case
+    lookup = "reference"
+    action = AccessAction.CHANGE
+    template_name = "cases/form.html"
+    heading = ""
+    success = ""
+    submit = "Save"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "case": self.record,
+            "heading": self.heading,
+            "submit": self.submit,
+        }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.needs_case:
+            kwargs["case"] = self.record
+        return kwargs
+
+    needs_case = False
+
+    def perform(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        except DisclosureRefused as exc:
+            form.add_error(None, f"Transfer refused: {exc.reason}")
+            return self.form_invalid(form)
+        messages.success(self.request, self.success)
+        return redirect(self.record)
+
+
+class CaseEditView(_CaseFormView):
+    form_class = CaseForm
+    heading = "Change the case details"
+    success = "Case details saved."
+
+    def get_initial(self) -> dict[str, Any]:
+        c = self.record
+        return {
+            "case_type": c.case_type,
+            "title": c.title,
+            "summary": c.summary,
+            "issue": c.issue,
+            "owning_district": c.owning_district.ons_code if c.owning_district else "",
+            "hate_strands": c.hate_strands,
+            "sara_stage": c.sara_stage,
+        }
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.change_case(self.record, acting_user(self.request), **data)
+
+
+class CaseStatusView(_CaseFormView):
+    form_class = StatusForm
+    needs_case = True
+    heading = "Change the status"
+    success = "Status changed."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.change_status(self.record, acting_user(self.request), to=data["to"], reason=data["reason"])
+
+
+class CaseTransferView(_CaseFormView):
+    form_class = TransferForm
+    heading = "Transfer the case"
+    success = "Case transferred."
+    submit = "Transfer"
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.transfer(
+            self.record,
+            acting_user(self.request),
+            to_agency=data["to_agency"],
+            to_officer=data["to_officer"],
+            to_district=data["to_district"],
+            reason=data["reason"],
+        )
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if (
+            response.status_code == 302
+            and not Case.objects.visible_to(acting_user(self.request)).filter(pk=self.record.pk).exists()
+        ):
+            return redirect("cases:list")
+        return response
+
+
+class EntryCreateView(_CaseFormView):
+    form_class = EntryForm
+    needs_case = True
+    heading = "Add to the timeline"
+    success = "Added to the timeline."
+    template_name = "cases/entry_form.html"
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        case = self.record
+        place = (
+            Place.objects.visible_to(user).filter(uuid=data["place"], case_links__case=case).first()
+            if data["place"]
+            else None
+        )
+        complainant = (
+            Person.objects.visible_to(user).filter(uuid=data["complainant"], case_links__case=case).first()
+            if data["complainant"]
+            else None
+        )
+        agencies = [a for a in [case.owning_agency, *case.parties.all()] if str(a.pk) in data["restricted_to"]]
+        services.record_entry(
+            case,
+            user,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            occurred_at=data["occurred_at"],
+            place=place,
+            reporting_channel=data["reporting_channel"],
+            reported_on=data["reported_on"],
+            complainant=complainant,
+            is_complaint=data["is_complaint"],
+            is_hate_incident=data["is_hate_incident"],
+            document=self.request.FILES.get("document"),
+            restricted_to=agencies,
+        )
+
+
+class ActionCreateView(_CaseFormView):
+    form_class = ActionForm
+    needs_case = True
+    heading = "Add an action"
+    success = "Action added."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_action(self.record, acting_user(self.request), **data)
+
+
+class ActionUpdateView(RecordMixin[Case], FormView):
+    model = Case
+    lookup = "reference"
+    template_name = "cases/form.html"
+    form_class = ActionUpdateForm
+
+    def get_action(self) -> Action:
+        action = get_object_or_404(self.record.actions.select_related("assigned_agency"), uuid=self.kwargs["uuid"])
+        services.check_may_update_action(action, acting_user(self.request))
+        return action
+
+    def get_initial(self) -> dict[str, Any]:
+        action = self.get_action()
+        return {"status": action.status, "outcome": action.outcome}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        action = self.get_action()
+        return {
+            **super().get_context_data(**kwargs),
+            "case": self.record,
+            "heading": f"Update the action: {action.title}",
+            "submit": "Save",
+        }
+
+    def form_valid(self, form: ActionUpdateForm) -> HttpResponse:
+        try:
+            services.update_action(
+                self.get_action(),
+                acting_user(self.request),
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Action updated.")
+        return redirect(self.record)
+
+
+class _PickView(RecordMixin[Case], View):
+    """Search the register and add a person or place to the case."""
+
+    model = Case
+    lookup = "reference"
+    action = AccessAction.CHANGE
+    template_name = ""
+
+    def results(self, request: HttpRequest) -> Any:
+        raise NotImplementedError
+
+    def add(self, request: HttpRequest) -> None:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        results, form, error = self.results(request)
+        return render(
+            request, self.template_name, {"case": self.record, "results": results, "form": form, "error": error}
+        )
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        try:
+            self.add(request)
+        except (ValidationError, PermissionDenied, Http404) as exc:
+            messages.error(request, getattr(exc, "messages", [str(exc)])[0])
+            return redirect(request.get_full_path())
+        messages.success(request, "Added to the case.")
+        return redirect(self.record)
+
+
+class CasePersonAddView(_PickView):
+    template_name = "cases/add_person.html"
+
+    def results(self, request: HttpRequest) -> Any:
+        from csphub.registers.forms import PersonSearchForm
+
+        form = PersonSearchForm(request.GET or None)
+        if not request.GET or not form.is_valid():
+            return None, form, ""
+        data = form.cleaned_data
+        try:
+            found = search_people(
+                acting_user(request),
+                PersonQuery(data["name"], data["date_of_birth"], data["postcode"], data["address"], data["identifier"]),
+                limit=20,
+            )
+        except SearchError as exc:
+            return None, form, str(exc)
+        return (
+            [(m, PersonPickForm(initial={"person": m.person.uuid}, prefix=str(m.person.uuid))) for m in found],
+            form,
+            "",
+        )
+
+    def add(self, request: HttpRequest) -> None:
+        uuid = request.POST.get("person", "")
+        pick = PersonPickForm(request.POST, prefix=uuid)
+        if not pick.is_valid():
+            raise ValidationError("Choose a role for the person")
+        user = acting_user(request)
+        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["person"])
+        services.add_person(self.record, person, user, role=pick.cleaned_data["role"])
+
+
+class CasePlaceAddView(_PickView):
+    template_name = "cases/add_place.html"
+
+    def results(self, request: HttpRequest) -> Any:
+        from csphub.registers.forms import PlaceSearchForm
+
+        form = PlaceSearchForm(request.GET or None, districts=[])
+        if not request.GET or not form.is_valid():
+            return None, form, ""
+        data = form.cleaned_data
+        try:
+            found = search_places(acting_user(request), PlaceQuery(data["postcode"], data["address"]), limit=20)
+        except SearchError as exc:
+            return None, form, str(exc)
+        return [(p, PlacePickForm(initial={"place": p.uuid}, prefix=str(p.uuid))) for p in found], form, ""
+
+    def add(self, request: HttpRequest) -> None:
+        uuid = request.POST.get("place", "")
+        pick = PlacePickForm(request.POST, prefix=uuid)
+        if not pick.is_valid():
+            raise ValidationError("Choose a role for the place")
+        user = acting_user(request)
+        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["place"])
+        services.add_place(self.record, place, user, role=pick.cleaned_data["role"])
+
+
+class EntryDocumentView(RecordMixin[Case], View):
+    """Download a timeline document, if the entry is visible to the user (restricted entries included)."""
+
+    model = Case
+    lookup = "reference"
+
+    def get(self, request: HttpRequest, reference: str, uuid: str) -> FileResponse:
+        entry = (
+            self.record.timeline.filter(restricted_entries_filter(acting_user(request), TimelineEntry))
+            .filter(uuid=uuid)
+            .exclude(document="")
+            .first()
+        )
+        if entry is None or not entry.document:
+            raise Http404("No such document")
+        return FileResponse(
+            entry.document.open("rb"),
+            as_attachment=True,
+            filename=entry.document.name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        )
+
+
+class ActionsView(LoginRequiredMixin, TemplateView):
+    """My actions, or my agency's, optionally only the overdue ones."""
+
+    template_name = "cases/actions.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        scope = "agency" if self.request.GET.get("scope") == "agency" else "mine"
+        overdue = self.request.GET.get("overdue") == "1"
+        today = timezone.localdate()
+        actions = list(actions_for(user, mine=scope == "mine", overdue=overdue, today=today)[:500])
+        return {
+            **super().get_context_data(**kwargs),
+            "actions": actions,
+            "scope": scope,
+            "overdue": overdue,
+            "today": today,
+            "list_url": reverse("cases:actions"),
+        }

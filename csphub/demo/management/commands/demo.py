@@ -1,0 +1,58 @@
+"""``csphub demo``: build the North Northamptonshire demo partnership. Safe to re-run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from django.db import transaction
+
+from csphub.audit.commands import AuditedCommand
+from csphub.demo.scenario import ScenarioSettings, build_scenario
+from csphub.demo.structure import USERS, build_structure
+
+DEFAULT_PASSWORD = "north-northants-demo"
+
+
+class Command(AuditedCommand):
+    help = "Load the demo partnership: districts, agencies, users of every role, two ISAs, people and places."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--people", type=int, default=ScenarioSettings.people)
+        parser.add_argument("--dwellings", type=int, default=ScenarioSettings.dwellings)
+        parser.add_argument("--seed", type=int, default=ScenarioSettings.seed)
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = os.environ.get("CSPHUB_DEMO_PASSWORD", DEFAULT_PASSWORD)
+        if options["logins"]:
+            self._print_logins(password)
+            return
+        settings = ScenarioSettings(seed=options["seed"], people=options["people"], dwellings=options["dwellings"])
+        self.stderr.write("Building the partnership: districts, agencies, users, agreements…")
+        with transaction.atomic():
+            structure = build_structure(password)
+        self.stderr.write(f"Building the register: {settings.people} people, {settings.dwellings} homes…")
+        with transaction.atomic():
+            result = build_scenario(structure, settings)
+        self.stdout.write(
+            f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
+            f"({result.disclosures} disclosures under ISAs). Re-running adds nothing that is already there."
+        )
+
+    def _print_logins(self, password: str) -> None:
+        from csphub.partnership.models import User
+
+        self.stdout.write(f"\nDemo logins (password for all: {password})\n")
+        width = max(len(spec.username) for spec in USERS)
+        for spec in USERS:
+            user = User.objects.filter(username=spec.username).select_related("agency").first()
+            if user is None:
+                continue
+            roles = ", ".join(user.display_roles)
+            self.stdout.write(f"  {spec.username:<{width}}  {user.agency}  —  {roles}")
+        self.stdout.write(
+            "\nTry pc.hughes (police) and sp.volunteer (Street Pastors): each sees what they may, no more.\n"
+        )

@@ -1,0 +1,354 @@
+"""Verbs on the register: record people and places, add names, identifiers, flags and links, erase.
+
+Each verb checks the access policy for the acting user, validates (``full_clean``) and saves; the audit log is
+written by the model signals (collection / alteration / erasure) inside the caller's audit context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import phonenumbers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from csphub.access.models import Governed
+from csphub.access.policy import Action, Caveat, Sensitivity, allowed_actions, is_community_user
+from csphub.access.services import require
+from csphub.geography import CoordinateError
+from csphub.registers import geo
+from csphub.registers.dates import PartialDate
+from csphub.registers.identifiers import IdentifierError
+from csphub.registers.identifiers import normalise as normalise_identifier
+from csphub.registers.models import (
+    Alias,
+    Identifier,
+    LocationSource,
+    Person,
+    PersonFlag,
+    PersonPhone,
+    PersonPlace,
+    PersonVehicle,
+    Phone,
+    Place,
+    PlaceKind,
+    Vehicle,
+)
+from csphub.registers.postcodes import PostcodeError
+from csphub.registers.postcodes import normalise as normalise_postcode
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+
+def _require_create(by: User) -> None:
+    if Action.CREATE not in allowed_actions(by) or by.agency is None:
+        raise PermissionDenied("Your role does not allow you to create records.")
+
+
+def _stamp(record: Governed, by: User, caveat: str, sensitivity: str) -> None:
+    assert by.agency is not None
+    record.owning_agency = by.agency
+    record.created_by = by
+    record.caveat = caveat
+    record.sensitivity = sensitivity
+    if is_community_user(by):
+        record.referred_by = by
+
+
+@transaction.atomic
+def record_person(
+    by: User,
+    *,
+    family_name: str,
+    given_name: str = "",
+    middle_names: str = "",
+    date_of_birth: PartialDate | None = None,
+    sex: str = "not_known",
+    description: str = "",
+    caveat: str = Caveat.OFFICIAL,
+    sensitivity: str = Sensitivity.GENERAL,
+) -> Person:
+    _require_create(by)
+    person = Person(
+        given_name=given_name.strip(),
+        middle_names=middle_names.strip(),
+        family_name=family_name.strip(),
+        sex=sex,
+        description=description.strip(),
+    )
+    person.set_date_of_birth(date_of_birth)
+    _stamp(person, by, caveat, sensitivity)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def change_person(person: Person, by: User, **changes: object) -> Person:
+    require(by, Action.CHANGE, person)
+    allowed = {"given_name", "middle_names", "family_name", "sex", "description", "caveat", "sensitivity"}
+    unknown = set(changes) - allowed - {"date_of_birth"}
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        if name == "date_of_birth":
+            if value is not None and not isinstance(value, PartialDate):
+                raise TypeError("date_of_birth must be a PartialDate or None")
+            person.set_date_of_birth(value)
+        else:
+            setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def add_alias(person: Person, by: User, *, given_name: str, family_name: str, kind: str = "alias") -> Alias:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    alias = Alias(
+        person=person,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        kind=kind,
+        source_agency=by.agency,
+    )
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def add_identifier(person: Person, by: User, *, scheme: str, value: str) -> Identifier:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    try:
+        value = normalise_identifier(scheme, value)
+    except IdentifierError as exc:
+        raise ValidationError({"value": str(exc)}) from exc
+    if person.identifiers.filter(scheme=scheme, value=value).exists():
+        raise ValidationError({"value": "This person already has this identifier"})
+    identifier = Identifier(person=person, scheme=scheme, value=value, source_agency=by.agency)
+    identifier.full_clean()
+    identifier.save()
+    return identifier
+
+
+@transaction.atomic
+def add_flag(person: Person, by: User, *, flag: str, note: str = "") -> PersonFlag:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    item = PersonFlag(person=person, flag=flag, note=note.strip(), source_agency=by.agency)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _locate(
+    place: Place,
+    *,
+    latitude: float | None,
+    longitude: float | None,
+    easting: float | None,
+    northing: float | None,
+) -> None:
+    """Fill both coordinate systems and the district; from the postcode centre when no coordinates are given."""
+    try:
+        coords = geo.complete(latitude, longitude, easting, northing)
+    except CoordinateError as exc:
+        raise ValidationError({"latitude": str(exc)}) from exc
+    source = LocationSource.GIVEN
+    if coords is None and place.postcode:
+        point = geo.postcode_point(place.postcode)
+        if point is not None:
+            coords = (point.latitude, point.longitude, point.easting, point.northing)
+            source = LocationSource.POSTCODE
+    if coords is None:
+        place.latitude = place.longitude = place.easting = place.northing = None
+        place.location_source = LocationSource.NONE
+        place.district_id = None
+        return
+    place.latitude, place.longitude, place.easting, place.northing = coords
+    place.location_source = source
+    place.district_id = geo.district_id_at(coords[0], coords[1])
+
+
+def _postcode(text: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        return normalise_postcode(text)
+    except PostcodeError as exc:
+        raise ValidationError({"postcode": str(exc)}) from exc
+
+
+@transaction.atomic
+def record_place(
+    by: User,
+    *,
+    address: str,
+    postcode: str = "",
+    name: str = "",
+    kind: str = PlaceKind.DWELLING,
+    uprn: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    easting: float | None = None,
+    northing: float | None = None,
+    partnership_wide: bool = False,
+    caveat: str = Caveat.OFFICIAL,
+    sensitivity: str = Sensitivity.GENERAL,
+) -> Place:
+    _require_create(by)
+    place = Place(
+        address=address.strip(),
+        postcode=_postcode(postcode),
+        name=name.strip(),
+        kind=kind,
+        uprn=uprn.strip(),
+        partnership_wide=partnership_wide,
+    )
+    _stamp(place, by, caveat, sensitivity)
+    _locate(place, latitude=latitude, longitude=longitude, easting=easting, northing=northing)
+    place.full_clean()
+    place.save()
+    return place
+
+
+@transaction.atomic
+def change_place(
+    place: Place,
+    by: User,
+    *,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    easting: float | None = None,
+    northing: float | None = None,
+    **changes: str,
+) -> Place:
+    require(by, Action.CHANGE, place)
+    allowed = {"address", "postcode", "name", "kind", "uprn"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(place, name, _postcode(value) if name == "postcode" else value.strip())
+    _locate(place, latitude=latitude, longitude=longitude, easting=easting, northing=northing)
+    place.full_clean()
+    place.save()
+    return place
+
+
+@transaction.atomic
+def link_place(
+    person: Person,
+    place: Place,
+    by: User,
+    *,
+    relation: str,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> PersonPlace:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    link = PersonPlace(
+        person=person,
+        place=place,
+        relation=relation,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source_agency=by.agency,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+def normalise_phone(text: str) -> str:
+    try:
+        parsed = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError({"number": f"{text.strip()!r} is not a phone number"}) from exc
+    # Valid (in an allocated range), or at least a full-length possible number: case work meets new ranges and
+    # Ofcom's drama numbers (07700 900xxx); short or local-only numbers are refused.
+    full_length = (
+        phonenumbers.is_possible_number_with_reason(parsed) == phonenumbers.ValidationResult.IS_POSSIBLE
+        and len(str(parsed.national_number)) >= 9
+    )
+    if not (phonenumbers.is_valid_number(parsed) or full_length):
+        raise ValidationError({"number": f"{text.strip()!r} is not a valid phone number"})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_registration(text: str) -> str:
+    value = "".join(text.upper().split())
+    if not value.isalnum() or not 2 <= len(value) <= 8:
+        raise ValidationError({"registration": f"{text.strip()!r} is not a vehicle registration"})
+    return value
+
+
+def _holding(record: Governed, by: User) -> None:
+    """The acting agency holds this number or vehicle too (it already knows it: a collection, not a disclosure)."""
+    assert by.agency is not None
+    if record.owning_agency_id != by.agency.pk and not record.parties.filter(pk=by.agency.pk).exists():
+        record.parties.add(by.agency)
+
+
+@transaction.atomic
+def link_phone(
+    person: Person, by: User, *, number: str, relation: str = "uses", valid_from: dt.date | None = None
+) -> PersonPhone:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    e164 = normalise_phone(number)
+    phone = Phone.objects.filter(number=e164).first()
+    if phone is None:
+        phone = Phone(number=e164, kind="mobile" if e164.startswith("+447") else "landline")
+        _stamp(phone, by, Caveat.OFFICIAL, Sensitivity.GENERAL)
+        phone.save()
+    else:
+        _holding(phone, by)
+    link = PersonPhone(person=person, phone=phone, relation=relation, valid_from=valid_from, source_agency=by.agency)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def link_vehicle(
+    person: Person,
+    by: User,
+    *,
+    registration: str,
+    make: str = "",
+    model: str = "",
+    colour: str = "",
+    relation: str = "drives",
+    valid_from: dt.date | None = None,
+) -> PersonVehicle:
+    require(by, Action.CHANGE, person)
+    assert by.agency is not None
+    vrm = normalise_registration(registration)
+    vehicle = Vehicle.objects.filter(registration=vrm).first()
+    if vehicle is None:
+        vehicle = Vehicle(registration=vrm, make=make.strip(), model=model.strip(), colour=colour.strip())
+        _stamp(vehicle, by, Caveat.OFFICIAL, Sensitivity.GENERAL)
+        vehicle.full_clean()
+        vehicle.save()
+    else:
+        _holding(vehicle, by)
+    link = PersonVehicle(
+        person=person, vehicle=vehicle, relation=relation, valid_from=valid_from, source_agency=by.agency
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def erase_person(person: Person, by: User) -> None:
+    """Erase a person and everything filed under them (names, identifiers, flags, links): logged as erasure."""
+    require(by, Action.ERASE, person)
+    person.delete()

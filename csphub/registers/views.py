@@ -1,0 +1,327 @@
+"""Register pages: search, view, record and change people and places; link phones and vehicles; erase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from csphub.access.policy import Action, allowed_actions
+from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
+from csphub.partnership.models import District
+from csphub.registers import services
+from csphub.registers.forms import (
+    AliasForm,
+    ConfirmEraseForm,
+    FlagForm,
+    IdentifierForm,
+    PersonForm,
+    PersonSearchForm,
+    PhoneLinkForm,
+    PlaceForm,
+    PlaceLinkForm,
+    PlaceSearchForm,
+    VehicleLinkForm,
+)
+from csphub.registers.models import Person, Phone, Place, Vehicle
+from csphub.registers.profile import person_profile
+from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
+from csphub.web.views_support import apply_errors
+
+
+class PersonSearchView(ReadMixin, TemplateView):
+    template_name = "registers/person_search.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = PersonSearchForm(self.request.GET or None)
+        results = None
+        if self.request.GET and form.is_valid():
+            data = form.cleaned_data
+            query = PersonQuery(
+                data["name"], data["date_of_birth"], data["postcode"], data["address"], data["identifier"]
+            )
+            try:
+                results = search_people(acting_user(self.request), query)
+            except SearchError as exc:
+                form.add_error(None, str(exc))
+        context.update(
+            form=form, results=results, can_create=Action.CREATE in allowed_actions(acting_user(self.request))
+        )
+        return context
+
+
+class PersonDetailView(RecordMixin[Person], TemplateView):
+    model = Person
+    template_name = "registers/person_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        profile = person_profile(acting_user(self.request), self.record)
+        return {**super().get_context_data(**kwargs), **profile.__dict__, "allowed": self.allowed}
+
+
+class PersonCreateView(CreateMixin, FormView):
+    template_name = "registers/person_form.html"
+    form_class = PersonForm
+
+    def form_valid(self, form: PersonForm) -> HttpResponse:
+        try:
+            person = services.record_person(acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{person.full_name} recorded.")
+        return redirect(person)
+
+
+class PersonEditView(RecordMixin[Person], FormView):
+    model = Person
+    action = Action.CHANGE
+    template_name = "registers/person_form.html"
+    form_class = PersonForm
+
+    def get_initial(self) -> dict[str, Any]:
+        p = self.record
+        return {
+            "given_name": p.given_name,
+            "middle_names": p.middle_names,
+            "family_name": p.family_name,
+            "date_of_birth": p.date_of_birth,
+            "sex": p.sex,
+            "description": p.description,
+            "caveat": p.caveat,
+            "sensitivity": p.sensitivity,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "person": self.record}
+
+    def form_valid(self, form: PersonForm) -> HttpResponse:
+        try:
+            services.change_person(self.record, acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Changes saved.")
+        return redirect(self.record)
+
+
+class _PersonAddView(RecordMixin[Person], FormView):
+    """Adds something to a person (an alias, identifier, flag or link) through one service verb."""
+
+    model = Person
+    action = Action.CHANGE
+    template_name = "registers/person_add.html"
+    heading = ""
+    success = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "person": self.record, "heading": self.heading}
+
+    def perform(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success)
+        return redirect(self.record)
+
+
+class AliasAddView(_PersonAddView):
+    form_class = AliasForm
+    heading = "Add another name"
+    success = "Name added."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_alias(self.record, acting_user(self.request), **data)
+
+
+class IdentifierAddView(_PersonAddView):
+    form_class = IdentifierForm
+    heading = "Add a reference from a partner system"
+    success = "Reference added."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_identifier(self.record, acting_user(self.request), **data)
+
+
+class FlagAddView(_PersonAddView):
+    form_class = FlagForm
+    heading = "Add a vulnerability or warning"
+    success = "Flag added."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_flag(self.record, acting_user(self.request), **data)
+
+
+class PlaceLinkView(_PersonAddView):
+    form_class = PlaceLinkForm
+    heading = "Link a place"
+    success = "Place linked."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        if data["place"]:
+            place = Place.objects.fetch(user, Action.VIEW, uuid=data["place"])
+        else:
+            place = services.record_place(user, address=data["address"], postcode=data["postcode"])
+        services.link_place(
+            self.record,
+            place,
+            user,
+            relation=data["relation"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
+
+
+class PhoneLinkView(_PersonAddView):
+    form_class = PhoneLinkForm
+    heading = "Link a phone number"
+    success = "Phone number linked."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.link_phone(self.record, acting_user(self.request), **data)
+
+
+class VehicleLinkView(_PersonAddView):
+    form_class = VehicleLinkForm
+    heading = "Link a vehicle"
+    success = "Vehicle linked."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.link_vehicle(self.record, acting_user(self.request), **data)
+
+
+class PersonEraseView(RecordMixin[Person], FormView):
+    model = Person
+    action = Action.ERASE
+    template_name = "registers/person_erase.html"
+    form_class = ConfirmEraseForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "person": self.record}
+
+    def form_valid(self, form: ConfirmEraseForm) -> HttpResponse:
+        name = self.record.full_name
+        services.erase_person(self.record, acting_user(self.request))
+        messages.success(self.request, f"{name}'s record was erased. The erasure is in the audit log.")
+        return redirect("registers:person-search")
+
+
+class PlaceSearchView(ReadMixin, TemplateView):
+    template_name = "registers/place_search.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        districts = list(District.objects.order_by("name").values_list("ons_code", "name"))
+        form = PlaceSearchForm(self.request.GET or None, districts=districts)
+        results = None
+        if self.request.GET and form.is_valid():
+            data = form.cleaned_data
+            try:
+                results = search_places(
+                    acting_user(self.request),
+                    PlaceQuery(
+                        data["postcode"],
+                        data["address"],
+                        data["district"],
+                    ),
+                )
+            except SearchError as exc:
+                form.add_error(None, str(exc))
+        context.update(form=form, results=results)
+        return context
+
+
+class PlaceDetailView(RecordMixin[Place], TemplateView):
+    model = Place
+    template_name = "registers/place_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        people = Person.objects.visible_to(acting_user(self.request))
+        context.update(
+            place=self.record,
+            allowed=self.allowed,
+            person_links=self.record.person_links.filter(person__in=people).select_related("person"),
+        )
+        return context
+
+
+class PlaceCreateView(CreateMixin, FormView):
+    template_name = "registers/place_form.html"
+    form_class = PlaceForm
+
+    def form_valid(self, form: PlaceForm) -> HttpResponse:
+        try:
+            place = services.record_place(acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Place recorded.")
+        return redirect(place)
+
+
+class PlaceEditView(RecordMixin[Place], FormView):
+    model = Place
+    action = Action.CHANGE
+    template_name = "registers/place_form.html"
+    form_class = PlaceForm
+
+    def get_initial(self) -> dict[str, Any]:
+        p = self.record
+        initial = {k: getattr(p, k) for k in ("name", "kind", "address", "postcode", "uprn", "partnership_wide")}
+        if p.location_source == "given":
+            initial.update(latitude=p.latitude, longitude=p.longitude)
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "place": self.record}
+
+    def form_valid(self, form: PlaceForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        data.pop("partnership_wide")
+        try:
+            services.change_place(self.record, acting_user(self.request), **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Changes saved.")
+        return redirect(self.record)
+
+
+class PhoneDetailView(RecordMixin[Phone], TemplateView):
+    model = Phone
+    template_name = "registers/phone_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        people = Person.objects.visible_to(acting_user(self.request))
+        return {
+            **super().get_context_data(**kwargs),
+            "phone": self.record,
+            "allowed": self.allowed,
+            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+        }
+
+
+class VehicleDetailView(RecordMixin[Vehicle], TemplateView):
+    model = Vehicle
+    template_name = "registers/vehicle_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        people = Person.objects.visible_to(acting_user(self.request))
+        return {
+            **super().get_context_data(**kwargs),
+            "vehicle": self.record,
+            "allowed": self.allowed,
+            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+        }

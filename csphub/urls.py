@@ -1,0 +1,16 @@
+"""csphub's URLs. Records are addressed by UUID, never by integer id."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("csphub.web.urls")),
+    path("accounts/", include("csphub.accounts.urls")),
+    path("register/", include("csphub.registers.urls")),
+    path("cases/", include("csphub.cases.urls")),
+    path("access/", include("csphub.access.urls")),
+    path("audit/", include("csphub.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "csphub.web.views.not_found"

@@ -1,0 +1,38 @@
+"""What every page needs: the service name, and the navigation for the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from csphub.access.policy import Action, allowed_actions, may_use_audit_log
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    nav: list[dict[str, str]] = []
+    if user.is_authenticated:
+        actions = allowed_actions(user)
+        nav.append({"label": "Home", "url": reverse("web:home")})
+        if Action.VIEW in actions:
+            nav.append({"label": "People", "url": reverse("registers:person-search")})
+            nav.append({"label": "Places", "url": reverse("registers:place-search")})
+            nav.append({"label": "Cases", "url": reverse("cases:list")})
+            nav.append({"label": "Actions", "url": reverse("cases:actions")})
+        nav.append({"label": "Partnership", "url": reverse("web:partnership")})
+        nav.append({"label": "Access", "url": reverse("access:grants")})
+        if may_use_audit_log(user):
+            nav.append({"label": "Audit log", "url": reverse("audit:index")})
+    path = request.path
+    for item in nav:
+        item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
+    agency = getattr(user, "agency", None) if user.is_authenticated else None
+    return {
+        "user_agency_name": agency.name if agency is not None else "",
+        "service_name": settings.CSPHUB_SERVICE_NAME,
+        "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,
+        "service_nav": nav,
+    }

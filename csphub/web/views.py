@@ -1,0 +1,96 @@
+"""Home page, the partnership's structure (districts, agencies, agreements), and the error pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from csphub.access.models import AccessGrant
+from csphub.access.policy import ROLE_ACTIONS, Action, allowed_actions, may_review_grants, may_use_audit_log
+from csphub.access.services import grants_for_review
+from csphub.access.views_base import acting_user
+from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
+
+_UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "web/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        actions = allowed_actions(user)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            roles=user.display_roles,
+            can_search=Action.VIEW in actions,
+            can_create=Action.CREATE in actions,
+            actions=sorted(str(a) for a in actions),
+            my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
+            reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
+            audit=may_use_audit_log(user),
+        )
+        return context
+
+
+class PartnershipView(LoginRequiredMixin, TemplateView):
+    template_name = "web/partnership.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        agreements = list(InformationSharingAgreement.objects.prefetch_related("parties").order_by("reference"))
+        context.update(
+            partnership=Partnership.objects.first(),
+            districts=District.objects.annotate(place_count=Count("places")).order_by("name"),
+            agencies=Agency.objects.prefetch_related(
+                Prefetch("districts", queryset=District.objects.order_by("name"))
+            ).order_by("name"),
+            agreements=[(isa, isa.is_valid_on(today)) for isa in agreements],
+            role_actions=[(role, sorted(str(a) for a in acts)) for role, acts in ROLE_ACTIONS.items()],
+        )
+        return context
+
+
+class AgencyView(LoginRequiredMixin, TemplateView):
+    template_name = "web/agency.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        agency = get_object_or_404(Agency.objects.prefetch_related("districts"), uuid=kwargs["uuid"])
+        today = timezone.localdate()
+        context.update(
+            agency=agency,
+            agreements=[
+                (isa, isa.is_valid_on(today))
+                for isa in agency.sharing_agreements.prefetch_related("parties").order_by("reference")
+            ],
+            member_count=agency.users.filter(is_active=True).count(),
+        )
+        return context
+
+
+class AgreementView(LoginRequiredMixin, TemplateView):
+    template_name = "web/agreement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        isa = get_object_or_404(InformationSharingAgreement.objects.prefetch_related("parties"), uuid=kwargs["uuid"])
+        context.update(isa=isa, valid=isa.is_valid_on(timezone.localdate()))
+        return context
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 page; offers a break-glass request for a record UUID in the path (without confirming it exists)."""
+    match = _UUID_IN_PATH.search(request.path)
+    template = loader.get_template("404.html")
+    body = template.render({"record_hint": match.group(0) if match else ""}, request)
+    return HttpResponseNotFound(body)

@@ -1,0 +1,93 @@
+"""The hash chain itself, on hand-built entries (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from csphub.audit.chain import GENESIS_HASH, entry_hash, verify
+
+
+def _chain(n: int) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    prev = GENESIS_HASH
+    for seq in range(1, n + 1):
+        e: dict[str, Any] = {
+            "seq": seq,
+            "at": dt.datetime(2026, 1, 1, 12, 0, seq, tzinfo=dt.UTC),
+            "action": "consultation",
+            "actor_id": 7,
+            "actor_username": "pc.hughes",
+            "agency_uuid": "a",
+            "agency_name": "Police",
+            "channel": "web",
+            "request_id": f"r{seq}",
+            "record_type": "registers.person",
+            "record_id": f"p{seq}",
+            "related_type": "",
+            "related_id": "",
+            "summary": "Opened person",
+            "justification": "",
+            "basis": "",
+            "recipients": [],
+            "detail": {"k": seq},
+            "before": None,
+            "after": {"family_name": "Smith"},
+            "prev_hash": prev,
+        }
+        e["hash"] = entry_hash(e)
+        prev = e["hash"]
+        entries.append(e)
+    return entries
+
+
+def test_it_verifies_an_intact_chain() -> None:
+    entries = _chain(5)
+    result = verify(entries, 5, entries[-1]["hash"])
+    assert result.ok and result.checked == 5
+
+
+def test_it_names_an_altered_entry() -> None:
+    entries = _chain(5)
+    entries[2]["summary"] = "Opened nothing"
+    result = verify(entries, 5, entries[-1]["hash"])
+    assert not result.ok and result.first_bad_seq == 3 and "altered" in result.reason
+
+
+def test_it_names_a_rehashed_entry_by_the_broken_link_after_it() -> None:
+    entries = _chain(5)
+    entries[1]["after"] = {"family_name": "Jones"}
+    entries[1]["hash"] = entry_hash(entries[1])  # a forger recomputes the row's own hash…
+    result = verify(entries, 5, entries[-1]["hash"])
+    assert not result.ok and result.first_bad_seq == 3  # …but the next row no longer follows it
+
+
+def test_it_names_a_gap_where_an_entry_was_deleted() -> None:
+    entries = _chain(5)
+    del entries[1]
+    result = verify(entries, 5, entries[-1]["hash"])
+    assert not result.ok and result.first_bad_seq == 3 and "missing" in result.reason
+
+
+def test_it_detects_a_deleted_last_entry_from_the_head() -> None:
+    entries = _chain(5)
+    head = entries[-1]["hash"]
+    result = verify(entries[:-1], 5, head)
+    assert not result.ok and result.first_bad_seq == 5
+
+
+def test_it_detects_reordered_entries() -> None:
+    entries = _chain(4)
+    entries[1]["seq"], entries[2]["seq"] = 3, 2
+    entries[1], entries[2] = entries[2], entries[1]
+    result = verify(entries, 4, entries[-1]["hash"])
+    assert not result.ok and result.first_bad_seq == 2
+
+
+def test_it_refuses_naive_times() -> None:
+    entry = _chain(1)[0]
+    entry["at"] = dt.datetime(2026, 1, 1)
+    with pytest.raises(ValueError, match="timezone"):
+        entry_hash(entry)

@@ -1,0 +1,87 @@
+"""Writing the log: attribution, chaining, append-only at every level."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from csphub.audit import log
+from csphub.audit.chain import GENESIS_HASH, entry_hash
+from csphub.audit.context import AuditContextMissing, audit_context, replaced
+from csphub.audit.models import AppendOnlyError, AuditEntry, ChainHead, Operation
+from csphub.registers.models import Person
+from tests.factories import World, make_person
+
+
+def test_it_chains_each_entry_to_the_previous(world: World) -> None:
+    start = ChainHead.objects.get().last_seq
+    make_person(world["police_officer"])
+    make_person(world["police_officer"], family_name="Jones")
+    entries = list(AuditEntry.objects.filter(seq__gt=start).order_by("seq"))
+    assert len(entries) == 2
+    previous = AuditEntry.objects.filter(seq=start).first()
+    assert entries[0].prev_hash == (previous.hash if previous else GENESIS_HASH)
+    assert entries[1].prev_hash == entries[0].hash
+    head = ChainHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (entries[1].seq, entries[1].hash)
+
+
+def test_it_stores_what_it_hashed(world: World) -> None:
+    make_person(world["police_officer"])
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
+    fields = {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
+    assert entry_hash(fields) == entry.hash
+
+
+def test_it_attributes_entries_to_the_acting_user_and_agency(world: World) -> None:
+    officer = world["police_officer"]
+    person = make_person(officer)
+    with audit_context("cli", actor=officer, request_id="req-123456", reason="Case review NN-2026-1"):
+        log.write(log.Event.about(Operation.CONSULTATION, person, "Opened person"))
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
+    assert entry.actor_id == officer.pk and entry.actor_username == "police_officer"
+    assert entry.agency_name == "Northamptonshire Police" and entry.agency_uuid == str(world.agencies["police"].uuid)
+    assert entry.request_id == "req-123456" and entry.channel == "cli"
+    assert entry.justification == "Case review NN-2026-1"
+    assert entry.record_id == str(person.uuid) and entry.record_type == "registers.person"
+
+
+def test_it_refuses_personal_data_changes_outside_an_audit_context(world: World) -> None:
+    before = Person.objects.count()
+    with replaced(None), pytest.raises(AuditContextMissing):
+        make_person(world["police_officer"], family_name="Nobody")
+    assert Person.objects.count() == before
+
+
+def test_it_refuses_to_update_or_delete_entries_through_the_orm(world: World) -> None:
+    make_person(world["police_officer"])
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
+    entry.summary = "changed"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(summary="changed")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+
+
+def test_it_is_append_only_in_the_database_too(world: World) -> None:
+    make_person(world["police_officer"])
+    seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    assert seq is not None
+    for sql in (
+        "UPDATE audit_auditentry SET summary = 'forged' WHERE seq = %s",
+        "DELETE FROM audit_auditentry WHERE seq = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, [seq])
+    assert AuditEntry.objects.filter(seq=seq, summary__startswith="Recorded").exists()

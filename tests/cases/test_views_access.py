@@ -1,0 +1,124 @@
+"""Access cases for every case page (inherited from AccessCases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from csphub.access.models import Governed
+from csphub.cases import services
+from csphub.cases.models import Case
+from tests.access_cases import AccessCases
+from tests.cases.factories import make_case
+from tests.factories import World
+
+
+class _CaseTarget(AccessCases):
+    def target(self, world: World) -> Governed | None:
+        return make_case(world["police_officer"], parties=(world.agencies["fire"],))
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        return reverse(self.url_name, args=[target.reference])
+
+
+class TestCaseListAccess(AccessCases):
+    url_name = "cases:list"
+    kind = "role"
+    lacking_role = "council_admin"
+
+
+class TestCaseExportAccess(AccessCases):
+    url_name = "cases:export"
+    kind = "role"
+    permitted = "police_manager"
+    lacking_role = "police_officer"
+
+
+class TestCaseCreateAccess(AccessCases):
+    url_name = "cases:create"
+    kind = "role"
+
+
+class TestActionsAccess(AccessCases):
+    url_name = "cases:actions"
+    kind = "member"
+
+
+class TestCaseDetailAccess(_CaseTarget):
+    url_name = "cases:case"
+
+
+class TestCaseEditAccess(_CaseTarget):
+    url_name = "cases:edit"
+    write = True
+
+
+class TestCaseStatusAccess(_CaseTarget):
+    url_name = "cases:status"
+    write = True
+
+
+class TestCaseTransferAccess(_CaseTarget):
+    url_name = "cases:transfer"
+    write = True
+
+
+class TestCaseAddPersonAccess(_CaseTarget):
+    url_name = "cases:add-person"
+    write = True
+
+
+class TestCaseAddPlaceAccess(_CaseTarget):
+    url_name = "cases:add-place"
+    write = True
+
+
+class TestCaseAddEntryAccess(_CaseTarget):
+    url_name = "cases:add-entry"
+    write = True
+
+
+class TestCaseAddActionAccess(_CaseTarget):
+    url_name = "cases:add-action"
+    write = True
+
+
+class TestCaseUpdateActionAccess(_CaseTarget):
+    url_name = "cases:update-action"
+    write = True
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        action = services.add_action(
+            target,
+            world["police_officer"],
+            title="Visit the victim",
+            due_on=dt.date.today(),
+            assigned_agency=world.agencies["police"],
+        )
+        return reverse(self.url_name, args=[target.reference, action.uuid])
+
+
+@pytest.mark.usefixtures("_media")
+class TestCaseDocumentAccess(_CaseTarget):
+    url_name = "cases:document"
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        entry = services.record_entry(
+            target,
+            world["police_officer"],
+            kind="document",
+            title="Witness statement",
+            document=SimpleUploadedFile("statement.txt", b"I saw it happen."),
+        )
+        return reverse(self.url_name, args=[target.reference, entry.uuid])
+
+
+@pytest.fixture
+def _media(settings: object, tmp_path: object) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
