@@ -91,8 +91,7 @@ def main() -> None:
         difference = float(np.nanmax(np.abs(esda_z - ours.z[mask])))
         print(f"\n{name}: {int(mask.sum()):,} cells ({grid.ny} x {grid.nx} grid), {len(points.x):,} crimes")
         print(
-            f"  max |z csphub - z esda|            {difference:.2e}  "
-            f"({'OK' if difference <= 1e-6 else 'FAIL'} at 1e-6)"
+            f"  max |z csphub - z esda|            {difference:.2e}  ({'OK' if difference <= 1e-6 else 'FAIL'} at 1e-6)"
         )
         print(f"  csphub Gi* from the count grid     {ours_s * 1e3:8.2f} ms")
         print(f"  csphub binning + Gi*               {binned_s * 1e3:8.2f} ms")

@@ -62,17 +62,12 @@ def main() -> None:
         runs.append(time.perf_counter() - start)
 
     crossing = sum(h.cross_boundary for h in result.hotspots)
-    print(
-        f"{args.points:,} points (from {len(real.x):,} real located crimes) -> Gi* hotspot grid of the county"
-    )
+    print(f"{args.points:,} points (from {len(real.x):,} real located crimes) -> Gi* hotspot grid of the county")
     print(
         f"  grid: {grid.ny} x {grid.nx} cells of {args.cell:g} m, {int(grid.mask.sum()):,} in the county; "
         f"band {args.band:g} m"
     )
-    print(
-        f"  points binned: {result.n_events:,}; hotspots: {len(result.hotspots)} "
-        f"({crossing} cross a district line)"
-    )
+    print(f"  points binned: {result.n_events:,}; hotspots: {len(result.hotspots)} ({crossing} cross a district line)")
     lines = [
         ("grid geometry, built once per area and cell size", grid_s),
         ("first run", cold_s),

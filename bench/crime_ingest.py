@@ -103,9 +103,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--skip-pandas", action="store_true")
-    parser.add_argument(
-        "--repeat", type=int, default=2, help="runs of each DuckDB and csphub timing (best kept)"
-    )
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each DuckDB and csphub timing (best kept)")
     args = parser.parse_args()
 
     folder = BENCH / f"police-uk-year-{args.forces}x{args.months}x{args.rows_per_month}"
@@ -150,20 +148,14 @@ def main() -> None:
             if not rows:
                 rows = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
             else:
-                rows = int(
-                    con.execute(f"SELECT count(*) FROM '{BENCH / 'bare-parquet'}/*/*.parquet'").fetchall()[0][
-                        0
-                    ]
-                )
+                rows = int(con.execute(f"SELECT count(*) FROM '{BENCH / 'bare-parquet'}/*/*.parquet'").fetchall()[0][0])
             con.close()
             if label not in results or seconds < results[label][1]:
                 results[label] = (rows, seconds)
 
         store = BENCH / "crime-store-ingest"
         shutil.rmtree(store, ignore_errors=True)
-        app = Analytics(
-            replace(AnalyticsConfig.from_env(), data_dir=store, reference_dir=PROJECT_DIR / "data")
-        )
+        app = Analytics(replace(AnalyticsConfig.from_env(), data_dir=store, reference_dir=PROJECT_DIR / "data"))
         start = time.perf_counter()
         ingested = app.ingest([folder])
         seconds = time.perf_counter() - start

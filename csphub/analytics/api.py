@@ -95,9 +95,7 @@ class Analytics:
         with self._connection() as con:
             return count_events(con, by, events)
 
-    def change(
-        self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter
-    ) -> ChangeTable:
+    def change(self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter) -> ChangeTable:
         keys = tuple(c for c in by if c != "month")
         with self._connection() as con:
             counted = []
@@ -106,9 +104,7 @@ class Analytics:
                 counted.append(table.as_dict())
         return compare_periods(counted[0], counted[1], keys, base, compare)
 
-    def year_on_year(
-        self, by: Sequence[str], events: EventFilter
-    ) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
+    def year_on_year(self, by: Sequence[str], events: EventFilter) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
         keys = tuple(c for c in by if c != "month")
         with self._connection() as con:
             monthly = grouped_monthly_counts(con, keys, events)
@@ -128,9 +124,7 @@ class Analytics:
     # -----------------------------------------------------------------------------------------------------
     def _area_events(self, events: EventFilter, area: tuple[str, ...]) -> EventFilter:
         if events.districts:
-            raise SettingsError(
-                "a grid analysis takes its districts from the study area (--area), not --district"
-            )
+            raise SettingsError("a grid analysis takes its districts from the study area (--area), not --district")
         return replace(events, districts=area)
 
     def hotspots(
@@ -170,9 +164,7 @@ class Analytics:
             counts = place_counts(con, events)
         return repeat_places(counts, top=top, fraction=fraction)
 
-    def near_repeat(
-        self, settings: KnoxSettings, events: EventFilter, *, progress: bool = False
-    ) -> KnoxResult:
+    def near_repeat(self, settings: KnoxSettings, events: EventFilter, *, progress: bool = False) -> KnoxResult:
         with self._connection() as con:
             points = event_points(con, events)
         return knox_test(points.x, points.y, points.month, settings, progress=progress)

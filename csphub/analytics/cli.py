@@ -82,18 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="report each step on standard error")
 
     filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument(
-        "--months", type=_months, default=MonthRange(), help="YYYY-MM:YYYY-MM (both included)"
-    )
+    filters.add_argument("--months", type=_months, default=MonthRange(), help="YYYY-MM:YYYY-MM (both included)")
     filters.add_argument(
         "--crime-type", action="append", default=[], help="a police.uk crime type or series (repeatable)"
     )
     filters.add_argument("--source", choices=("police", "partner", "all"), default="police")
 
     districts = argparse.ArgumentParser(add_help=False)
-    districts.add_argument(
-        "--district", action="append", default=[], help="an ONS district code (repeatable)"
-    )
+    districts.add_argument("--district", action="append", default=[], help="an ONS district code (repeatable)")
 
     grid = argparse.ArgumentParser(add_help=False)
     grid.add_argument("--cell", type=_positive, default=250.0, help="cell size in metres (default 250)")
@@ -105,9 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     band = argparse.ArgumentParser(add_help=False)
-    band.add_argument(
-        "--band", type=_positive, default=750.0, help="Gi* distance band in metres (default 750)"
-    )
+    band.add_argument("--band", type=_positive, default=750.0, help="Gi* distance band in metres (default 750)")
     band.add_argument("--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)")
 
     fmt = argparse.ArgumentParser(add_help=False)
@@ -118,13 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser(
-        "ingest", parents=[common], help="ingest police.uk CSV files, folders or monthly zip archives"
-    )
+    p = sub.add_parser("ingest", parents=[common], help="ingest police.uk CSV files, folders or monthly zip archives")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument(
-        "--lsoa-vintage", type=int, choices=(2011, 2021), help="force the LSOA vintage of the files"
-    )
+    p.add_argument("--lsoa-vintage", type=int, choices=(2011, 2021), help="force the LSOA vintage of the files")
     p.add_argument(
         "--default-lsoa-vintage",
         type=int,
@@ -133,19 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="vintage of files whose LSOA codes exist in both (default 2021)",
     )
 
-    p = sub.add_parser(
-        "ingest-partner", parents=[common], help="ingest partner CSV files (see docs/analytics.md)"
-    )
+    p = sub.add_parser("ingest-partner", parents=[common], help="ingest partner CSV files (see docs/analytics.md)")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
 
     sub.add_parser("status", parents=[common], help="list the months held in the store")
 
-    p = sub.add_parser(
-        "counts", parents=[common, filters, districts], help="counts by month, crime type, district"
-    )
-    p.add_argument(
-        "--by", type=_csv_list, default=["month", "crime_type", "district"], help="comma-separated columns"
-    )
+    p = sub.add_parser("counts", parents=[common, filters, districts], help="counts by month, crime type, district")
+    p.add_argument("--by", type=_csv_list, default=["month", "crime_type", "district"], help="comma-separated columns")
 
     p = sub.add_parser(
         "change", parents=[common, filters, districts], help="change between periods, exact Poisson test"
@@ -153,18 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", type=_csv_list, default=["crime_type"], help="comma-separated columns")
     p.add_argument("--base", type=_months, help="the earlier period, YYYY-MM:YYYY-MM")
     p.add_argument("--compare", type=_months, help="the later period, YYYY-MM:YYYY-MM")
-    p.add_argument(
-        "--year-on-year", action="store_true", help="each month against the same month a year before"
-    )
+    p.add_argument("--year-on-year", action="store_true", help="each month against the same month a year before")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
 
-    sub.add_parser(
-        "seasonality", parents=[common, filters, districts], help="seasonal index per calendar month"
-    )
+    sub.add_parser("seasonality", parents=[common, filters, districts], help="seasonal index per calendar month")
 
-    p = sub.add_parser(
-        "hotspots", parents=[common, filters, grid, band, fmt], help="Getis-Ord Gi* hotspot grid"
-    )
+    p = sub.add_parser("hotspots", parents=[common, filters, grid, band, fmt], help="Getis-Ord Gi* hotspot grid")
     p.add_argument("--hotspots", action="store_true", help="one row per hotspot instead of one per cell")
 
     p = sub.add_parser(
@@ -172,34 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--title", default="Hotspots, North Northamptonshire", help="map title")
 
-    p = sub.add_parser(
-        "kde", parents=[common, filters, grid, fmt], help="kernel density surface (quartic kernel)"
-    )
+    p = sub.add_parser("kde", parents=[common, filters, grid, fmt], help="kernel density surface (quartic kernel)")
     p.add_argument("--bandwidth", type=_positive, default=500.0, help="bandwidth in metres (default 500)")
 
     sub.add_parser("emerging", parents=[common, filters, grid, band, fmt], help="emerging hotspot categories")
 
-    p = sub.add_parser(
-        "repeat-places", parents=[common, filters, districts, fmt], help="places with most events"
-    )
+    p = sub.add_parser("repeat-places", parents=[common, filters, districts, fmt], help="places with most events")
     p.add_argument("--top", type=int, default=50, help="places to list (default 50)")
-    p.add_argument(
-        "--fraction", type=float, default=0.05, help="top share of places for concentration (0.05)"
-    )
+    p.add_argument("--fraction", type=float, default=0.05, help="top share of places for concentration (0.05)")
 
     p = sub.add_parser(
         "near-repeat", parents=[common, filters, districts], help="Knox near-repeat test (default: burglary)"
     )
-    p.add_argument(
-        "--space-bands", type=_numbers, default=None, help="upper limits in metres (0,200,400,600,800,1000)"
-    )
+    p.add_argument("--space-bands", type=_numbers, default=None, help="upper limits in metres (0,200,400,600,800,1000)")
     p.add_argument("--time-bands", type=_numbers, default=None, help="upper limits in months (0,1,2,3)")
     p.add_argument("--permutations", type=int, default=999)
     p.add_argument("--seed", type=int, default=1964)
 
-    sub.add_parser(
-        "deprivation", parents=[common, filters], help="rates per 1,000 residents by LSOA with IMD decile"
-    )
+    sub.add_parser("deprivation", parents=[common, filters], help="rates per 1,000 residents by LSOA with IMD decile")
     return parser
 
 
@@ -455,9 +423,9 @@ def _map(app: Analytics, args: argparse.Namespace) -> int:
     result = app.hotspots(_hotspot_settings(args), _events(args), area)
     if args.out.suffix.lower() == ".geojson":
         rows, cells = _hotspot_rows(result)
-        features = cell_features(
-            result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell"
-        ) + district_features(app.districts)
+        features = cell_features(result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell") + district_features(
+            app.districts
+        )
         with _output(args) as out:
             write_geojson(out, features, title=args.title, cell_size_m=result.grid.cell, band_m=args.band)
     elif args.out.suffix.lower() == ".png":
@@ -478,14 +446,10 @@ def _kde(app: Analytics, args: argparse.Namespace) -> int:
     xc, yc = grid.centres()
     rows = [
         tuple(r)
-        for r in zip(
-            xc[rows_idx, cols_idx], yc[rows_idx, cols_idx], result.density[rows_idx, cols_idx], strict=True
-        )
+        for r in zip(xc[rows_idx, cols_idx], yc[rows_idx, cols_idx], result.density[rows_idx, cols_idx], strict=True)
     ]
     with _output(args) as out:
-        _write_cells(
-            args, out, result, ("x", "y", "density_per_km2"), rows, (rows_idx, cols_idx), "density_cell"
-        )
+        _write_cells(args, out, result, ("x", "y", "density_per_km2"), rows, (rows_idx, cols_idx), "density_cell")
     return 0
 
 
@@ -547,9 +511,7 @@ def _near_repeat(app: Analytics, args: argparse.Namespace) -> int:
     if not events.crime_types:
         events = EventFilter(events.months, ("Burglary",), events.districts, events.source)
     result = app.near_repeat(settings, events, progress=wanted(args.progress))
-    sys.stderr.write(
-        f"{result.n_events} events, {result.n_pairs} pairs within {settings.space_bands[-1]:g} m\n"
-    )
+    sys.stderr.write(f"{result.n_events} events, {result.n_pairs} pairs within {settings.space_bands[-1]:g} m\n")
     rows = []
     for i, space in enumerate(settings.space_bands):
         low_s = 0 if i == 0 else settings.space_bands[i - 1]

@@ -113,9 +113,7 @@ def _rate(events: int, residents: int) -> float:
     return 1000.0 * events / residents if residents else float("nan")
 
 
-def deprivation_rates(
-    lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], int], months: int
-) -> DeprivationResult:
+def deprivation_rates(lsoas: tuple[Lsoa, ...], events: Mapping[tuple[str, int], int], months: int) -> DeprivationResult:
     """Rates per 1,000 residents per LSOA and per IMD decile; ``events[(lsoa code, vintage)]`` is a count."""
     if months < 1:
         raise SettingsError("the rates need at least one month of data")
@@ -134,9 +132,7 @@ def deprivation_rates(
                 unassigned += n
     scale = 12.0 / months
     rows = tuple(
-        LsoaRate(
-            lsoa, counts[lsoa.lsoa21_code], r := _rate(counts[lsoa.lsoa21_code], lsoa.residents), r * scale
-        )
+        LsoaRate(lsoa, counts[lsoa.lsoa21_code], r := _rate(counts[lsoa.lsoa21_code], lsoa.residents), r * scale)
         for lsoa in lsoas
     )
     deciles = []

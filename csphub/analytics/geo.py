@@ -49,9 +49,7 @@ class Districts:
         try:
             return self.codes.index(code)
         except ValueError:
-            raise SettingsError(
-                f"unknown district {code!r}: known districts are {', '.join(self.codes)}"
-            ) from None
+            raise SettingsError(f"unknown district {code!r}: known districts are {', '.join(self.codes)}") from None
 
     def area(self, codes: tuple[str, ...]) -> BaseGeometry:
         """The union of the given districts, in BNG metres."""

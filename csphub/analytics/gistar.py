@@ -37,9 +37,7 @@ _EDGE = 1e-12
 def band_kernel(cell: float, band: float) -> np.ndarray:
     """The binary distance-band weights as a (2r+1)² kernel: 1 where the offset's centre distance ≤ band."""
     if cell <= 0 or band < 0:
-        raise SettingsError(
-            f"the cell size must be positive and the band not negative (cell {cell}, band {band})"
-        )
+        raise SettingsError(f"the cell size must be positive and the band not negative (cell {cell}, band {band})")
     radius = math.floor(band / cell * (1 + _EDGE))
     offsets = np.arange(-radius, radius + 1, dtype=np.float64) * cell
     dy, dx = np.meshgrid(offsets, offsets, indexing="ij")

@@ -31,9 +31,7 @@ class Grid:
     nx: int
     ny: int
     mask: np.ndarray  # (ny, nx) bool: the cell meets the study area
-    centre_district: (
-        np.ndarray
-    )  # (ny, nx) int: index into district_codes of the district holding the centre, or -1
+    centre_district: np.ndarray  # (ny, nx) int: index into district_codes of the district holding the centre, or -1
     district_bits: np.ndarray  # (ny, nx) int64: bit k set when the square overlaps the interior of district k
     district_codes: tuple[str, ...]
 

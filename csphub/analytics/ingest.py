@@ -69,9 +69,7 @@ class IngestSettings:
         if self.lsoa_vintage is not None and self.lsoa_vintage not in LSOA_VINTAGES:
             raise SettingsError(f"the LSOA vintage must be 2011 or 2021, not {self.lsoa_vintage}")
         if self.default_lsoa_vintage not in LSOA_VINTAGES:
-            raise SettingsError(
-                f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}"
-            )
+            raise SettingsError(f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}")
 
 
 @dataclass(frozen=True)
@@ -121,19 +119,13 @@ def check_header(source: SourceFile) -> None:
     with source.path.open("rb") as fh:
         first = fh.readline(1 << 16)
     if not first.strip():
-        raise IngestError(
-            source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1
-        )
+        raise IngestError(source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1)
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(
-            source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1
-        )
+        raise IngestError(source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1)
     try:
         text = first.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError:
-        raise IngestError(
-            source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1
-        ) from None
+        raise IngestError(source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1) from None
     names = tuple(next(csv.reader([text])))
     expected = source.kind.header
     if names == expected:
@@ -142,9 +134,7 @@ def check_header(source: SourceFile) -> None:
         detail = f"{len(names)} columns where a police.uk {source.kind.name} file has {len(expected)}"
     else:
         at = next(i for i, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
-        detail = (
-            f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
-        )
+        detail = f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
     raise IngestError(source.display, f"wrong header: {detail} (expected: {','.join(expected)})", 1)
 
 
@@ -183,14 +173,11 @@ def _cast_value(message: str) -> str | None:
     return repr(match[1]) if match else None
 
 
-def _first_violation(
-    con: duckdb.DuckDBPyConnection, kind: FileKind, source: SourceFile, index: int
-) -> IngestError:
+def _first_violation(con: duckdb.DuckDBPyConnection, kind: FileKind, source: SourceFile, index: int) -> IngestError:
     """The first row of one file that breaks a rule, with its line: the file is read again on its own into a
     table whose row ids follow the file's order (DuckDB preserves insertion order), so line = row id + 2."""
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM "
-        + read_csv_sql(kind, [source.path], rejects=False)
+        "CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM " + read_csv_sql(kind, [source.path], rejects=False)
     )
     cases = " ".join(f"WHEN {check.violation} THEN {check.message}" for check in kind.checks)
     broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
@@ -302,16 +289,13 @@ def _prepare(
             },
         )
         con.execute(
-            "UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage "
-            "WHERE files.idx = vintage.idx"
+            "UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage WHERE files.idx = vintage.idx"
         )
         con.unregister("vintage")
 
     # Locate each distinct coordinate once: BNG metres and district. (Coordinates outside Great Britain are
     # refused in pass 2, with their line; projecting them here first does no harm.)
-    coords = con.execute(
-        "SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL AND lat IS NOT NULL"
-    ).fetchnumpy()
+    coords = con.execute("SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL AND lat IS NOT NULL").fetchnumpy()
     lon = np.asarray(coords["lon"], dtype=np.float64)
     lat = np.asarray(coords["lat"], dtype=np.float64)
     x, y = wgs84_to_bng_arrays(lat, lon)

@@ -91,9 +91,7 @@ def render_hotspot_map(
         ax.ticklabel_format(style="plain", useOffset=False)
         ax.tick_params(labelsize=7)
         s = result.settings
-        ax.set_title(
-            f"{title}\nGetis-Ord Gi*, {s.cell:g} m cells, {s.band:g} m band, FDR {s.alpha:g}", fontsize=10
-        )
+        ax.set_title(f"{title}\nGetis-Ord Gi*, {s.cell:g} m cells, {s.band:g} m band, FDR {s.alpha:g}", fontsize=10)
         legend = [
             Patch(color=_HOT[0][1], label="hot spot, |z| ≥ 3.29"),
             Patch(color=_HOT[1][1], label="hot spot, |z| ≥ 2.58"),

@@ -102,8 +102,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         Check(
             f"try_cast(r.easting AS DOUBLE) NOT BETWEEN {_X0} AND {_X1} "
             f"OR try_cast(r.northing AS DOUBLE) NOT BETWEEN {_Y0} AND {_Y1}",
-            "'easting ' || r.easting || ', northing ' || r.northing "
-            "|| ' is not a British National Grid point'",
+            "'easting ' || r.easting || ', northing ' || r.northing || ' is not a British National Grid point'",
         ),
     ),
     "latitude": (
@@ -113,8 +112,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         Check(
             f"try_cast(r.latitude AS DOUBLE) NOT BETWEEN {GB_LAT_RANGE[0]} AND {GB_LAT_RANGE[1]} "
             f"OR try_cast(r.longitude AS DOUBLE) NOT BETWEEN {GB_LON_RANGE[0]} AND {GB_LON_RANGE[1]}",
-            "'latitude ' || r.latitude || ', longitude ' || r.longitude "
-            "|| ' is not a point in Great Britain'",
+            "'latitude ' || r.latitude || ', longitude ' || r.longitude || ' is not a point in Great Britain'",
         ),
     ),
 }
@@ -172,9 +170,7 @@ def read_header(path: Path) -> list[str]:
         if (a in names) != (b in names):
             raise IngestError(display, f"{a} and {b} go together: the header has only one of them", 1)
     if not {"postcode", "easting", "latitude"} & set(names):
-        raise IngestError(
-            display, "no location column: give postcode, easting/northing or latitude/longitude", 1
-        )
+        raise IngestError(display, "no location column: give postcode, easting/northing or latitude/longitude", 1)
     return names
 
 
@@ -264,9 +260,7 @@ def _write(
     con: duckdb.DuckDBPyConnection, displays: list[str], store: CrimeStore, districts: Districts
 ) -> PartnerIngestResult:
     agencies = [row[0] for row in con.execute("SELECT DISTINCT source_agency FROM typed").fetchall()]
-    con.executemany(
-        "UPDATE typed SET agency = ? WHERE source_agency = ?", [(agency_slug(a), a) for a in agencies]
-    )
+    con.executemany("UPDATE typed SET agency = ? WHERE source_agency = ?", [(agency_slug(a), a) for a in agencies])
     data = con.execute(
         """SELECT t.row_id, t.easting, t.northing, t.latitude, t.longitude, p.e, p.n, p.lat, p.lon,
         t.postcode IS NOT NULL AND p.postcode IS NULL AS unknown_postcode
@@ -338,9 +332,7 @@ def _write(
                 parts = sorted(month_dir.glob("*.parquet"))
                 target = staging / f"{agency}-{month}.parquet"
                 files = ", ".join(sql_str(str(p)) for p in parts)
-                con.execute(
-                    f"COPY (SELECT * FROM read_parquet([{files}])) TO {sql_str(str(target))} (FORMAT parquet)"
-                )
+                con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {sql_str(str(target))} (FORMAT parquet)")
                 moves.append((target, store.partner_path(agency, month), (agency, month)))
         for staged, final, key in moves:
             if final.exists():

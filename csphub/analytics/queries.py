@@ -50,12 +50,8 @@ def event_points(con: duckdb.DuckDBPyConnection, events: EventFilter) -> Points:
         "ORDER BY x, y, m",
         params,
     ).fetchnumpy()
-    unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][
-        0
-    ]
-    return Points(
-        _floats(data["x"]), _floats(data["y"]), np.asarray(data["m"], dtype=np.int64), int(unlocated)
-    )
+    unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][0]
+    return Points(_floats(data["x"]), _floats(data["y"]), np.asarray(data["m"], dtype=np.int64), int(unlocated))
 
 
 def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[date, ...]:
@@ -66,9 +62,7 @@ def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple
     return tuple(row[0] for row in rows)
 
 
-def monthly_grids_input(
-    con: duckdb.DuckDBPyConnection, events: EventFilter
-) -> tuple[tuple[date, ...], Points]:
+def monthly_grids_input(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[tuple[date, ...], Points]:
     """Every month from the first to the last present (a month without events is empty), and the points."""
     present = months_present(con, events)
     if not present:

@@ -101,8 +101,7 @@ COORDINATE_CHECKS: tuple[Check, ...] = (
             'OR isnan(r."Latitude") OR isnan(r."Longitude")'
         ),
         message=(
-            "'latitude ' || r.\"Latitude\" || ', longitude ' || r.\"Longitude\" "
-            "|| ' is not a point in Great Britain'"
+            "'latitude ' || r.\"Latitude\" || ', longitude ' || r.\"Longitude\" || ' is not a point in Great Britain'"
         ),
     ),
 )
@@ -243,8 +242,7 @@ STOP_AND_SEARCH = FileKind(
         _required("Type"),
         Check(
             violation='try_cast(r."Date" AS TIMESTAMPTZ) IS NULL',
-            message=f"'Date ' || {_show('Date')} || ' is not a date and time "
-            "(e.g. 2024-03-01T08:47:00+00:00)'",
+            message=f"'Date ' || {_show('Date')} || ' is not a date and time (e.g. 2024-03-01T08:47:00+00:00)'",
         ),
         _boolean("Part of a policing operation"),
         *COORDINATE_CHECKS,

@@ -20,9 +20,7 @@ from pathlib import Path
 from .errors import IngestError
 from .schema import KINDS, FileKind
 
-FILE_NAME = re.compile(
-    r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv"
-)
+FILE_NAME = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv")
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,7 @@ def parse_file_name(name: str, display: str) -> tuple[FileKind, str, date]:
     if match is None:
         raise IngestError(
             display,
-            "not a police.uk file name: expected YYYY-MM-<force>-street.csv, -outcomes.csv "
-            "or -stop-and-search.csv",
+            "not a police.uk file name: expected YYYY-MM-<force>-street.csv, -outcomes.csv or -stop-and-search.csv",
         )
     year, month = (int(part) for part in match["month"].split("-"))
     if not 1 <= month <= 12:

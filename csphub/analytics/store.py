@@ -72,9 +72,7 @@ class MonthRange:
 
     def __post_init__(self) -> None:
         if self.first and self.last and self.first > self.last:
-            raise SettingsError(
-                f"the month range starts ({self.first:%Y-%m}) after it ends ({self.last:%Y-%m})"
-            )
+            raise SettingsError(f"the month range starts ({self.first:%Y-%m}) after it ends ({self.last:%Y-%m})")
 
     @classmethod
     def parse(cls, text: str) -> MonthRange:
@@ -149,11 +147,7 @@ _EVENT_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _events_select(table: str, column: int) -> str:
-    return (
-        "SELECT "
-        + ", ".join(f"CAST({c[column]} AS {c[1]}) AS {c[0]}" for c in _EVENT_COLUMNS)
-        + f" FROM {table}"
-    )
+    return "SELECT " + ", ".join(f"CAST({c[column]} AS {c[1]}) AS {c[0]}" for c in _EVENT_COLUMNS) + f" FROM {table}"
 
 
 def _sql_path_list(paths: list[Path]) -> str:
@@ -196,9 +190,7 @@ class CrimeStore:
         """What the ingest recorded in a stored file's Parquet metadata (source file, rows, time…)."""
         con = duckdb.connect()
         try:
-            rows = con.execute(
-                "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]
-            ).fetchall()
+            rows = con.execute("SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]).fetchall()
         finally:
             con.close()
         return {str(k): str(v) for k, v in rows}
@@ -228,10 +220,7 @@ class CrimeStore:
                     f"CREATE VIEW {table} AS SELECT *{derived.get(table, '')} "
                     f"FROM read_parquet({_sql_path_list(paths)}, union_by_name=true)"
                 )
-        present = {
-            row[0]
-            for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
-        }
+        present = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         parts = []
         if "street" in present:
             parts.append(_events_select("street", 2))

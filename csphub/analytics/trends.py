@@ -168,9 +168,7 @@ class YearOnYear:
     test: PoissonTest
 
 
-def year_on_year(
-    monthly: Mapping[Key, Mapping[date, int]], months_present: Sequence[date]
-) -> tuple[YearOnYear, ...]:
+def year_on_year(monthly: Mapping[Key, Mapping[date, int]], months_present: Sequence[date]) -> tuple[YearOnYear, ...]:
     """For every key and every month whose month a year earlier is also in the data, the change on that month.
 
     ``monthly[key][month]`` is a count; a month present in the data but absent for a key counts as zero.

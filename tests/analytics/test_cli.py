@@ -81,9 +81,7 @@ def test_it_writes_every_cell_of_the_hotspot_grid_with_the_contract_columns(
     grid = shipped.grid(shipped.area(None), 250.0)
     assert len(rows) == int(grid.mask.sum())
     assert sum(1 for r in rows if r[2] == "0") > len(rows) / 2  # empty cells are written too
-    assert all(
-        (float(r[0]) - 125) % 250 == 0 and (float(r[1]) - 125) % 250 == 0 for r in rows
-    )  # cell centres
+    assert all((float(r[0]) - 125) % 250 == 0 and (float(r[1]) - 125) % 250 == 0 for r in rows)  # cell centres
     assert {r[5] for r in rows} == {"true", "false"} and {r[7] for r in rows} <= {"true", "false"}
     assert all(r[6] == "" or r[6].startswith("E0700015") for r in rows)
     counted = shipped.counts(
@@ -122,15 +120,11 @@ def test_it_writes_hotspots_and_a_map_as_geojson_with_the_district_lines(
     features = json.loads(geojson.read_text())["features"]
     lines = [f for f in features if f["properties"]["layer"] == "district_boundary"]
     assert {f["properties"]["district"] for f in lines} == {f"E0700015{i}" for i in range(7)}
-    assert any(
-        f["properties"].get("cross_boundary") for f in features if f["properties"]["layer"] == "hotspot_cell"
-    )
+    assert any(f["properties"].get("cross_boundary") for f in features if f["properties"]["layer"] == "hotspot_cell")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
 
 
-def test_it_shows_progress_only_when_asked_or_on_a_terminal(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_it_shows_progress_only_when_asked_or_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "ingest", str(NORTHANTS_MONTHS[0]), "--data-dir", str(tmp_path / "a"))
     assert status == 0 and err == ""
     assert rows_of(out)[0] == [
@@ -144,9 +138,7 @@ def test_it_shows_progress_only_when_asked_or_on_a_terminal(
         "lsoa_vintage",
         "replaced",
     ]
-    status, _, err = run(
-        capsys, "ingest", str(NORTHANTS_MONTHS[0]), "--progress", "--data-dir", str(tmp_path / "b")
-    )
+    status, _, err = run(capsys, "ingest", str(NORTHANTS_MONTHS[0]), "--progress", "--data-dir", str(tmp_path / "b"))
     assert status == 0 and "ingest:" in err and "it/s" in err
 
 
@@ -256,9 +248,7 @@ def test_it_runs_every_analysis_on_the_shipped_months(
     assert (POLICE / "PROVENANCE.md").exists()
 
 
-def test_it_writes_repeat_places_as_geojson_points(
-    shipped: Analytics, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_it_writes_repeat_places_as_geojson_points(shipped: Analytics, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(
         capsys,
         "repeat-places",

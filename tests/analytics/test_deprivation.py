@@ -47,13 +47,10 @@ def test_it_uses_the_shipped_census_and_imd_files_for_north_northamptonshire(shi
     assert sum(r.lsoa.residents for r in result.lsoas) == 359_510
     with (DATA / "imd2019" / "IMD2019_File1_northamptonshire_lsoa.csv").open(encoding="utf-8-sig") as fh:
         deciles = {
-            r["LSOA code (2011)"]: int(r["Index of Multiple Deprivation (IMD) Decile"])
-            for r in csv.DictReader(fh)
+            r["LSOA code (2011)"]: int(r["Index of Multiple Deprivation (IMD) Decile"]) for r in csv.DictReader(fh)
         }
     assert all(r.lsoa.imd_decile == deciles[r.lsoa.lsoa11_code] for r in result.lsoas)
-    with (DATA / "police-uk" / "northamptonshire" / "2025-01-northamptonshire-street.csv").open(
-        encoding="utf-8"
-    ) as fh:
+    with (DATA / "police-uk" / "northamptonshire" / "2025-01-northamptonshire-street.csv").open(encoding="utf-8") as fh:
         corby_005a = sum(1 for r in csv.DictReader(fh) if r["LSOA code"] == "E01026949")
     january = shipped.deprivation(EventFilter(months=MonthRange.parse("2025-01")))
     row = next(r for r in january.lsoas if r.lsoa.lsoa21_code == "E01026949")

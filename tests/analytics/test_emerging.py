@@ -18,9 +18,7 @@ from csphub.analytics.hotspots import HotspotSettings
 
 
 def test_it_computes_mann_kendall_as_worked_by_hand() -> None:
-    result = mann_kendall(
-        np.array([[1, 2, 3, 4, 5], [1, 2, 2, 3, 3], [5, 4, 3, 2, 1], [2, 2, 2, 2, 2]], dtype=float)
-    )
+    result = mann_kendall(np.array([[1, 2, 3, 4, 5], [1, 2, 2, 3, 3], [5, 4, 3, 2, 1], [2, 2, 2, 2, 2]], dtype=float))
     # [1,2,3,4,5]: S = 10, Var = 5·4·15/18 = 16.667, Z = (10 - 1)/√16.667 = 2.2045, p = 0.0275.
     # [1,2,2,3,3]: S = 8, ties of 2 and 2: Var = (300 - 2·18)/18 = 14.667, Z = 7/√14.667 = 1.8278.
     np.testing.assert_allclose(result.s, [10, 8, -10, 0])

@@ -27,9 +27,7 @@ def test_it_lays_the_grid_on_cell_multiples_and_bins_points_by_their_south_west_
     assert counts[row, col] == 2 and counts[row, col + 1] == 1
     assert counts.sum() == 3  # the far-away point is outside the grid
     xc, yc = grid.centres()
-    west = grid.district_code(grid.centre_district)[
-        (xc < 484_000) & (yc > 270_000) & (yc < 274_000) & (xc > 480_000)
-    ]
+    west = grid.district_code(grid.centre_district)[(xc < 484_000) & (yc > 270_000) & (yc < 274_000) & (xc > 480_000)]
     assert set(west) == {"E0000000A"}
 
 

@@ -47,15 +47,11 @@ def test_it_counts_the_shipped_months_as_an_independent_count_of_the_raw_files(
             rows.extend(csv.DictReader(fh))
     located = [r for r in rows if r["Longitude"]]
     districts = iter(
-        _independent_districts(
-            [float(r["Longitude"]) for r in located], [float(r["Latitude"]) for r in located]
-        )
+        _independent_districts([float(r["Longitude"]) for r in located], [float(r["Latitude"]) for r in located])
     )
     expected = Counter((r["Month"], r["Crime type"], next(districts) if r["Longitude"] else "") for r in rows)
 
-    assert (
-        main(["counts", "--by", "month,crime_type,district", "--data-dir", str(shipped.config.data_dir)]) == 0
-    )
+    assert main(["counts", "--by", "month,crime_type,district", "--data-dir", str(shipped.config.data_dir)]) == 0
     out = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert out[0] == ["month", "crime_type", "district", "count"]
     counted = {(m, t, d): int(n) for m, t, d, n in out[1:]}
@@ -70,8 +66,7 @@ def test_it_keeps_rows_without_a_location_and_reports_them(shipped: Analytics) -
     assert no_location > 0
     con = shipped.store.connect()
     stored = con.execute(
-        "SELECT count(*) FROM street "
-        "WHERE force = 'northamptonshire' AND month = DATE '2025-03-01' AND x IS NULL"
+        "SELECT count(*) FROM street WHERE force = 'northamptonshire' AND month = DATE '2025-03-01' AND x IS NULL"
     ).fetchall()[0][0]
     assert stored == no_location
 
@@ -137,8 +132,7 @@ def test_it_joins_outcomes_to_their_crimes_by_crime_id(shipped: Analytics) -> No
     sample = march[:25]
     rows = dict(
         con.execute(
-            "SELECT crime_id, latest_outcome_type FROM crimes "
-            f"WHERE crime_id IN ({', '.join('?' * len(sample))})",
+            f"SELECT crime_id, latest_outcome_type FROM crimes WHERE crime_id IN ({', '.join('?' * len(sample))})",
             sample,
         ).fetchall()
     )
@@ -174,9 +168,7 @@ def test_it_reads_the_lsoa_vintage_from_the_codes(tmp_path: Path, empty: Analyti
     # Codes valid in both vintages: the default, or what is asked for.
     both = tmp_path / "2025-01-otherforce-street.csv"
     both.write_text(header + lines[0].replace(lines[0].split(",")[7], "E01026949"), encoding="utf-8")
-    assert {
-        f.lsoa_vintage for f in empty.ingest([both], IngestSettings(default_lsoa_vintage=2011)).files
-    } == {2011}
+    assert {f.lsoa_vintage for f in empty.ingest([both], IngestSettings(default_lsoa_vintage=2011)).files} == {2011}
     assert {f.lsoa_vintage for f in empty.ingest([both]).files} == {2021}
     with pytest.raises(IngestError, match="LSOA vintage 2021 was asked for, but the file has 2011 codes"):
         empty.ingest([old], IngestSettings(lsoa_vintage=2021))
@@ -195,9 +187,7 @@ def test_it_accepts_old_crime_type_names_and_groups_them_in_series(tmp_path: Pat
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     empty.ingest([path])
     con = empty.store.connect()
-    stored = con.execute(
-        "SELECT crime_type, crime_series, district FROM street ORDER BY crime_type"
-    ).fetchall()
+    stored = con.execute("SELECT crime_type, crime_series, district FROM street ORDER BY crime_type").fetchall()
     assert stored == [
         ("Anti-social behaviour", "Anti-social behaviour", None),
         ("Public disorder and weapons", "Public order and weapons", "E07000153"),

@@ -43,9 +43,7 @@ def test_it_counts_pairs_in_space_and_time_bands_like_a_brute_force_count() -> N
     x, y, t = _events(1)
     settings = KnoxSettings(space_bands=(0, 100, 200, 400), time_bands=(0, 1, 3), permutations=19)
     result = knox_test(x, y, t, settings)
-    np.testing.assert_array_equal(
-        result.observed, _brute_table(x, y, t, settings.space_bands, settings.time_bands)
-    )
+    np.testing.assert_array_equal(result.observed, _brute_table(x, y, t, settings.space_bands, settings.time_bands))
 
 
 def test_it_finds_near_repeats_and_not_in_random_events() -> None:

@@ -28,9 +28,7 @@ NTE = """Occurred_At,Category,Source_Agency,Easting,Northing,Latitude,Longitude
 
 
 def _postcode_districts() -> dict[str, str]:
-    with (DATA / "postcodes" / "northamptonshire_postcodes_with_latlon_DERIVED.csv").open(
-        encoding="utf-8"
-    ) as fh:
+    with (DATA / "postcodes" / "northamptonshire_postcodes_with_latlon_DERIVED.csv").open(encoding="utf-8") as fh:
         return {r["Postcode"]: r["Admin_district_code"] for r in csv.DictReader(fh)}
 
 
@@ -78,9 +76,7 @@ def test_it_replaces_an_agencys_month_when_it_is_ingested_again(empty: Analytics
     again = empty.ingest_partner([_write(tmp_path, "asb-march.csv", march_only)])
     assert again.replaced == (("north-northamptonshire-council", "2025-03"),)
     con = empty.store.connect()
-    assert con.execute(
-        "SELECT strftime(month, '%Y-%m'), count(*) FROM partner GROUP BY 1 ORDER BY 1"
-    ).fetchall() == [
+    assert con.execute("SELECT strftime(month, '%Y-%m'), count(*) FROM partner GROUP BY 1 ORDER BY 1").fetchall() == [
         ("2025-03", 1),
         ("2025-04", 3),
     ]
@@ -147,9 +143,7 @@ def test_it_refuses_a_bad_partner_file_with_file_and_line_and_stores_nothing(
 def test_it_refuses_a_partner_file_that_is_not_utf8(empty: Analytics, tmp_path: Path) -> None:
     bad = tmp_path / "latin1.csv"
     bad.write_bytes(
-        "occurred_at,category,source_agency,postcode\n2025-03-01,Nuisance caf\xe9,Council,NN16 8BA\n".encode(
-            "latin-1"
-        )
+        "occurred_at,category,source_agency,postcode\n2025-03-01,Nuisance caf\xe9,Council,NN16 8BA\n".encode("latin-1")
     )
     with pytest.raises(IngestError, match=r"latin1.csv, line 2: bytes that are not UTF-8"):
         empty.ingest_partner([bad])

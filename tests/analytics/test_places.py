@@ -44,9 +44,7 @@ def test_it_measures_the_share_of_events_at_the_top_five_percent_of_places() -> 
 
 def test_it_ranks_the_busiest_real_places_as_the_raw_file_does(shipped: Analytics) -> None:
     with (NORTHANTS / "2025-04-northamptonshire-street.csv").open(encoding="utf-8") as fh:
-        raw = Counter(
-            (r["Longitude"], r["Latitude"], r["Location"]) for r in csv.DictReader(fh) if r["Longitude"]
-        )
+        raw = Counter((r["Longitude"], r["Latitude"], r["Location"]) for r in csv.DictReader(fh) if r["Longitude"])
     result = shipped.repeat_places(EventFilter(months=MonthRange.parse("2025-04")), top=10)
     assert result.n_places == len(raw)
     assert result.n_events == sum(raw.values())

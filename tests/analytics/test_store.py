@@ -44,9 +44,9 @@ def test_it_filters_by_crime_type_or_series_district_and_months(shipped: Analyti
     assert series == count(EventFilter(crime_types=("Public order", "Possession of weapons"))) > 0
     january = count(EventFilter(months=MonthRange.parse("2025-01")))
     assert january == 5773 < everything
-    assert count(EventFilter(districts=("E07000153",))) + count(
-        EventFilter(districts=("E07000150",))
-    ) == count(EventFilter(districts=("E07000150", "E07000153")))
+    assert count(EventFilter(districts=("E07000153",))) + count(EventFilter(districts=("E07000150",))) == count(
+        EventFilter(districts=("E07000150", "E07000153"))
+    )
     assert count(EventFilter(source="partner")) == 0
 
 

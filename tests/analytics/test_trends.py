@@ -66,9 +66,7 @@ def test_it_compares_each_month_with_the_same_month_a_year_before() -> None:
 
 
 def test_it_measures_seasonality_per_day_of_each_calendar_month() -> None:
-    result = seasonality(
-        {date(2025, 1, 1): 310, date(2025, 2, 1): 280, date(2024, 2, 1): 290, date(2025, 6, 1): 600}
-    )
+    result = seasonality({date(2025, 1, 1): 310, date(2025, 2, 1): 280, date(2024, 2, 1): 290, date(2025, 6, 1): 600})
     by_month = {m.calendar_month: m for m in result.months}
     assert (by_month[2].count, by_month[2].days) == (570, 57)  # February 2024 has 29 days
     overall = (310 + 570 + 600) / (31 + 57 + 30)
