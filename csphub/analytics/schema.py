@@ -164,7 +164,20 @@ _CRIME_TYPE_CHECK = Check(
     message=f"'unknown crime type ' || {_show('Crime type')}",
 )
 
-_LOCATED = """
+# The columns street and outcomes files share, in order; and how both make their stored columns from them.
+_CRIME_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Crime ID", "VARCHAR"),
+    ("Month", "VARCHAR"),
+    ("Reported by", "VARCHAR"),
+    ("Falls within", "VARCHAR"),
+    ("Longitude", "DOUBLE"),
+    ("Latitude", "DOUBLE"),
+    ("Location", "VARCHAR"),
+    ("LSOA code", "VARCHAR"),
+    ("LSOA name", "VARCHAR"),
+)
+_CRIME = """
+    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by, r."Falls within" AS falls_within,
     r."Longitude" AS longitude, r."Latitude" AS latitude, g.x AS x, g.y AS y, r."Location" AS location,
     r."LSOA code" AS lsoa_code, r."LSOA name" AS lsoa_name,
     CAST(CASE WHEN r."LSOA code" IS NULL THEN NULL ELSE f.lsoa_vintage END AS SMALLINT) AS lsoa_vintage"""
@@ -173,23 +186,13 @@ STREET = FileKind(
     name="street",
     folder="street",
     types=(
-        ("Crime ID", "VARCHAR"),
-        ("Month", "VARCHAR"),
-        ("Reported by", "VARCHAR"),
-        ("Falls within", "VARCHAR"),
-        ("Longitude", "DOUBLE"),
-        ("Latitude", "DOUBLE"),
-        ("Location", "VARCHAR"),
-        ("LSOA code", "VARCHAR"),
-        ("LSOA name", "VARCHAR"),
+        *_CRIME_COLUMNS,
         ("Crime type", "VARCHAR"),
         ("Last outcome category", "VARCHAR"),
         ("Context", "VARCHAR"),
     ),
     checks=(MONTH_CHECK, *COORDINATE_CHECKS, LSOA_CHECK, _CRIME_TYPE_CHECK),
-    select=f"""
-    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
-    r."Falls within" AS falls_within, {_LOCATED},
+    select=f"""{_CRIME},
     r."Crime type" AS crime_type,
     r."Last outcome category" AS last_outcome_category, r."Context" AS context,
     g.district AS district, f.force AS force""",
@@ -198,22 +201,9 @@ STREET = FileKind(
 OUTCOMES = FileKind(
     name="outcomes",
     folder="outcomes",
-    types=(
-        ("Crime ID", "VARCHAR"),
-        ("Month", "VARCHAR"),
-        ("Reported by", "VARCHAR"),
-        ("Falls within", "VARCHAR"),
-        ("Longitude", "DOUBLE"),
-        ("Latitude", "DOUBLE"),
-        ("Location", "VARCHAR"),
-        ("LSOA code", "VARCHAR"),
-        ("LSOA name", "VARCHAR"),
-        ("Outcome type", "VARCHAR"),
-    ),
+    types=(*_CRIME_COLUMNS, ("Outcome type", "VARCHAR")),
     checks=(MONTH_CHECK, _required("Crime ID"), *COORDINATE_CHECKS, LSOA_CHECK, _required("Outcome type")),
-    select=f"""
-    r."Crime ID" AS crime_id, f.month AS month, r."Reported by" AS reported_by,
-    r."Falls within" AS falls_within, {_LOCATED},
+    select=f"""{_CRIME},
     r."Outcome type" AS outcome_type,
     g.district AS district, f.force AS force""",
 )
