@@ -95,6 +95,9 @@ class AreaLocator:
         for geom in self._geoms:
             shapely.prepare(geom)
         self._tree = shapely.STRtree(self._geoms)
+        # The areas' joint bounding box (lon0, lat0, lon1, lat1): points outside it are in no area and skip
+        # the tree, which matters when most points are far away (a national file against a county's districts).
+        self._bounds = shapely.total_bounds(self._geoms) if self._geoms else np.full(4, np.nan)
 
     @classmethod
     def from_geojson(cls, geojson: dict[str, Any], code_field: str, name_field: str) -> AreaLocator:
@@ -128,8 +131,12 @@ class AreaLocator:
 
     def locate_many(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Index into ``areas`` for each point, -1 where a point is in none (or has NaN coordinates)."""
+        lat = np.asarray(lat, dtype=np.float64)
+        lon = np.asarray(lon, dtype=np.float64)
         result = np.full(len(lat), -1, dtype=np.int64)
-        valid = ~(np.isnan(lat) | np.isnan(lon))
+        lon0, lat0, lon1, lat1 = self._bounds
+        # NaN compares False, so points without coordinates drop out here too.
+        valid = (lon >= lon0) & (lon <= lon1) & (lat >= lat0) & (lat <= lat1)
         points = shapely.points(lon[valid], lat[valid])
         point_idx, area_idx = self._tree.query(points, predicate="intersects")
         valid_positions = np.flatnonzero(valid)

@@ -1,0 +1,185 @@
+"""One entry point for callers (the CLI, the web app, reports): each method reads the store and runs one
+analysis.
+
+``Analytics(AnalyticsConfig.from_env())`` finds the store and the reference data from the environment. Methods
+take a frozen settings dataclass (validated when built) and an :class:`~.store.EventFilter`, and return the
+typed result of the pure analysis function.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from .config import AnalyticsConfig
+from .deprivation import DeprivationResult, deprivation_rates, load_lsoas
+from .emerging import EmergingResult, emerging_hotspots
+from .errors import EmptyStoreError, SettingsError
+from .geo import Districts, load_districts
+from .grid import Grid, cached_grid
+from .hotspots import HotspotResult, HotspotSettings, find_hotspots
+from .ingest import IngestResult, IngestSettings, ingest_police_files
+from .kde import KdeResult, KdeSettings, kernel_density
+from .nearrepeat import KnoxResult, KnoxSettings, knox_test
+from .partner import PartnerIngestResult, ingest_partner_files
+from .places import RepeatPlaces, repeat_places
+from .queries import (
+    event_points,
+    grouped_monthly_counts,
+    lsoa_counts,
+    monthly_grids_input,
+    months_covered,
+    months_present,
+    place_counts,
+)
+from .store import CrimeStore, EventFilter, MonthRange, month_index
+from .trends import (
+    ChangeTable,
+    CountTable,
+    Seasonality,
+    YearOnYear,
+    compare_periods,
+    count_events,
+    seasonality,
+    year_on_year,
+)
+
+
+class Analytics:
+    def __init__(self, config: AnalyticsConfig) -> None:
+        self.config = config
+        self.store = CrimeStore(config.data_dir)
+
+    @cached_property
+    def districts(self) -> Districts:
+        c = self.config
+        return load_districts(c.district_boundaries, c.district_code_field, c.district_name_field)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self.store.connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def area(self, codes: Sequence[str] | None) -> tuple[str, ...]:
+        """The study area's district codes (the partnership's by default), checked against the boundaries."""
+        area = tuple(codes) if codes else self.config.csp_districts
+        for code in area:
+            self.districts.index_of(code)
+        return area
+
+    def grid(self, area: tuple[str, ...], cell: float) -> Grid:
+        return cached_grid(self.districts, area, float(cell))
+
+    # --- ingest
+    # -----------------------------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], settings: IngestSettings | None = None) -> IngestResult:
+        return ingest_police_files(paths, self.store, self.districts, settings)
+
+    def ingest_partner(self, paths: Sequence[Path]) -> PartnerIngestResult:
+        return ingest_partner_files(
+            paths, self.store, self.districts, self.config.reference(self.config.postcodes_file)
+        )
+
+    # --- counts and change
+    # ------------------------------------------------------------------------------------------
+    def counts(self, by: Sequence[str], events: EventFilter) -> CountTable:
+        with self._connection() as con:
+            return count_events(con, by, events)
+
+    def change(self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter) -> ChangeTable:
+        keys = tuple(c for c in by if c != "month")
+        with self._connection() as con:
+            counted = []
+            for period in (base, compare):
+                table = count_events(con, keys, replace(events, months=period))
+                counted.append(table.as_dict())
+        return compare_periods(counted[0], counted[1], keys, base, compare)
+
+    def year_on_year(self, by: Sequence[str], events: EventFilter) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
+        keys = tuple(c for c in by if c != "month")
+        with self._connection() as con:
+            monthly = grouped_monthly_counts(con, keys, events)
+            present = months_present(con, events)
+        return keys, year_on_year(monthly, present)
+
+    def seasonality(self, events: EventFilter) -> Seasonality:
+        with self._connection() as con:
+            monthly = grouped_monthly_counts(con, (), events).get((), {})
+            for month in months_present(con, events):
+                monthly.setdefault(month, 0)
+        if not monthly:
+            raise EmptyStoreError("no events match the filter")
+        return seasonality(monthly)
+
+    # --- places
+    # -----------------------------------------------------------------------------------------------------
+    def _area_events(self, events: EventFilter, area: tuple[str, ...]) -> EventFilter:
+        if events.districts:
+            raise SettingsError("a grid analysis takes its districts from the study area (--area), not --district")
+        return replace(events, districts=area)
+
+    def hotspots(
+        self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> HotspotResult:
+        codes = self.area(area)
+        with self._connection() as con:
+            points = event_points(con, self._area_events(events, codes))
+        grid = self.grid(codes, settings.cell)
+        return find_hotspots(grid, grid.bin(points.x, points.y), settings)
+
+    def kde(
+        self, cell: float, settings: KdeSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> KdeResult:
+        codes = self.area(area)
+        with self._connection() as con:
+            points = event_points(con, self._area_events(events, codes))
+        grid = self.grid(codes, cell)
+        return kernel_density(grid, grid.bin(points.x, points.y), settings)
+
+    def emerging(
+        self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
+    ) -> EmergingResult:
+        codes = self.area(area)
+        with self._connection() as con:
+            months, points = monthly_grids_input(con, self._area_events(events, codes))
+        grid = self.grid(codes, settings.cell)
+        stack = np.zeros((len(months), *grid.shape), dtype=np.int64)
+        first = month_index(months[0])
+        for step in range(len(months)):
+            chosen = points.month == first + step
+            stack[step] = grid.bin(points.x[chosen], points.y[chosen])
+        return emerging_hotspots(grid, stack, months, settings)
+
+    def repeat_places(self, events: EventFilter, *, top: int = 50, fraction: float = 0.05) -> RepeatPlaces:
+        with self._connection() as con:
+            counts = place_counts(con, events)
+        return repeat_places(counts, top=top, fraction=fraction)
+
+    def near_repeat(self, settings: KnoxSettings, events: EventFilter, *, progress: bool = False) -> KnoxResult:
+        with self._connection() as con:
+            points = event_points(con, events)
+        return knox_test(points.x, points.y, points.month, settings, progress=progress)
+
+    def deprivation(self, events: EventFilter) -> DeprivationResult:
+        c = self.config
+        lsoas = load_lsoas(
+            c.reference(c.lsoa_lookup_file),
+            c.reference(c.population_file),
+            c.reference(c.imd_file),
+            c.csp_districts,
+        )
+        with self._connection() as con:
+            counts = lsoa_counts(con, events)
+            # The months the rates cover: those of the partnership's districts' main force (see
+            # months_covered).
+            months = months_covered(con, replace(events, districts=c.csp_districts))
+        return deprivation_rates(lsoas, counts, months)

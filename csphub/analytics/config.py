@@ -1,0 +1,61 @@
+"""Where the analytics package finds its store and its reference data, read from the environment.
+
+- ``CSPHUB_DATA_DIR``: the store (Parquet files read by DuckDB), default ``<project>/var/data``;
+- ``CSPHUB_REFERENCE_DATA_DIR``: the small open data shipped with the project (boundaries, postcodes, IMD,
+  population), default ``<project>/data``;
+- ``CSPHUB_CSP_DISTRICTS``: the ONS codes of the districts that make the partnership's area (comma separated),
+  default the four pre-2021 districts of North Northamptonshire.
+
+The same variable names as the Django settings, read through the same typed helpers, without importing Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from csphub.env import Env
+
+from .errors import SettingsError
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+# Corby, East Northamptonshire, Kettering, Wellingborough: North Northamptonshire (E06000061) since
+# 2021-04-01.
+NORTH_NORTHAMPTONSHIRE_DISTRICTS: tuple[str, ...] = ("E07000150", "E07000152", "E07000153", "E07000156")
+
+
+@dataclass(frozen=True)
+class AnalyticsConfig:
+    data_dir: Path
+    reference_dir: Path
+    csp_districts: tuple[str, ...] = NORTH_NORTHAMPTONSHIRE_DISTRICTS
+    # District polygons (GeoJSON, WGS84) and the property names of their code and name.
+    district_boundaries_file: str = "boundaries/lad2013_northamptonshire.geojson"
+    district_code_field: str = "LAD13CD"
+    district_name_field: str = "LAD13NM"
+    postcodes_file: str = "postcodes/northamptonshire_postcodes_with_latlon_DERIVED.csv"
+    imd_file: str = "imd2019/IMD2019_File1_northamptonshire_lsoa.csv"
+    population_file: str = "population/census2021_usual_residents_total_lsoa21_northamptonshire.csv"
+    lsoa_lookup_file: str = "boundaries/lsoa21_to_lsoa11_and_old_district_northamptonshire_DERIVED.csv"
+
+    def __post_init__(self) -> None:
+        if not self.csp_districts:
+            raise SettingsError("the partnership needs at least one district code (CSPHUB_CSP_DISTRICTS)")
+
+    @classmethod
+    def from_env(cls, env: Env | None = None) -> AnalyticsConfig:
+        env = env or Env()
+        var_dir = env.path("CSPHUB_VAR_DIR", PROJECT_DIR / "var")
+        return cls(
+            data_dir=env.path("CSPHUB_DATA_DIR", var_dir / "data"),
+            reference_dir=env.path("CSPHUB_REFERENCE_DATA_DIR", PROJECT_DIR / "data"),
+            csp_districts=tuple(env.list("CSPHUB_CSP_DISTRICTS", list(NORTH_NORTHAMPTONSHIRE_DISTRICTS))),
+        )
+
+    def reference(self, relative: str) -> Path:
+        return self.reference_dir / relative
+
+    @property
+    def district_boundaries(self) -> Path:
+        return self.reference(self.district_boundaries_file)

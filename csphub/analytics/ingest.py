@@ -1,0 +1,487 @@
+"""Ingest police.uk monthly files (street, outcomes, stop-and-search) for any force into the store.
+
+The header of every file is checked first (exact police.uk names and order). Then, for each kind of file:
+
+1. **read and locate** (all files of the kind in one DuckDB query): every row is parsed; a row that does not
+   parse (too few or too many fields, a bad quote, a coordinate that is not a number) stops the ingest with
+   its file and line. The distinct coordinates are projected to British National Grid and located in the
+   districts (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one
+   per row — and each file's LSOA vintage is read from its codes.
+2. **check and write** (one DuckDB query per file, several files at a time): every row is checked against the
+   rules of :mod:`csphub.analytics.schema` (month, coordinates in Great Britain, LSOA code, crime type…; bytes
+   that are not UTF-8 in any field), typed, joined to its coordinates' BNG position and district, and written
+   as one Parquet file into a staging folder. The first broken rule stops the ingest; the file is then read
+   once more on its own to name the line.
+
+Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
+same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves
+the store exactly as it was.
+
+LSOA vintage: police.uk files use the LSOA codes current when they were produced (2011 codes in older
+downloads, 2021 codes since). A file's vintage is read from its codes: a code created in 2021 (above
+``E01033768`` in England) means 2021; a 2011 code that no longer exists in 2021 means 2011; a file whose codes
+exist in both is given the default vintage (the codes mean the same areas either way).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from csphub.geography import wgs84_to_bng_arrays
+
+from .errors import IngestError, SettingsError
+from .geo import Districts
+from .progress import Steps
+from .schema import FileKind, sql_str
+from .sources import SourceFile, discover
+from .store import CrimeStore
+
+log = logging.getLogger(__name__)
+
+LSOA_VINTAGES = (2011, 2021)
+# The highest English LSOA 2011 code: every higher E01 code was created in 2021.
+LAST_ENGLISH_LSOA11 = "E01033768"
+_RETIRED_LSOA11 = "lsoa11_codes_not_in_lsoa21_england_DERIVED.csv"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """``lsoa_vintage`` forces a vintage (2011 or 2021) instead of reading it from the codes; files whose
+    codes exist in both vintages get ``default_lsoa_vintage``."""
+
+    lsoa_vintage: int | None = None
+    default_lsoa_vintage: int = 2021
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if self.lsoa_vintage is not None and self.lsoa_vintage not in LSOA_VINTAGES:
+            raise SettingsError(f"the LSOA vintage must be 2011 or 2021, not {self.lsoa_vintage}")
+        if self.default_lsoa_vintage not in LSOA_VINTAGES:
+            raise SettingsError(f"the default LSOA vintage must be 2011 or 2021, not {self.default_lsoa_vintage}")
+
+
+@dataclass(frozen=True)
+class FileReport:
+    source: str
+    kind: str
+    force: str
+    month: str
+    rows: int
+    unlocated: int  # rows without coordinates
+    outside_districts: int  # rows with coordinates in none of the known districts
+    lsoa_vintage: int | None  # None for stop-and-search (no LSOA)
+    replaced: bool  # the store held this force and month before
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    files: tuple[FileReport, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+
+def read_csv_sql(kind: FileKind, paths: Sequence[Path], *, rejects: bool) -> str:
+    """DuckDB's ``read_csv`` for police.uk files of one kind: fixed dialect, typed columns, no guessing."""
+    columns = "{" + ", ".join(f"{sql_str(name)}: {sql_str(sql_type)}" for name, sql_type in kind.types) + "}"
+    files = "[" + ", ".join(sql_str(str(p)) for p in paths) + "]"
+    options = [
+        "header = true",
+        f"columns = {columns}",
+        "auto_detect = false",
+        "delim = ','",
+        "quote = '\"'",
+        "escape = '\"'",
+        "strict_mode = true",
+        "encoding = 'utf-8'",
+        "filename = true",
+    ]
+    if rejects:
+        options.append("store_rejects = true")
+    return f"read_csv({files}, {', '.join(options)})"
+
+
+def check_header(source: SourceFile) -> None:
+    """The first line must be the exact police.uk header of the file's kind (a UTF-8 BOM is allowed)."""
+    with source.path.open("rb") as fh:
+        first = fh.readline(1 << 16)
+    if not first.strip():
+        raise IngestError(source.display, f"empty first line; expected the police.uk {source.kind.name} header", 1)
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(source.display, "the file is UTF-16 text; police.uk files are UTF-8 (save it as UTF-8)", 1)
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise IngestError(source.display, "the header is not UTF-8 text; police.uk files are UTF-8", 1) from None
+    names = tuple(next(csv.reader([text])))
+    expected = source.kind.header
+    if names == expected:
+        return
+    if len(names) != len(expected):
+        detail = f"{len(names)} columns where a police.uk {source.kind.name} file has {len(expected)}"
+    else:
+        at = next(i for i, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
+        detail = f"column {at + 1} is {names[at]!r} where a police.uk {source.kind.name} file has {expected[at]!r}"
+    raise IngestError(source.display, f"wrong header: {detail} (expected: {','.join(expected)})", 1)
+
+
+_NOT_UTF8 = "bytes that are not UTF-8 text (save the file as UTF-8)"
+REJECT_REASONS = {
+    "MISSING COLUMNS": "the row has fewer fields than the header",
+    "TOO MANY COLUMNS": "the row has more fields than the header",
+    "UNQUOTED VALUE": "a quoted value is not closed where it should be",
+    "INVALID ENCODING": _NOT_UTF8,
+    "INVALID UNICODE": _NOT_UTF8,
+    "LINE SIZE OVER MAXIMUM": "the line is too long to be a police.uk row",
+}
+
+
+def _raise_first_reject(con: duckdb.DuckDBPyConnection, sources: Sequence[SourceFile]) -> None:
+    rows = con.execute(
+        """SELECT s.file_path, e.line, e.column_name, e.error_type, e.csv_line, e.error_message
+        FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)"""
+    ).fetchall()
+    if not rows:
+        return
+    order = {str(s.path): i for i, s in enumerate(sources)}
+    path, line, column, error_type, csv_line, message = min(rows, key=lambda r: (order.get(r[0], 0), r[1]))
+    display = next((s.display for s in sources if str(s.path) == path), path)
+    if error_type == "CAST":
+        value = _cast_value(message)
+        reason = f"{column} {value} is not a number" if value else f"{column}: {message}"
+    else:
+        reason = REJECT_REASONS.get(error_type, f"{error_type.lower()}: {message}")
+    log.debug("rejected line %s of %s: %r", line, display, csv_line)
+    raise IngestError(display, f"{reason} ({len(rows)} bad row(s) in all)", int(line))
+
+
+def _cast_value(message: str) -> str | None:
+    match = re.search(r'Could not convert string "(.*)" to', message)
+    return repr(match[1]) if match else None
+
+
+def _first_violation(con: duckdb.DuckDBPyConnection, kind: FileKind, source: SourceFile, index: int) -> IngestError:
+    """The first row of one file that breaks a rule, with its line: the file is read again on its own into a
+    table whose row ids follow the file's order (DuckDB preserves insertion order), so line = row id + 2."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE diagnosis AS SELECT * FROM " + read_csv_sql(kind, [source.path], rejects=False)
+    )
+    cases = " ".join(f"WHEN {check.violation} THEN {check.message}" for check in kind.checks)
+    broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
+    rows = con.execute(
+        f"""SELECT r.rowid + 2, CASE {cases} END FROM diagnosis r JOIN files f ON f.idx = ?
+        WHERE {broken} ORDER BY r.rowid LIMIT 1""",
+        [index],
+    ).fetchall()
+    if not rows:  # cannot happen: the first pass saw the violation in this file
+        return IngestError(source.display, "a row breaks a rule of the police.uk format")
+    line, message = rows[0]
+    return IngestError(source.display, str(message), int(line))
+
+
+@dataclass(frozen=True)
+class _Staged:
+    report: FileReport
+    staged: Path
+    final: Path
+
+
+def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: IngestSettings) -> int:
+    if has_2021 and has_2011:
+        raise IngestError(source.display, "the file mixes LSOA 2011 and LSOA 2021 codes")
+    if settings.lsoa_vintage is not None:
+        if (settings.lsoa_vintage == 2011 and has_2021) or (settings.lsoa_vintage == 2021 and has_2011):
+            other = 2021 if settings.lsoa_vintage == 2011 else 2011
+            raise IngestError(
+                source.display,
+                f"LSOA vintage {settings.lsoa_vintage} was asked for, but the file has {other} codes",
+            )
+        return settings.lsoa_vintage
+    if has_2021:
+        return 2021
+    if has_2011:
+        return 2011
+    return settings.default_lsoa_vintage
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    districts: Districts,
+    settings: IngestSettings,
+) -> dict[int, tuple[int, int, int]]:
+    """Pass 1 over all files of one kind: parse them (a row that does not parse stops here), find the distinct
+    coordinates and locate each once, and read each file's LSOA vintage from its codes. Leaves the tables
+    ``files`` (one row per file) and ``geo`` (per distinct coordinate: x, y, district) for pass 2, and returns
+    (rows, without location, outside the districts) per file."""
+    con.execute(
+        """CREATE TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
+        idx INTEGER, lsoa_vintage SMALLINT)"""
+    )
+    con.register(
+        "given",
+        {
+            "path": np.array([str(s.path) for s in sources], dtype=object),
+            "source": np.array([s.display for s in sources], dtype=object),
+            "force": np.array([s.force for s in sources], dtype=object),
+            "month_key": np.array([s.month_key for s in sources], dtype=object),
+            "idx": np.arange(len(sources), dtype=np.int32),
+        },
+    )
+    con.execute(
+        "INSERT INTO files SELECT path, source, force, CAST(month_key || '-01' AS DATE), month_key, idx, "
+        "NULL FROM given"
+    )
+    con.unregister("given")
+    lsoa = ('min(r."LSOA code")', 'max(r."LSOA code")') if kind.has_lsoa else ("NULL", "NULL")
+    read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
+    try:
+        # Police.uk derives the LSOA from the snap point, so the LSOA codes of one coordinate are (almost
+        # always) one code: their minimum and maximum per coordinate are enough to find the file's vintage.
+        con.execute(
+            f"""CREATE TEMP TABLE pre AS
+            SELECT r.filename, r."Longitude" AS lon, r."Latitude" AS lat, count(*) AS n,
+                {lsoa[0]} AS lsoa_min, {lsoa[1]} AS lsoa_max
+            FROM {read} r GROUP BY ALL"""
+        )
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, sources) from exc
+    _raise_first_reject(con, sources)
+
+    vintages: dict[int, int | None] = dict.fromkeys(range(len(sources)))
+    if kind.has_lsoa:
+        retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
+        with resources.as_file(retired) as retired_path:
+            con.execute(
+                "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
+                f"FROM read_csv({sql_str(str(retired_path))})"
+            )
+        flags = con.execute(
+            f"""SELECT f.idx,
+                coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}')
+                    AND c.code > '{LAST_ENGLISH_LSOA11}'), false),
+                coalesce(bool_or(old.code IS NOT NULL), false)
+            FROM (SELECT filename, lsoa_min AS code FROM pre UNION SELECT filename, lsoa_max FROM pre) c
+            JOIN files f ON c.filename = f.path LEFT JOIN lsoa11_only old ON c.code = old.code
+            GROUP BY f.idx"""
+        ).fetchall()
+        for idx, has_2021, has_2011 in flags:
+            vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings)
+        con.register(
+            "vintage",
+            {
+                "idx": np.array(list(vintages), dtype=np.int32),
+                "v": np.array(list(vintages.values()), dtype=object),
+            },
+        )
+        con.execute(
+            "UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage WHERE files.idx = vintage.idx"
+        )
+        con.unregister("vintage")
+
+    # Locate each distinct coordinate once: BNG metres and district. (Coordinates outside Great Britain are
+    # refused in pass 2, with their line; projecting them here first does no harm.)
+    coords = con.execute("SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL AND lat IS NOT NULL").fetchnumpy()
+    lon = np.asarray(coords["lon"], dtype=np.float64)
+    lat = np.asarray(coords["lat"], dtype=np.float64)
+    x, y = wgs84_to_bng_arrays(lat, lon)
+    con.register("located", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
+    # Per file, its own coordinates (so that pass 2 joins each file to a small table), sorted by file so that
+    # DuckDB's zone maps skip the other files' rows. A table, not a registration: pass 2's cursors see tables.
+    con.execute(
+        """CREATE TABLE geo AS SELECT f.idx, p.lon, p.lat, l.x, l.y, l.district, p.n
+        FROM pre p JOIN files f ON p.filename = f.path
+        LEFT JOIN located l ON p.lon = l.lon AND p.lat = l.lat ORDER BY f.idx"""
+    )
+    con.unregister("located")
+    return {
+        int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
+        for r in con.execute(
+            """SELECT idx, sum(n), coalesce(sum(n) FILTER (WHERE lon IS NULL OR lat IS NULL), 0),
+            coalesce(sum(n) FILTER (WHERE lon IS NOT NULL AND lat IS NOT NULL AND district IS NULL), 0)
+            FROM geo GROUP BY idx"""
+        ).fetchall()
+    }
+
+
+_CHECK_FAILED = "csphub: a row breaks a rule"
+
+
+def _write_one(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    source: SourceFile,
+    index: int,
+    target: Path,
+    metadata: dict[str, str],
+) -> None:
+    """Pass 2 for one file: check every row, type it, join its coordinates' position and district, and write
+    it as one Parquet file. A row breaking a rule stops the write (DuckDB's ``error()``); one that does not
+    parse is kept out and recorded in this cursor's rejects table."""
+    cur = con.cursor()
+    try:
+        broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
+        read = read_csv_sql(kind, [source.path], rejects=True)
+        try:
+            cur.execute(
+                f"""COPY (
+                    SELECT {kind.select} FROM {read} r
+                    JOIN (SELECT * FROM files WHERE idx = {index}) f ON true
+                    LEFT JOIN (SELECT * FROM geo WHERE idx = {index}) g
+                        ON r."Longitude" = g.lon AND r."Latitude" = g.lat
+                    WHERE CASE WHEN {broken} THEN error('{_CHECK_FAILED}') ELSE true END
+                ) TO {sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
+                    KV_METADATA {{{", ".join(f"{k}: {sql_str(v)}" for k, v in metadata.items())}}})"""
+            )
+        except duckdb.Error as exc:
+            if _CHECK_FAILED in str(exc):
+                raise _first_violation(cur, kind, source, index) from None
+            raise _duckdb_error(exc, [source]) from exc
+        _raise_first_reject(cur, [source])
+    finally:
+        cur.close()
+
+
+def _write_all(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    out: Path,
+    metadata: Sequence[dict[str, str]],
+) -> list[Path]:
+    """Pass 2 for every file, several at a time (each file is one DuckDB query on its own cursor). On errors,
+    the one of the earliest file is raised, whatever the order the workers met them in."""
+    out.mkdir(parents=True, exist_ok=True)
+    targets = [out / f"{i}.parquet" for i in range(len(sources))]
+    workers = max(1, min(len(sources), 2 * (os.cpu_count() or 1)))
+    errors: dict[int, IngestError] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_write_one, con, kind, source, i, targets[i], metadata[i]): i
+            for i, source in enumerate(sources)
+        }
+        for future in as_completed(futures):
+            exc = future.exception()
+            if isinstance(exc, IngestError):
+                errors[futures[future]] = exc
+                for other in futures:
+                    other.cancel()  # files not started yet need not be read
+            elif exc is not None:
+                raise exc
+    if errors:
+        raise errors[min(errors)]
+    return targets
+
+
+def _ingest_kind(
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    out: Path,
+    store: CrimeStore,
+    districts: Districts,
+    settings: IngestSettings,
+    steps: Steps,
+) -> list[_Staged]:
+    con = duckdb.connect()
+    try:
+        counts = _prepare(con, kind, sources, districts, settings)
+        steps.step(f"{kind.name}: read and located")
+        vintages = dict(con.execute("SELECT idx, lsoa_vintage FROM files").fetchall())
+        reports = []
+        for idx, source in enumerate(sources):
+            rows, unlocated, outside = counts.get(idx, (0, 0, 0))
+            reports.append(
+                FileReport(
+                    source=source.display,
+                    kind=kind.name,
+                    force=source.force,
+                    month=source.month_key,
+                    rows=rows,
+                    unlocated=unlocated,
+                    outside_districts=outside,
+                    lsoa_vintage=vintages.get(idx),
+                    replaced=store.police_path(kind.folder, source.force, source.month_key).exists(),
+                )
+            )
+        ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+        metadata = [
+            {"csphub_" + k: "" if v is None else str(v) for k, v in asdict(r).items() if k != "replaced"}
+            | {"csphub_ingested_at": ingested_at}
+            for r in reports
+        ]
+        targets = _write_all(con, kind, sources, out, metadata)
+        steps.step(f"{kind.name}: checked and written")
+    finally:
+        con.close()
+    return [
+        _Staged(report, target, store.police_path(kind.folder, report.force, report.month))
+        for report, target in zip(reports, targets, strict=True)
+    ]
+
+
+def _duckdb_error(exc: duckdb.Error, sources: Sequence[SourceFile]) -> IngestError:
+    """A DuckDB error outside the rejects tables (e.g. an unreadable file), named after its file when DuckDB
+    says which file (its CSV errors end with ``file = PATH``) and with its line when it gives one."""
+    lines = str(exc).splitlines()
+    found = re.search(r"CSV Error on Line: (\d+)", lines[0])
+    # A CSV error reads: "... CSV Error on Line: N", "Original Line: ...", then what is wrong.
+    reason = lines[2].strip() if found and len(lines) > 2 else lines[0]
+    named = {f"file = {source.path}": source for source in sources}
+    source = next((named[line.strip()] for line in lines if line.strip() in named), None)
+    where = source.display if source else ", ".join(s.display for s in sources[:3])
+    return IngestError(where, reason, int(found[1]) if found else None)
+
+
+def ingest_police_files(
+    paths: Sequence[Path], store: CrimeStore, districts: Districts, settings: IngestSettings | None = None
+) -> IngestResult:
+    """Ingest police.uk CSV files, folders and zip archives; all of them or, on any error, none."""
+    settings = settings or IngestSettings()
+    with store.staging() as staging:
+        sources = discover([Path(p) for p in paths], staging / "input")
+        if not sources:
+            raise IngestError(", ".join(str(p) for p in paths), "no police.uk files found")
+        for source in sources:
+            check_header(source)
+        kinds: dict[str, list[SourceFile]] = {}
+        for source in sources:
+            kinds.setdefault(source.kind.name, []).append(source)
+        staged: list[_Staged] = []
+        with Steps(2 * len(kinds) + 1, "ingest", enabled=settings.progress) as steps:
+            for group in kinds.values():
+                kind = group[0].kind
+                out = staging / "out" / kind.folder
+                staged.extend(_ingest_kind(kind, group, out, store, districts, settings, steps))
+            # Every file passed: move the months into the store, each replacing its earlier version.
+            for item in staged:
+                item.final.parent.mkdir(parents=True, exist_ok=True)
+                item.staged.replace(item.final)  # atomic rename on one filesystem
+            steps.step("stored")
+    for item in staged:
+        r = item.report
+        log.info(
+            "%s: %s %s %s, %d rows (%d without location, %d outside the districts)%s",
+            r.source,
+            r.force,
+            r.kind,
+            r.month,
+            r.rows,
+            r.unlocated,
+            r.outside_districts,
+            ", replacing the stored month" if r.replaced else "",
+        )
+    return IngestResult(tuple(item.report for item in staged))

@@ -1,0 +1,44 @@
+"""Progress bars for long steps, on standard error, only when asked for (or when standard error is a
+terminal)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+
+
+def wanted(requested: bool | None) -> bool:
+    """True when progress is requested, or not decided and standard error is a terminal."""
+    if requested is not None:
+        return requested
+    return sys.stderr.isatty()
+
+
+def track(items: Iterable[T], *, enabled: bool, desc: str, total: int | None = None) -> Iterator[T]:
+    """``items`` unchanged, with a bar on standard error when ``enabled``."""
+    if not enabled:
+        yield from items
+        return
+    yield from tqdm(items, desc=desc, total=total, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+class Steps:
+    """A bar over named steps of one job: ``with Steps(3, 'ingest', enabled) as s: ... s.step('write')``."""
+
+    def __init__(self, total: int, desc: str, *, enabled: bool) -> None:
+        self._bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False, disable=not enabled)
+
+    def step(self, name: str) -> None:
+        self._bar.set_postfix_str(name, refresh=False)
+        self._bar.update(1)
+
+    def __enter__(self) -> Steps:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
