@@ -193,7 +193,8 @@ class PowerEvent:
             raise ValueError(f"action {self.action!r} is not recorded for a {self.power.label}: use one of {choices}")
 
     def describe(self) -> str:
-        where = f" at {self.place.strip()}" if self.place.strip() else ""
+        preposition = "for" if self.power is Power.PSPO else "at"
+        where = f" {preposition} {self.place.strip()}" if self.place.strip() else ""
         return f"{_capital(self.power.label)} {self.action}{where} on {fmt_when(self.on)}"
 
 
@@ -490,11 +491,17 @@ class _History:
         return end
 
     def places(self, power: Power) -> list[str]:
-        seen: dict[str, str] = {}
+        """The places with events of this power, each named as it was first written."""
+        names: dict[str, str] = {}
+        wanted: list[str] = []
         for e in self.events:
-            if e.power is power and e.place.strip():
-                seen.setdefault(_norm_place(e.place), e.place.strip())
-        return list(seen.values())
+            if not e.place.strip():
+                continue
+            key = _norm_place(e.place)
+            names.setdefault(key, " ".join(e.place.split()))
+            if e.power is power and key not in wanted:
+                wanted.append(key)
+        return [names[key] for key in wanted]
 
 
 # --- age ----------------------------------------------------------------------------------------------------------
@@ -1225,7 +1232,8 @@ def track(
     refused: list[NextStep] = []
     for step in _candidates(h, perpetrator, now):
         ctx = _evaluate(step, h.events, perpetrator, settings)
-        what = f"{_capital(step.power.label)} ({step.action})"
+        where = f" for {step.place}" if step.place else ""
+        what = f"{_capital(step.power.label)} ({step.action}){where}"
         if ctx.problems:
             refused.append(NextStep(step.power, step.action, f"{what}: {' '.join(ctx.problems)}", step.place))
         else:

@@ -542,3 +542,24 @@ def test_it_refuses_to_extend_what_already_runs_to_its_maximum() -> None:
     refused = next(s for s in result.refused if s.power is Power.CLOSURE_ORDER)
     assert "already runs to 07/12/2026, the 6-month maximum" in refused.reason
     assert "it cannot be extended further" in result.deadlines[0].label
+
+
+def test_it_tracks_each_place_separately_under_its_first_written_name() -> None:
+    events = [
+        PowerEvent(Power.PSPO, Action.MADE, date(2025, 1, 10), until=date(2028, 1, 9), place="Kettering town centre"),
+        PowerEvent(Power.PSPO, Action.MADE, date(2024, 3, 1), until=date(2027, 2, 28), place="Corby Old Village"),
+        SERVED,
+        PowerEvent(Power.CLOSURE_ORDER, Action.HEARD, at(2026, 6, 6, 10), place="the crown,  high street, kettering"),
+        PowerEvent(Power.CLOSURE_ORDER, Action.MADE, date(2026, 6, 6), until=date(2026, 9, 6), place=PUB),
+    ]
+    result = track(events, None, at(2026, 11, 22, 9))
+    assert [(d.label.split(":")[0], d.due) for d in result.deadlines] == [
+        ("Review the PSPO for Corby Old Village", date(2026, 11, 28)),
+        ("PSPO for Corby Old Village expires", date(2027, 2, 28)),
+        ("Review the PSPO for Kettering town centre", date(2027, 10, 9)),
+        ("PSPO for Kettering town centre expires", date(2028, 1, 9)),
+    ]
+    assert sorted(s.place for s in result.allowed_next) == ["Corby Old Village", "Kettering town centre"]
+    in_force = track(events, None, at(2026, 7, 1))
+    order_deadline = next(d for d in in_force.deadlines if d.power is Power.CLOSURE_ORDER)
+    assert order_deadline.label.startswith(f"Closure order for {PUB} ends")
