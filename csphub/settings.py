@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csphub.access",
     "csphub.registers",
     "csphub.cases",
+    "csphub.assessments",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

@@ -287,3 +287,8 @@ def restricted_entries_filter(user: User, model: type[models.Model], field: str 
     if user.agency_id is not None:
         q |= Q(Exists(through._default_manager.filter(**{source: OuterRef("pk"), target: user.agency_id})))
     return q
+
+
+def may_see_statistics(user: User) -> bool:
+    """Partnership-wide aggregate figures (no personal data): managers and analysts."""
+    return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER, Role.ANALYST))

@@ -276,3 +276,142 @@ class ActionUpdateForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when the action is done",
     )
+
+
+class CaseReviewApplicationForm(GovukForm):
+    received_on = forms.DateField(
+        label="Date the application was received",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date received", "invalid": "Enter a real date"},
+    )
+    applicant = forms.ChoiceField(label="Applicant", required=False, choices=[])
+    applicant_description = forms.CharField(
+        label="Applicant, if not in the case",
+        required=False,
+        max_length=200,
+        help_text="e.g. a councillor or MP on the victim's behalf",
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applicant"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "Not in the case"),
+            *[(str(link.person.uuid), str(link.person)) for link in case.case_people.select_related("person")],
+        ]
+
+
+class CaseReviewDecisionForm(GovukForm):
+    threshold_met = forms.TypedChoiceField(
+        label="Was the threshold met?",
+        coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes: a review is carried out"), ("no", "No: the applicant is told why")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the threshold was met"},
+    )
+    decided_on = forms.DateField(label="Date of the decision", widget=forms.DateInput(attrs={"type": "date"}))
+    review_completed_on = forms.DateField(
+        label="Date the review was completed", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    recommendations = forms.IntegerField(label="Number of recommendations made", min_value=0, initial=0)
+    outcome = forms.CharField(label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MaracReferralForm(GovukForm):
+    referred_on = forms.DateField(
+        label="Date of the referral",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the referral"},
+    )
+    person = forms.ChoiceField(label="Victim referred", required=False, choices=[])
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "Not recorded"),
+            *[
+                (str(link.person.uuid), str(link.person))
+                for link in case.case_people.filter(role=CaseRole.VICTIM).select_related("person")
+            ],
+        ]
+
+
+POWER_ACTIONS = [
+    ("issued", "Issued"),
+    ("served", "Served"),
+    ("extended", "Extended"),
+    ("applied", "Applied to court"),
+    ("heard", "Heard by the court"),
+    ("made", "Made"),
+    ("granted", "Granted"),
+    ("reviewed", "Reviewed"),
+    ("varied", "Varied"),
+    ("complied", "Complied with"),
+    ("breached", "Breached"),
+    ("paid", "Paid"),
+    ("started", "Started"),
+    ("concluded", "Concluded"),
+    ("withdrawn", "Withdrawn"),
+    ("cancelled", "Cancelled"),
+    ("discharged", "Discharged"),
+]
+
+
+class PowerForm(GovukForm):
+    subject = forms.ChoiceField(
+        label="Against or for", choices=[], error_messages={"required": "Choose the perpetrator or the place"}
+    )
+    power = forms.ChoiceField(label="Power", choices=[])
+    action = forms.ChoiceField(label="What happened", choices=POWER_ACTIONS)
+    on_date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "Enter the date"}
+    )
+    on_time = forms.TimeField(
+        label="Time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="Needed for closure notices and court applications",
+    )
+    until_date = forms.DateField(
+        label="Until (end date)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A warning's time to comply; the end of a notice, order or PSPO",
+    )
+    until_time = forms.TimeField(label="Until (time)", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    review_on = forms.DateField(label="Review date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    senior_authority = forms.BooleanField(
+        label="Authorised by a superintendent or the council's chief executive (or designate)", required=False
+    )
+    reference = forms.CharField(label="Reference", required=False, max_length=60)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from csphub.cases.models import PowerType
+
+        super().__init__(*args, **kwargs)
+        subjects = [
+            (f"person:{link.person.uuid}", f"{link.person} (perpetrator)")
+            for link in case.case_people.filter(role=CaseRole.PERPETRATOR).select_related("person")
+        ]
+        subjects += [
+            (f"place:{link.place.uuid}", f"{link.place} (place)") for link in case.case_places.select_related("place")
+        ]
+        for name, choices in (("subject", [("", "Choose one"), *subjects]), ("power", PowerType.choices)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("on_date"):
+            data["on"] = timezone.make_aware(dt.datetime.combine(data["on_date"], data.get("on_time") or dt.time(9)))
+        until = data.get("until_date")
+        data["until"] = (
+            timezone.make_aware(dt.datetime.combine(until, data.get("until_time") or dt.time(23, 59)))
+            if until
+            else None
+        )
+        return data

@@ -295,3 +295,100 @@ class CaseTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference}: {self.from_agency} → {self.to_agency}"
+
+
+@audited(label="ASB case review application", record=lambda a: a.case)
+class CaseReviewApplication(models.Model):
+    """An application for an ASB case review (s.104) and what became of it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_review_applications")
+    applicant = models.ForeignKey("registers.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    applicant_description = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'the victim', 'an MP on the victim's behalf'"
+    )
+    received_on = models.DateField()
+    threshold_met = models.BooleanField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    review_completed_on = models.DateField(null=True, blank=True)
+    recommendations = models.PositiveIntegerField(default=0)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Case review application of {self.received_on:%d %b %Y} ({self.case.reference})"
+
+
+@audited(label="MARAC referral", record=lambda r: r.case, related=lambda r: r.person)
+class MaracReferral(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="marac_referrals")
+    person = models.ForeignKey("registers.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referred_on = models.DateField()
+    level = models.CharField(max_length=20)
+    criteria = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"MARAC referral of {self.referred_on:%d %b %Y} ({self.case.reference})"
+
+
+class PowerType(models.TextChoices):
+    CPW = "cpw", "Community protection warning"
+    CPN = "cpn", "Community protection notice"
+    FPN = "fpn", "Fixed penalty notice"
+    PROSECUTION = "prosecution", "Prosecution for breach"
+    CLOSURE_NOTICE = "closure_notice", "Closure notice"
+    CLOSURE_ORDER = "closure_order", "Closure order"
+    CIVIL_INJUNCTION = "civil_injunction", "Civil injunction"
+    PSPO = "pspo", "Public spaces protection order"
+
+
+@audited(label="ASB power", record=lambda p: p.case)
+class PowerRecord(models.Model):
+    """Something done under an ASB power: against a perpetrator (warning, notice, injunction…) or for a place
+    (closure, PSPO)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="powers")
+    person = models.ForeignKey(
+        "registers.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The perpetrator (a person)",
+    )
+    place = models.ForeignKey(
+        "registers.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The premises or area (closure, PSPO)",
+    )
+    power = models.CharField(max_length=20, choices=PowerType.choices)
+    action = models.CharField(max_length=12)
+    on = models.DateTimeField()
+    until = models.DateTimeField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    senior_authority = models.BooleanField(default=False)
+    reference = models.CharField(max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["power", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_power_display()} {self.action} on {timezone.localtime(self.on):%d %b %Y}"

@@ -33,8 +33,11 @@ from csphub.cases.models import (
     Case,
     CasePerson,
     CasePlace,
+    CaseReviewApplication,
     CaseSequence,
     CaseTransfer,
+    MaracReferral,
+    PowerRecord,
     StatusChange,
     TimelineEntry,
 )
@@ -348,4 +351,131 @@ def transfer(
                 )
             )
         log.write(*events)
+    return record
+
+
+# --- Statutory records ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for_case_review(
+    case: Case, by: User, *, received_on: dt.date, applicant: Person | None = None, applicant_description: str = ""
+) -> CaseReviewApplication:
+    """Record an application for an ASB case review; the calculator says whether the threshold is met on that day."""
+    require(by, AccessAction.CHANGE, case)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The application date cannot be in the future"})
+    application = CaseReviewApplication(
+        case=case,
+        applicant=applicant,
+        applicant_description=applicant_description.strip(),
+        received_on=received_on,
+        recorded_by=by,
+    )
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def decide_case_review(
+    application: CaseReviewApplication,
+    by: User,
+    *,
+    threshold_met: bool,
+    decided_on: dt.date,
+    review_completed_on: dt.date | None = None,
+    recommendations: int = 0,
+    outcome: str = "",
+) -> CaseReviewApplication:
+    from csphub.rules.case_review import Application
+
+    require(by, AccessAction.CHANGE, application.case)
+    try:
+        Application(application.received_on, threshold_met, review_completed_on, recommendations)
+    except ValueError as exc:
+        raise ValidationError(str(exc).split(": ", 1)[-1]) from exc
+    if decided_on < application.received_on:
+        raise ValidationError({"decided_on": "The decision cannot come before the application"})
+    application.threshold_met = threshold_met
+    application.decided_on = decided_on
+    application.review_completed_on = review_completed_on
+    application.recommendations = recommendations
+    application.outcome = outcome.strip()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def refer_to_marac(case: Case, by: User, *, referred_on: dt.date, person: Person | None = None) -> MaracReferral:
+    """Record a MARAC referral with the criteria the calculator found met on the day."""
+    from csphub.cases.statutory import marac_panel, rules_for
+
+    require(by, AccessAction.CHANGE, case)
+    panel = marac_panel(case, rules_for(case), referred_on)
+    if panel is None or panel.assessment is None:
+        raise ValidationError("Only a domestic abuse case with a valid assessment can be referred to MARAC")
+    assessment = panel.assessment
+    referral = MaracReferral(
+        case=case,
+        person=person,
+        referred_on=referred_on,
+        level=assessment.level.value,
+        criteria=list(assessment.criteria_met),
+        reasons=list(assessment.reasons),
+        recorded_by=by,
+    )
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def record_power(
+    case: Case,
+    by: User,
+    *,
+    power: str,
+    action: str,
+    on: dt.datetime,
+    person: Person | None = None,
+    place: Place | None = None,
+    until: dt.datetime | None = None,
+    review_on: dt.date | None = None,
+    senior_authority: bool = False,
+    reference: str = "",
+) -> PowerRecord:
+    """Record a step under an ASB power, refused (with the reasons) when the Act does not allow it."""
+    from csphub.cases.statutory import perpetrator_of, power_event, rules_for
+    from csphub.rules import asb_powers
+
+    require(by, AccessAction.CHANGE, case)
+    if (person is None) == (place is None):
+        raise ValidationError("A power is used against a perpetrator or for a place: choose one")
+    record = PowerRecord(
+        case=case,
+        person=person,
+        place=place,
+        power=power,
+        action=action,
+        on=on,
+        until=until,
+        review_on=review_on,
+        senior_authority=senior_authority,
+        reference=reference.strip(),
+        recorded_by=by,
+    )
+    try:
+        event = power_event(record)
+    except ValueError as exc:
+        raise ValidationError({"action": str(exc)}) from exc
+    history_qs = (
+        case.powers.filter(person=person) if person is not None else case.powers.filter(place=place, person=None)
+    )
+    history = [power_event(r) for r in history_qs]
+    problems = asb_powers.check(event, history, perpetrator_of(person), rules_for(case).powers)
+    if problems:
+        raise ValidationError(list(problems))
+    record.full_clean()
+    record.save()
     return record

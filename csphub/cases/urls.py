@@ -19,3 +19,12 @@ urlpatterns = [
     path("<str:reference>/actions/new/", views.ActionCreateView.as_view(), name="add-action"),
     path("<str:reference>/actions/<uuid:uuid>/", views.ActionUpdateView.as_view(), name="update-action"),
 ]
+urlpatterns += [
+    path("case-reviews/figures/", views.CaseReviewFiguresView.as_view(), name="case-review-figures"),
+    path("powers/deadlines/", views.DeadlinesView.as_view(), name="deadlines"),
+    path("<str:reference>/assessments/<slug:key>/", views.AssessmentView.as_view(), name="assessment"),
+    path("<str:reference>/case-review/apply/", views.CaseReviewApplyView.as_view(), name="case-review-apply"),
+    path("<str:reference>/case-review/<uuid:uuid>/", views.CaseReviewDecideView.as_view(), name="case-review-decide"),
+    path("<str:reference>/marac/refer/", views.MaracReferView.as_view(), name="marac-refer"),
+    path("<str:reference>/powers/new/", views.PowerAddView.as_view(), name="power-add"),
+]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation
 from csphub.access.policy import Action as AccessAction
-from csphub.access.policy import allowed_actions, restricted_entries_filter
+from csphub.access.policy import allowed_actions, may_see_statistics, restricted_entries_filter
 from csphub.access.services import DisclosureRefused
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.cases import services
@@ -27,18 +29,24 @@ from csphub.cases.forms import (
     ActionUpdateForm,
     CaseFilterForm,
     CaseForm,
+    CaseReviewApplicationForm,
+    CaseReviewDecisionForm,
     DuplicateCheckForm,
     EntryForm,
+    MaracReferralForm,
     PersonPickForm,
     PlacePickForm,
+    PowerForm,
     StatusForm,
     TransferForm,
 )
-from csphub.cases.models import Action, Case, TimelineEntry
+from csphub.cases.models import Action, Case, CaseReviewApplication, TimelineEntry
 from csphub.cases.profile import case_profile
 from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
+from csphub.cases.statutory import annual_case_review_figures, powers_panels, rules_for, statutory_context
 from csphub.registers.models import Person, Place
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
+from csphub.rules.asb_powers import Deadline
 from csphub.web.views_support import apply_errors
 
 EXPORT_COLUMNS = (
@@ -217,6 +225,7 @@ class CaseDetailView(RecordMixin[Case], TemplateView):
         return {
             **super().get_context_data(**kwargs),
             **profile.__dict__,
+            **statutory_context(profile),
             "allowed": self.allowed,
             "today": today,
             "overdue": [a for a in profile.actions if a.is_overdue(today)],
@@ -540,3 +549,183 @@ class ActionsView(LoginRequiredMixin, TemplateView):
             "today": today,
             "list_url": reverse("cases:actions"),
         }
+
+
+class AssessmentView(RecordMixin[Case], View):
+    """Complete a risk assessment with the active version of a question set (DASH, ASB matrix, cuckooing)."""
+
+    model = Case
+    lookup = "reference"
+    action = AccessAction.CHANGE
+    template_name = "cases/assessment_form.html"
+
+    def _form(self, request: HttpRequest, key: str, data: Any = None) -> tuple[Any, Any]:
+        from csphub.assessments.forms import AssessmentForm
+        from csphub.assessments.services import active_version
+
+        try:
+            version = active_version(key)
+        except ValidationError as exc:
+            raise Http404(exc.messages[0]) from exc
+        people = [
+            link.person
+            for link in self.record.case_people.select_related("person")
+            if Person.objects.visible_to(acting_user(request)).filter(pk=link.person.pk).exists()
+        ]
+        return version, AssessmentForm(data, question_set=version.question_set(), people=people)
+
+    def get(self, request: HttpRequest, reference: str, key: str) -> HttpResponse:
+        version, form = self._form(request, key)
+        return render(request, self.template_name, {"case": self.record, "version": version, "form": form})
+
+    def post(self, request: HttpRequest, reference: str, key: str) -> HttpResponse:
+        from csphub.assessments.services import complete
+
+        version, form = self._form(request, key, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            user = acting_user(request)
+            person = Person.objects.visible_to(user).filter(uuid=data["person"]).first() if data["person"] else None
+            try:
+                done = complete(
+                    self.record,
+                    user,
+                    key=key,
+                    answers=form.answers(),
+                    person=person,
+                    judgement=data["judgement"],
+                    judgement_reason=data["judgement_reason"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{version.title}: {done.final_level} (version {version.version}).")
+                return redirect(self.record)
+        return render(request, self.template_name, {"case": self.record, "version": version, "form": form}, status=400)
+
+
+class CaseReviewApplyView(_CaseFormView):
+    form_class = CaseReviewApplicationForm
+    needs_case = True
+    heading = "Record an ASB case review application"
+    success = "Application recorded."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        applicant = (
+            Person.objects.visible_to(user).filter(uuid=data["applicant"]).first() if data["applicant"] else None
+        )
+        services.apply_for_case_review(
+            self.record,
+            user,
+            received_on=data["received_on"],
+            applicant=applicant,
+            applicant_description=data["applicant_description"],
+        )
+
+
+class CaseReviewDecideView(_CaseFormView):
+    form_class = CaseReviewDecisionForm
+    heading = "Record the case review decision and outcome"
+    success = "Decision recorded."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        application = get_object_or_404(self.record.case_review_applications, uuid=self.kwargs["uuid"])
+        services.decide_case_review(application, acting_user(self.request), **data)
+
+
+class MaracReferView(_CaseFormView):
+    form_class = MaracReferralForm
+    needs_case = True
+    heading = "Record a MARAC referral"
+    success = "MARAC referral recorded."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        person = Person.objects.visible_to(user).filter(uuid=data["person"]).first() if data["person"] else None
+        services.refer_to_marac(self.record, user, referred_on=data["referred_on"], person=person)
+
+
+class PowerAddView(_CaseFormView):
+    form_class = PowerForm
+    needs_case = True
+    heading = "Record an ASB power"
+    success = "Recorded."
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        kind, _, uid = data["subject"].partition(":")
+        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "person" else None
+        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "place" else None
+        services.record_power(
+            self.record,
+            user,
+            power=data["power"],
+            action=data["action"],
+            on=data["on"],
+            person=person,
+            place=place,
+            until=data["until"],
+            review_on=data["review_on"],
+            senior_authority=data["senior_authority"],
+            reference=data["reference"],
+        )
+
+
+class CaseReviewFiguresView(LoginRequiredMixin, TemplateView):
+    """The ASB case review figures a partnership must publish (s.104(10)): aggregates, no personal data."""
+
+    template_name = "cases/case_review_figures.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not may_see_statistics(acting_user(request)):
+            raise PermissionDenied("Only partnership managers and analysts see the partnership's figures.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year - (1 if today.month < 4 else 0)))
+        except ValueError:
+            year = today.year
+        start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)  # the financial year
+        figures = annual_case_review_figures(list(CaseReviewApplication.objects.all()), start, end)
+        return {
+            **super().get_context_data(**kwargs),
+            "figures": figures,
+            "year": year,
+            "years": range(today.year - 4, today.year + 1),
+        }
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    case: Case
+    subject: str
+    deadline: Deadline
+
+
+class DeadlinesView(LoginRequiredMixin, TemplateView):
+    """Deadlines under ASB powers (closure hearings, warnings' time to comply, PSPO reviews) in cases I may see."""
+
+    template_name = "cases/deadlines.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        now = timezone.now()
+        rows: list[DeadlineRow] = []
+        cases = (
+            Case.objects.visible_to(user)
+            .filter(powers__isnull=False)
+            .distinct()
+            .select_related("owning_agency__partnership")[:200]
+        )
+        for case in cases:
+            rules = rules_for(case)
+            people = list(Person.objects.visible_to(user).filter(pk__in=case.powers.values("person")))
+            places = list(Place.objects.visible_to(user).filter(pk__in=case.powers.values("place")))
+            for panel in powers_panels(case, people, places, rules, now):
+                for deadline in panel.tracker.deadlines:
+                    rows.append(DeadlineRow(case, panel.subject, deadline))
+        rows.sort(key=lambda r: (not r.deadline.overdue, not r.deadline.due_soon, str(r.deadline.due)))
+        return {**super().get_context_data(**kwargs), "rows": rows}

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from csphub.access.policy import Action as AccessAction
 from csphub.access.services import disclose
+from csphub.assessments.engine import load_shipped
+from csphub.assessments.services import complete
 from csphub.cases import services
 from csphub.cases.kinds import CaseType, EntryKind, ReportingChannel
 from csphub.cases.models import Case
@@ -242,6 +244,39 @@ def _problem_place(b: _Builder) -> None:
                 assigned_agency=b.s.agencies["kettering-bc"],
                 assigned_officer=kbc,
             )
+            services.apply_for_case_review(
+                asb, kbc, received_on=b.today - dt.timedelta(days=10), applicant=residents[0]
+            )
+            complete(
+                asb,
+                kbc,
+                key="asb_victim_risk",
+                person=residents[0],
+                answers={q.id: "yes" for q in load_shipped("asb_victim_risk").questions[:8]},
+            )
+            # A warning to the ringleader, then a notice once the time to comply has passed.
+            ringleader = b.person(kbc, 3, "Jordan", "Pike", dob_year=2001, dob_month=6, dob_day=2, sex="male")
+            services.add_person(asb, ringleader, kbc, role="perpetrator")
+            warned = b.days_ago(60, 14)
+            services.record_power(
+                asb,
+                kbc,
+                power="cpw",
+                action="issued",
+                on=warned,
+                person=ringleader,
+                until=warned + dt.timedelta(days=14),
+                reference="KBC-CPW-0412",
+            )
+            services.record_power(
+                asb,
+                kbc,
+                power="cpn",
+                action="issued",
+                on=b.days_ago(30, 11),
+                person=ringleader,
+                reference="KBC-CPN-0107",
+            )
 
 
 def _bingo_hall(b: _Builder) -> None:
@@ -377,6 +412,18 @@ def _domestic_abuse(b: _Builder) -> None:
                 purpose="domestic_abuse",
                 justification="Safeguarding and housing options for the victim",
             )
+            # A DASH at the level of the story: 6, 11 and 16 "yes" answers.
+            questions = load_shipped("dash").questions
+            yes = (6, 11, 16)[n]
+            complete(
+                case,
+                pc,
+                key="dash",
+                person=victim,
+                answers={q.id: ("yes" if i < yes else "no") for i, q in enumerate(questions)},
+            )
+            if level == "high":
+                services.refer_to_marac(case, pc, referred_on=b.today - dt.timedelta(days=days - 6), person=victim)
 
 
 def _cuckooing(b: _Builder) -> None:
@@ -413,6 +460,34 @@ def _cuckooing(b: _Builder) -> None:
                 reporting_channel=ReportingChannel.PARTNER,
             )
         b.share(case, pc, "kettering-bc", "rockingham-homes", purpose="safeguarding")
+        complete(
+            case,
+            pc,
+            key="cuckooing",
+            person=resident,
+            answers={q.id: "yes" for q in load_shipped("cuckooing").questions[:9]},
+        )
+        # The flat was closed yesterday evening: the court must hear the closure order within 48 hours.
+        served = timezone.now() - dt.timedelta(hours=20)
+        services.record_power(
+            case,
+            pc,
+            power="closure_notice",
+            action="served",
+            on=served,
+            place=flat,
+            until=served + dt.timedelta(hours=24),
+            reference="NP-CN-2291",
+        )
+        services.record_power(
+            case,
+            pc,
+            power="closure_order",
+            action="applied",
+            on=served + dt.timedelta(hours=4),
+            place=flat,
+            reference="NP-CO-2291",
+        )
         services.add_action(
             case,
             pc,

@@ -22,9 +22,20 @@ class Partnership(models.Model):
     formed_on = models.DateField()
     area_ons_code = models.CharField(max_length=9, blank=True, help_text="ONS code of the area it serves today")
     area_name = models.CharField(max_length=200, blank=True)
+    # Local settings of the statutory calculators, e.g. {"case_review": {"hate_incident_threshold": 1},
+    # "marac": {"escalation_incidents": 3}}; anything not given takes the statutory or SafeLives default.
+    rule_settings = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from csphub.cases.statutory import settings_from
+
+        try:
+            settings_from(self.rule_settings)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"rule_settings": str(exc)}) from exc
 
 
 class District(models.Model):

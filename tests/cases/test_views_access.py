@@ -122,3 +122,49 @@ class TestCaseDocumentAccess(_CaseTarget):
 @pytest.fixture
 def _media(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+
+
+class TestAssessmentAccess(_CaseTarget):
+    url_name = "cases:assessment"
+    write = True
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        return reverse(self.url_name, args=[target.reference, "dash"])
+
+
+class TestCaseReviewApplyAccess(_CaseTarget):
+    url_name = "cases:case-review-apply"
+    write = True
+
+
+class TestCaseReviewDecideAccess(_CaseTarget):
+    url_name = "cases:case-review-decide"
+    write = True
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        application = services.apply_for_case_review(target, world["police_officer"], received_on=dt.date.today())
+        return reverse(self.url_name, args=[target.reference, application.uuid])
+
+
+class TestMaracReferAccess(_CaseTarget):
+    url_name = "cases:marac-refer"
+    write = True
+
+
+class TestPowerAddAccess(_CaseTarget):
+    url_name = "cases:power-add"
+    write = True
+
+
+class TestCaseReviewFiguresAccess(AccessCases):
+    url_name = "cases:case-review-figures"
+    kind = "role"
+    permitted = "police_analyst"
+    lacking_role = "police_officer"
+
+
+class TestDeadlinesAccess(AccessCases):
+    url_name = "cases:deadlines"
+    kind = "member"

@@ -1,0 +1,54 @@
+"""A form built from a question set version: one set of radios per question, in its sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from csphub.assessments import engine
+from csphub.registers.models import Person
+from csphub.rules.marac import RiskLevel
+from csphub.web.forms import GovukForm
+
+
+class AssessmentForm(GovukForm):
+    person = forms.ChoiceField(label="Who is assessed", required=False, choices=[])
+    judgement = forms.ChoiceField(
+        label="Professional judgement",
+        required=False,
+        choices=[("", "Agree with the checklist's level"), *[(r.value, r.label.capitalize()) for r in RiskLevel]],
+        help_text="It may raise the level, never lower it",
+    )
+    judgement_reason = forms.CharField(
+        label="Why your judgement raises the level", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, question_set: engine.QuestionSet, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.question_set = question_set
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [("", "Not recorded"), *[(str(p.uuid), str(p)) for p in people]]
+        choices = [(a.value, a.label) for a in question_set.answers]
+        self.sections: list[tuple[str, list[str]]] = []
+        for section in question_set.sections:
+            names = []
+            for question in section.questions:
+                name = f"q_{question.id}"
+                self.fields[name] = forms.ChoiceField(
+                    label=question.text,
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=question.help or "",
+                )
+                names.append(name)
+            self.sections.append((section.title, names))
+        self._style(errors=False)
+
+    def answers(self) -> dict[str, str | None]:
+        return {q.id: self.cleaned_data.get(f"q_{q.id}") or None for q in self.question_set.questions}
+
+    def section_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.sections]

@@ -1,0 +1,123 @@
+"""Loading question set versions and completing assessments on a case."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from csphub.access.policy import Action as AccessAction
+from csphub.access.services import require
+from csphub.assessments import engine
+from csphub.assessments.models import CompletedAssessment, QuestionSetVersion
+from csphub.rules.marac import LoweringRefused, RiskLevel, apply_professional_judgement
+
+if TYPE_CHECKING:
+    from csphub.cases.models import Case
+    from csphub.partnership.models import User
+    from csphub.registers.models import Person
+
+
+@transaction.atomic
+def load_version(definition: Mapping[str, Any] | Path, *, activate: bool = True) -> tuple[QuestionSetVersion, bool]:
+    """Store a question set version (validated by the engine); make it the active one. Safe to re-run."""
+    data = json.loads(definition.read_text(encoding="utf-8")) if isinstance(definition, Path) else dict(definition)
+    try:
+        question_set = engine.load(data)
+    except engine.QuestionSetError as exc:
+        raise ValidationError(list(exc.problems)) from exc
+    existing = QuestionSetVersion.objects.filter(key=question_set.key, version=question_set.version).first()
+    if existing is not None:
+        if existing.digest != question_set.digest:
+            raise ValidationError(
+                f"{question_set.key} version {question_set.version} is already loaded with different content: "
+                "give the changed set a new version"
+            )
+        created = False
+        version = existing
+    else:
+        version = QuestionSetVersion(
+            definition=data,
+            active=False,
+            key=question_set.key,
+            version=question_set.version,
+            digest=question_set.digest,
+            title=question_set.title,
+        )
+        version.full_clean()
+        version.save()
+        created = True
+    if activate and not version.active:
+        QuestionSetVersion.objects.filter(key=version.key, active=True).update(active=False)
+        version.active = True
+        version.save(update_fields=["active"])
+    return version, created
+
+
+def ensure_shipped() -> None:
+    """Load the shipped definitions whose key has no version in the database yet."""
+    for key, question_set in engine.shipped().items():
+        if not QuestionSetVersion.objects.filter(key=key).exists():
+            load_version(question_set.data)
+
+
+def active_version(key: str) -> QuestionSetVersion:
+    ensure_shipped()
+    version = QuestionSetVersion.objects.filter(key=key, active=True).first()
+    if version is None:
+        raise ValidationError(f"No active version of the {key} question set")
+    return version
+
+
+@transaction.atomic
+def complete(
+    case: Case,
+    by: User,
+    *,
+    key: str,
+    answers: Mapping[str, str | None],
+    person: Person | None = None,
+    judgement: str = "",
+    judgement_reason: str = "",
+) -> CompletedAssessment:
+    """Score answers with the active version of the set and record the result with that version.
+
+    Professional judgement may raise the level and never lower it (a lower judgement is refused)."""
+    require(by, AccessAction.CHANGE, case)
+    version = active_version(key)
+    question_set = version.question_set()
+    try:
+        result = engine.score(question_set, answers)
+    except engine.AnswerError as exc:
+        raise ValidationError(list(exc.problems)) from exc
+    final = result.level
+    reasons = list(result.reasons)
+    if judgement:
+        try:
+            decision = apply_professional_judgement(RiskLevel(result.level), RiskLevel(judgement), judgement_reason)
+        except LoweringRefused as exc:
+            raise ValidationError({"judgement": str(exc)}) from exc
+        except ValueError as exc:
+            raise ValidationError({"judgement_reason": str(exc).split(": ", 1)[-1]}) from exc
+        final = decision.level.value
+        reasons.extend(decision.reasons)
+    assessment = CompletedAssessment(
+        case=case,
+        person=person,
+        question_set=version,
+        answers={k: v for k, v in answers.items() if v},
+        total=result.total,
+        yes_count=result.yes_count,
+        level=result.level,
+        judgement_level=judgement if judgement and judgement != result.level else "",
+        judgement_reason=judgement_reason.strip() if judgement and judgement != result.level else "",
+        final_level=final,
+        reasons=reasons,
+        completed_by=by,
+    )
+    assessment.save()
+    return assessment
