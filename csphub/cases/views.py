@@ -102,6 +102,7 @@ class CaseListView(ReadMixin, TemplateView):
             sort=filters.sort,
             can_export=AccessAction.EXPORT in allowed_actions(user),
             can_create=AccessAction.CREATE in allowed_actions(user),
+            can_see_figures=may_see_statistics(user),
         )
         return context
 
