@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean
+.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
@@ -46,7 +46,8 @@ demo-setup: install assets var/demo.env
 	set -a && . var/demo.env && set +a && \
 	$(BIN)/csphub migrate --no-input && \
 	$(BIN)/csphub collectstatic --no-input --verbosity 0 && \
-	$(BIN)/csphub demo
+	$(BIN)/csphub demo && \
+	$(BIN)/csphub crime ingest data/police-uk
 
 demo: demo-setup
 	set -a && . var/demo.env && set +a && $(BIN)/csphub demo --logins && \
@@ -74,6 +75,10 @@ pytest-postgres: install
 pytest: pytest-sqlite pytest-postgres
 
 test: lint typecheck pytest
+
+# The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
+bench-install: install
+	$(BIN)/pip install --quiet -c requirements/lock.txt -e '.[dev,bench]'
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock: $(BIN)/python
