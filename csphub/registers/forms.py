@@ -74,6 +74,8 @@ class PersonForm(GovukForm):
         initial=Sensitivity.GENERAL,
         help_text="Domestic-abuse and intelligence records are seen only by case officers, panel chairs and managers",
     )
+    # Set by the checkbox shown with likely existing records (duplicate prevention at the door).
+    confirmed_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AliasForm(GovukForm):

@@ -14,6 +14,7 @@ from csphub.access.policy import Action, allowed_actions
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.partnership.models import District
 from csphub.registers import services
+from csphub.registers.duplicates import likely_matches
 from csphub.registers.forms import (
     AliasForm,
     ConfirmEraseForm,
@@ -69,8 +70,19 @@ class PersonCreateView(CreateMixin, FormView):
     form_class = PersonForm
 
     def form_valid(self, form: PersonForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirmed_new", False)
+        if not confirmed:
+            matches = likely_matches(
+                acting_user(self.request),
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+            if matches:
+                return self.render_to_response(self.get_context_data(form=form, matches=matches))
         try:
-            person = services.record_person(acting_user(self.request), **form.cleaned_data)
+            person = services.record_person(acting_user(self.request), **data)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -102,7 +114,8 @@ class PersonEditView(RecordMixin[Person], FormView):
 
     def form_valid(self, form: PersonForm) -> HttpResponse:
         try:
-            services.change_person(self.record, acting_user(self.request), **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "confirmed_new"}
+            services.change_person(self.record, acting_user(self.request), **data)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)

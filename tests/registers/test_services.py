@@ -110,3 +110,51 @@ def test_the_person_page_offers_only_the_actions_the_user_may_take(world: World)
     partner_page = verified_client(world["fire_partner"]).get(person.get_absolute_url()).content.decode()
     assert "Change details" in officer_page and "/share/" in officer_page and "Erase" not in officer_page
     assert "Change details" not in partner_page and "/share/" not in partner_page
+
+
+def test_recording_a_person_first_shows_likely_existing_records(world: World) -> None:
+    officer = world["police_officer"]
+    existing = make_person(officer, given_name="John", family_name="Smith", dob_year=1990, dob_month=4, dob_day=3)
+    hidden = make_person(world["council_officer"], given_name="Jon", family_name="Smith")
+    client = verified_client(officer)
+    form = {
+        "given_name": "Jon",
+        "family_name": "Smyth",
+        "sex": "male",
+        "caveat": "official",
+        "sensitivity": "general",
+        "date_of_birth_0": "",
+        "date_of_birth_1": "",
+        "date_of_birth_2": "1990",
+    }
+    first = client.post("/register/people/new/", form)
+    body = first.content.decode()
+    assert first.status_code == 200 and "This person may already be on the register" in body
+    assert existing.get_absolute_url() in body and hidden.get_absolute_url() not in body
+    assert not Person.objects.filter(family_name="Smyth").exists()
+    confirmed = client.post("/register/people/new/", {**form, "confirmed_new": "on"})
+    assert confirmed.status_code == 302 and Person.objects.filter(family_name="Smyth").exists()
+    # A different year of birth is not a likely match.
+    other = client.post("/register/people/new/", {**form, "family_name": "Smith", "date_of_birth_2": "1950"})
+    assert other.status_code == 302
+
+
+def test_the_edit_form_changes_a_person(world: World) -> None:
+    officer = world["police_officer"]
+    person = make_person(officer, given_name="Ada", family_name="Okoro")
+    response = verified_client(officer).post(
+        f"/register/people/{person.uuid}/edit/",
+        {
+            "given_name": "Ada",
+            "family_name": "Okoro-Bell",
+            "sex": "female",
+            "caveat": "official",
+            "sensitivity": "general",
+            "date_of_birth_0": "",
+            "date_of_birth_1": "",
+            "date_of_birth_2": "1987",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.family_name == "Okoro-Bell" and person.dob_year == 1987
