@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from csphub.access.models import AccessGrant
 from csphub.access.policy import ROLE_ACTIONS, Action, allowed_actions, may_review_grants, may_use_audit_log
 from csphub.access.services import grants_for_review
+from csphub.cases.queries import actions_for
 from csphub.access.views_base import acting_user
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 
@@ -37,6 +38,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
             reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
             audit=may_use_audit_log(user),
+            my_overdue=actions_for(user, mine=True, overdue=True).count() if Action.VIEW in actions else 0,
+            my_open=actions_for(user, mine=True, overdue=False).count() if Action.VIEW in actions else 0,
         )
         return context
 
