@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from csphub.access.models import Governed
+from csphub.access.models import Governed, GovernedManager
 from csphub.audit.registry import audited
 from csphub.registers import names
 from csphub.registers.dates import PartialDate, PartialDateError
@@ -55,6 +55,13 @@ def _name_index(given: str, family: str) -> dict[str, str]:
     }
 
 
+class CurrentPersonManager(GovernedManager):
+    """People on the register, without those merged into another person (kept only so a merge can be undone)."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
 @audited(label="person", exclude=(*_NAME_INDEX_FIELDS, "updated_at"))
 class Person(Governed):
     """A person known to the partnership: victim, perpetrator, witness, vulnerable adult…"""
@@ -72,9 +79,17 @@ class Person(Governed):
     family_norm = models.CharField(max_length=100, editable=False, default="")
     given_key = models.CharField(max_length=32, editable=False, default="")
     family_key = models.CharField(max_length=32, editable=False, default="")
+    # Set when this person was merged into another (the register merger); undone by an unmerge.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_people", editable=False
+    )
+
+    objects = CurrentPersonManager()  # type: ignore[misc]  # narrower than Governed.objects: current people only
+    all_objects = GovernedManager()
 
     class Meta:
         verbose_name_plural = "people"
+        base_manager_name = "all_objects"
         ordering = ["family_norm", "given_norm"]
         indexes = [
             models.Index(fields=["family_key", "given_key"]),

@@ -16,8 +16,8 @@ from django.views.generic import TemplateView
 from csphub.access.models import AccessGrant
 from csphub.access.policy import ROLE_ACTIONS, Action, allowed_actions, may_review_grants, may_use_audit_log
 from csphub.access.services import grants_for_review
-from csphub.cases.queries import actions_for
 from csphub.access.views_base import acting_user
+from csphub.cases.queries import actions_for
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -1,0 +1,1 @@
+"""Merging the four districts' registers into one: legacy import, probabilistic linkage, review, merge."""

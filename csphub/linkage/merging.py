@@ -1,0 +1,292 @@
+"""Merge one person into another, keeping every record with its provenance — and undo it exactly.
+
+A merge moves everything that points at the absorbed person (source records, names, identifiers, flags, links to
+places, phones and vehicles, case roles, assessments…) to the survivor, widens the survivor's sharing to cover
+both, chooses the displayed values by the survivorship rules, and marks the absorbed person as merged (it is kept,
+hidden from the register). The ``MergeEvent`` records what moved and every value before, so an unmerge restores the
+database exactly as it was. Both are "combination" events in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from csphub.access.policy import Action as AccessAction
+from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.services import require
+from csphub.audit import log
+from csphub.audit.models import Operation
+from csphub.linkage.models import CandidatePair, MergeEvent, SourceRecord
+from csphub.linkage.survivorship import Candidate, choose
+from csphub.registers.models import Person
+
+if TYPE_CHECKING:
+    from csphub.partnership.models import User
+
+# The person's own values a merge may change, restored exactly by an unmerge.
+PERSON_FIELDS = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "sex",
+    "caveat",
+    "sensitivity",
+    "merged_into_id",
+)
+_SENSITIVITY_ORDER: list[str] = [Sensitivity.GENERAL, Sensitivity.DOMESTIC_ABUSE, Sensitivity.INTELLIGENCE]
+
+
+def _relations() -> list[tuple[type[models.Model], str]]:
+    """Every foreign key to Person (except the merge bookkeeping itself), as (model, field attname)."""
+    found: list[tuple[type[models.Model], str]] = []
+    for rel in Person._meta.related_objects:
+        if not (rel.one_to_many or rel.one_to_one):
+            continue
+        model = rel.related_model
+        if not isinstance(model, type) or model in (Person, MergeEvent):
+            continue
+        found.append((model, rel.field.attname))
+    return sorted(found, key=lambda item: (item[0]._meta.label, item[1]))
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.attname
+
+
+def _unique_sets(model: type[models.Model], attname: str) -> list[list[str]]:
+    """The unique field sets of a model that include the person field (their other fields)."""
+    name = attname.removesuffix("_id")
+    sets = []
+    for constraint in model._meta.constraints:
+        fields = list(getattr(constraint, "fields", ()) or ())
+        if name in fields and isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
+            sets.append([f for f in fields if f != name])
+    return sets
+
+
+def _movable(
+    model: type[models.Model], attname: str, absorbed: Person, survivor: Person
+) -> tuple[list[int], list[int]]:
+    """Rows to move from the absorbed to the survivor, and rows to leave (they would duplicate a survivor's row)."""
+    rows = list(model._base_manager.filter(**{attname: absorbed.pk}))
+    move: list[int] = []
+    keep: list[int] = []
+    for row in rows:
+        duplicate = False
+        for other in _unique_sets(model, attname):
+            names = [_attname(model, f) for f in other]
+            lookup = {attname: survivor.pk, **{n: getattr(row, n) for n in names}}
+            if model._base_manager.filter(**lookup).exists():
+                duplicate = True
+        (keep if duplicate else move).append(row.pk)
+    return move, keep
+
+
+def _values(person: Person) -> dict[str, Any]:
+    values = {f: getattr(person, f) for f in PERSON_FIELDS}
+    values["updated_at"] = person.updated_at.isoformat()
+    return values
+
+
+def _candidates(person: Person) -> list[Candidate]:
+    records = SourceRecord.objects.filter(person=person)
+    found = [
+        Candidate(
+            r.source,
+            r.recorded_on or r.imported_at.date(),
+            r.given_name,
+            r.middle_names,
+            r.family_name,
+            r.dob_year,
+            r.dob_month,
+            r.dob_day,
+            r.sex,
+        )
+        for r in records
+    ]
+    if not found:
+        found.append(
+            Candidate(
+                "register",
+                person.updated_at.date(),
+                person.given_name,
+                person.middle_names,
+                person.family_name,
+                person.dob_year,
+                person.dob_month,
+                person.dob_day,
+                person.sex,
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def merge(
+    survivor: Person, absorbed: Person, *, by: User | None, reason: str, pair: CandidatePair | None = None
+) -> MergeEvent:
+    """Merge ``absorbed`` into ``survivor``. ``by`` None: an automatic merge by the linkage (in its audit context)."""
+    if survivor.pk == absorbed.pk:
+        raise ValidationError("A person cannot be merged with themselves")
+    survivor = Person.all_objects.select_for_update().get(pk=survivor.pk)
+    absorbed = Person.all_objects.select_for_update().get(pk=absorbed.pk)
+    if survivor.merged_into_id or absorbed.merged_into_id:
+        raise ValidationError("Both people must be current: one of them has already been merged")
+    if by is not None:
+        require(by, AccessAction.CHANGE, survivor)
+        require(by, AccessAction.CHANGE, absorbed)
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason for the merge")
+    survivor_before, absorbed_before = _values(survivor), _values(absorbed)
+
+    moved: dict[str, dict[str, list[int]]] = {}
+    for model, attname in _relations():
+        move, _keep = _movable(model, attname, absorbed, survivor)
+        if move:
+            model._base_manager.filter(pk__in=move).update(**{attname: survivor.pk})
+            moved.setdefault(model._meta.label_lower, {})[attname] = move
+    added_parties = sorted(
+        set(absorbed.parties.values_list("pk", flat=True))
+        - set(survivor.parties.values_list("pk", flat=True))
+        - {survivor.owning_agency_id}
+    )
+    if (
+        absorbed.owning_agency_id != survivor.owning_agency_id
+        and absorbed.owning_agency_id not in added_parties
+        and not survivor.parties.filter(pk=absorbed.owning_agency_id).exists()
+    ):
+        added_parties.append(absorbed.owning_agency_id)
+    survivor.parties.add(*added_parties)
+    added_users = sorted(
+        set(absorbed.shared_with_users.values_list("pk", flat=True))
+        - set(survivor.shared_with_users.values_list("pk", flat=True))
+    )
+    survivor.shared_with_users.add(*added_users)
+    moved["_parties"] = {"agency": added_parties}
+    moved["_shared_with_users"] = {"user": added_users}
+
+    chosen = choose(_candidates(survivor), settings.CSPHUB_LINKAGE_TRUSTED_SOURCES)
+    for field in ("given_name", "middle_names", "family_name", "dob_year", "dob_month", "dob_day", "sex"):
+        setattr(survivor, field, getattr(chosen, field))
+    # The merged record is at least as restricted as either of the two.
+    if Caveat.OFFICIAL_SENSITIVE in (survivor.caveat, absorbed.caveat):
+        survivor.caveat = Caveat.OFFICIAL_SENSITIVE
+    survivor.sensitivity = max(survivor.sensitivity, absorbed.sensitivity, key=lambda s: _SENSITIVITY_ORDER.index(s))
+    survivor.save()
+    absorbed.merged_into = survivor
+    absorbed.save()
+
+    event = MergeEvent.objects.create(
+        survivor=survivor,
+        absorbed=absorbed,
+        moved=moved,
+        survivor_before=survivor_before,
+        absorbed_before=absorbed_before,
+        reason=reason.strip(),
+        pair=pair,
+        merged_by=by,
+    )
+    detail = {
+        "merge": str(event.uuid),
+        "moved": {k: sum(len(v) for v in d.values()) for k, d in moved.items()},
+        "survivorship": list(chosen.reasons),
+    }
+    log.write(
+        log.Event.about(
+            Operation.COMBINATION,
+            survivor,
+            f"Merged {absorbed.reference} into {survivor.reference}",
+            related=absorbed,
+            justification=reason.strip(),
+            detail=detail,
+        ),
+        log.Event.about(
+            Operation.COMBINATION,
+            absorbed,
+            f"Merged into {survivor.reference}",
+            related=survivor,
+            justification=reason.strip(),
+            detail=detail,
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def unmerge(event: MergeEvent, *, by: User | None, reason: str) -> None:
+    """Undo a merge exactly: everything moved goes back, both people's values are restored."""
+    event = MergeEvent.objects.select_for_update().get(pk=event.pk)
+    if not event.is_active:
+        raise ValidationError("This merge has already been undone")
+    survivor = Person.all_objects.select_for_update().get(pk=event.survivor_id)
+    absorbed = Person.all_objects.select_for_update().get(pk=event.absorbed_id)
+    if survivor.merged_into_id is not None:
+        raise ValidationError("The surviving person has since been merged into another: undo that merge first")
+    if by is not None:
+        require(by, AccessAction.CHANGE, survivor)
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason for undoing the merge")
+    moved = dict(event.moved)
+    parties = moved.pop("_parties", {}).get("agency", [])
+    users = moved.pop("_shared_with_users", {}).get("user", [])
+    relations = {(m._meta.label_lower, a): m for m, a in _relations()}
+    for label, fields in moved.items():
+        for attname, pks in fields.items():
+            model = relations.get((label, attname))
+            if model is None:
+                raise ValidationError(f"Cannot restore {label}.{attname}: the data model has changed since")
+            model._base_manager.filter(pk__in=pks).update(**{attname: absorbed.pk})
+    survivor.parties.remove(*parties)
+    survivor.shared_with_users.remove(*users)
+    for person, before in ((survivor, event.survivor_before), (absorbed, event.absorbed_before)):
+        for field in PERSON_FIELDS:
+            setattr(person, field, before[field])
+        person.save()
+        # Saving stamps the time of change: put back the time the person last changed before the merge.
+        Person.all_objects.filter(pk=person.pk).update(updated_at=dt.datetime.fromisoformat(before["updated_at"]))
+    event.undone_at = timezone.now()
+    event.undone_by = by
+    event.undo_reason = reason.strip()
+    event.save()
+    if event.pair_id is not None:
+        CandidatePair.objects.filter(pk=event.pair_id).update(status="pending", reviewed_by=None, reviewed_at=None)
+    detail = {"merge": str(event.uuid)}
+    log.write(
+        log.Event.about(
+            Operation.COMBINATION,
+            survivor,
+            f"Unmerged {absorbed.reference} from {survivor.reference}",
+            related=absorbed,
+            justification=reason.strip(),
+            detail=detail,
+        ),
+        log.Event.about(
+            Operation.COMBINATION,
+            absorbed,
+            f"Unmerged from {survivor.reference}",
+            related=survivor,
+            justification=reason.strip(),
+            detail=detail,
+        ),
+    )
+
+
+def merges_of(people: Iterable[Person]) -> list[MergeEvent]:
+    return list(MergeEvent.objects.filter(survivor__in=list(people)).select_related("absorbed"))
+
+
+def check_not_merged(person: Person) -> None:
+    if person.merged_into_id is not None:
+        raise PermissionDenied("This person has been merged into another record.")
