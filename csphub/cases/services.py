@@ -144,31 +144,34 @@ def refresh_districts(case: Case) -> None:
         case.save(update_fields=["cross_boundary", "updated_at"])
 
 
-@transaction.atomic
-def add_person(case: Case, person: Person, by: User, *, role: str) -> CasePerson:
+def _add_link(
+    case: Case, by: User, link_model: type[CasePerson] | type[CasePlace], field: str, record: Person | Place, role: str
+) -> CasePerson | CasePlace:
+    """Put a person or place the user may see into the case, in a role (once per role)."""
     require(by, AccessAction.CHANGE, case)
-    if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
-        raise PermissionDenied("You cannot add a person you may not see.")
+    noun = type(record)._meta.verbose_name
+    if not type(record).objects.visible_to(by).filter(pk=record.pk).exists():
+        raise PermissionDenied(f"You cannot add a {noun} you may not see.")
     assert by.agency is not None
-    if case.case_people.filter(person=person, role=role).exists():
-        raise ValidationError({"person": "This person already has this role in the case"})
-    link = CasePerson(case=case, person=person, role=role, added_by_agency=by.agency)
+    if link_model.objects.filter(case=case, role=role, **{field: record}).exists():
+        raise ValidationError({field: f"This {noun} already has this role in the case"})
+    link = link_model(case=case, role=role, added_by_agency=by.agency, **{field: record})
     link.full_clean()
     link.save()
     return link
 
 
 @transaction.atomic
+def add_person(case: Case, person: Person, by: User, *, role: str) -> CasePerson:
+    link = _add_link(case, by, CasePerson, "person", person, role)
+    assert isinstance(link, CasePerson)
+    return link
+
+
+@transaction.atomic
 def add_place(case: Case, place: Place, by: User, *, role: str) -> CasePlace:
-    require(by, AccessAction.CHANGE, case)
-    if not Place.objects.visible_to(by).filter(pk=place.pk).exists():
-        raise PermissionDenied("You cannot add a place you may not see.")
-    assert by.agency is not None
-    if case.case_places.filter(place=place, role=role).exists():
-        raise ValidationError({"place": "This place already has this role in the case"})
-    link = CasePlace(case=case, place=place, role=role, added_by_agency=by.agency)
-    link.full_clean()
-    link.save()
+    link = _add_link(case, by, CasePlace, "place", place, role)
+    assert isinstance(link, CasePlace)
     refresh_districts(case)
     return link
 
