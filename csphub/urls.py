@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("csphub.web.urls")),
     path("accounts/", include("csphub.accounts.urls")),
     path("register/", include("csphub.registers.urls")),
+    path("register/", include("csphub.linkage.urls")),
     path("cases/", include("csphub.cases.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.audit.urls")),

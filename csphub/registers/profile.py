@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csphub.access import consultation
 from csphub.access.policy import Action
@@ -35,6 +35,8 @@ class PersonProfile:
     phone_links: list[PersonPhone]
     vehicle_links: list[PersonVehicle]
     parties: list[Agency]
+    source_records: list[Any]
+    merges: list[Any]
 
 
 def person_profile(user: User, person: Person) -> PersonProfile:
@@ -65,4 +67,6 @@ def person_profile(user: User, person: Person) -> PersonProfile:
         phone_links=phone_links,
         vehicle_links=vehicle_links,
         parties=list(person.parties.order_by("name")),
+        source_records=list(person.source_records.select_related("batch").order_by("source", "record_id")),
+        merges=list(person.merges_in.filter(undone_at__isnull=True).select_related("absorbed", "merged_by")),
     )
