@@ -46,6 +46,7 @@ class Backend:
         if settings.threads:
             self.con.execute(f"SET threads TO {int(settings.threads)}")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
         self.db_api: Any = DuckDBAPI(connection=self.con)
         self._count = 0
 
@@ -106,6 +107,7 @@ class SparkBackend(Backend):
         self.con = duckdb.connect()
         self.con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
         self._count = 0
+        self.con.execute("SET enable_progress_bar = false")
         self._checkpoints = tempfile.TemporaryDirectory(prefix="csphub-spark-")
         self.spark = (
             SparkSession.builder.master(settings.spark_master)

@@ -23,6 +23,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 SPEC_VERSION = 1
 DIALECTS = ("duckdb", "spark")
+NEUTRAL = 0.01  # m = u: a level that neither adds nor removes evidence
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,13 @@ def _level(sql: str, label: str) -> ComparisonLevelCreator:
 def _null(*columns: str, label: str) -> ComparisonLevelCreator:
     condition = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
     return cll.CustomLevel(condition, label_for_charts=label).configure(is_null_level=True)
+
+
+def _neutral_level(sql: str, label: str) -> ComparisonLevelCreator:
+    """A level that carries no weight of its own (fixed m = u): the evidence is counted in another comparison."""
+    return cll.CustomLevel(sql, label_for_charts=label).configure(
+        m_probability=NEUTRAL, u_probability=NEUTRAL, fix_m_probability=True, fix_u_probability=True
+    )
 
 
 def _tf(level: ComparisonLevelCreator, column: str, enabled: bool) -> ComparisonLevelCreator:
@@ -101,6 +109,20 @@ def given_name(sql: _Sql, tf: bool) -> CustomComparison:
     )
 
 
+def middle_names(sql: _Sql, tf: bool) -> CustomComparison:
+    return CustomComparison(
+        output_column_name="middle_names",
+        comparison_description="Middle names",
+        comparison_levels=[
+            _null("middle_tokens", label="Middle names missing on one side"),
+            _level("middle_tokens_l = middle_tokens_r", "Middle names the same"),
+            cll.ArrayIntersectLevel("middle_tokens", 1).configure(label_for_charts="A middle name in common"),
+            _level("middle_init_l = middle_init_r", "First middle names share an initial"),
+            cll.ElseLevel().configure(label_for_charts="Middle names different"),
+        ],
+    )
+
+
 def family_name(sql: _Sql, tf: bool) -> CustomComparison:
     return CustomComparison(
         output_column_name="family_name",
@@ -110,7 +132,9 @@ def family_name(sql: _Sql, tf: bool) -> CustomComparison:
             _tf(_level("family_l = family_r", "Surnames the same"), "family", tf),
             cll.JaroWinklerLevel("family", 0.92).configure(label_for_charts="Surnames nearly the same (typo)"),
             _level("family_mp_l = family_mp_r", "Surnames sound the same"),
-            _level(sql.swapped("family", "given"), "Surname and given name swapped"),
+            _neutral_level(
+                sql.swapped("family", "given"), "Surname and given name swapped (counted once, with the given name)"
+            ),
             cll.ArrayIntersectLevel("family_tokens", 1).configure(
                 label_for_charts="Part of a double-barrelled surname agrees"
             ),
@@ -193,8 +217,44 @@ def sex(sql: _Sql, tf: bool) -> CustomComparison:
     )
 
 
-COMPARISONS = (given_name, family_name, date_of_birth, location, sex)
-COMPARISON_NAMES = ("given_name", "family_name", "date_of_birth", "address", "sex")
+SAME_HOUSEHOLD = "family_l = family_r AND postcode_l = postcode_r AND house_number_l = house_number_r"
+
+
+def household(sql: _Sql, tf: bool) -> CustomComparison:
+    """A correction, not evidence: people of one household share surname and address (and twins a date of birth),
+    so agreeing on all of them says much less than the separate comparisons add up to. Its weights are fixed after
+    training from how often non-matching pairs share them (see :func:`household_correction`)."""
+    return CustomComparison(
+        output_column_name="household",
+        comparison_description="Household (shared surname and address)",
+        comparison_levels=[
+            _neutral_level(
+                f"{SAME_HOUSEHOLD} AND dob_l = dob_r",
+                "Same surname, address and date of birth, as twins have",
+            ),
+            _neutral_level(SAME_HOUSEHOLD, "Same surname and address, as family members have"),
+            cll.ElseLevel().configure(
+                label_for_charts="Not the same household",
+                m_probability=NEUTRAL,
+                u_probability=NEUTRAL,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+        ],
+    )
+
+
+COMPARISONS = (given_name, middle_names, family_name, date_of_birth, location, sex, household)
+COMPARISON_NAMES = ("given_name", "middle_names", "family_name", "date_of_birth", "address", "sex", "household")
+DESCRIPTIONS = {
+    "given_name": "Given name",
+    "middle_names": "Middle names",
+    "family_name": "Surname",
+    "date_of_birth": "Date of birth",
+    "address": "Address and postcode",
+    "sex": "Sex",
+    "household": "Household",
+}
 TF_COLUMNS = ("given", "family", "dob", "postcode")
 
 
@@ -270,11 +330,17 @@ def rule_sql(rule: BlockingRuleCreator | str) -> str:
     return str(rule.get_blocking_rule("duckdb").blocking_rule_sql)
 
 
-def training_rules() -> list[BlockingRuleCreator]:
-    """Expectation maximisation rounds: each estimates the comparisons its rule does not fix."""
+def training_rules() -> list[BlockingRuleCreator | str]:
+    """Expectation maximisation rounds: each estimates the comparisons its rule does not use.
+
+    Household members share a surname and an address, twins a date of birth, a father and son a name: pairs of them
+    would look like matches with one error and teach the model that matches often disagree on given name or date
+    of birth. So the round that estimates names only looks at pairs at different postcodes, and the round that
+    estimates addresses needs the same date of birth and given name."""
     return [
-        block_on("dob"),
+        "l.dob = r.dob AND l.postcode <> r.postcode",
         block_on("given_mp", "family_mp"),
+        block_on("dob", "given_mp"),
     ]
 
 

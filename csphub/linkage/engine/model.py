@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -44,6 +45,7 @@ from .records import Record, RecordSet, RecordsLike, as_record_set
 from .settings import LinkageSettings
 
 MODEL_FORMAT = "csphub-linkage-model"
+log = logging.getLogger("csphub.linkage")
 PREDICTION_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
 
 
@@ -378,11 +380,122 @@ def _parameters(linker: Linker) -> tuple[float, tuple[ComparisonParameters, ...]
         comparisons.append(
             ComparisonParameters(
                 name=comparison["output_column_name"],
-                description=comparison.get("comparison_description", comparison["output_column_name"]),
+                description=spec.DESCRIPTIONS.get(comparison["output_column_name"], comparison["output_column_name"]),
                 levels=levels,
             )
         )
     return float(trained["probability_two_random_records_match"]), tuple(comparisons)
+
+
+def _level_m(comparisons: Sequence[ComparisonParameters], name: str, index: int) -> float:
+    comparison = next(c for c in comparisons if c.name == name)
+    return float(comparison.levels[index].m or 0.0)
+
+
+@dataclass(frozen=True)
+class HouseholdCounts:
+    """Pair counts behind the household correction (see :func:`household_weights`)."""
+
+    pairs: int  # all pairs of records
+    surname: int  # pairs with the same surname
+    address: int  # pairs at the same postcode and house number
+    dob: int  # pairs with the same full date of birth
+    household_different_given: int  # same surname and address, given names plainly different
+    twins_different_given: int  # … and the same date of birth
+    different_given_share: float  # how often two random records' given names are plainly different
+
+
+def household_weights(
+    counts: HouseholdCounts, prior: float, m_surname: float, m_address: float, m_dob: float, min_pairs: int = 5
+) -> tuple[float, float]:
+    """The household corrections (both <= 0): how much less sharing a surname and an address (and then a date of
+    birth) says than the separate comparisons add up to.
+
+    Among non-matches, agreeing on both happens far more often than the product of agreeing on each (people live
+    with their families), so the correction is log2(u_s * u_a / u_sa), and likewise log2(u_sa * u_d / u_sad) for
+    a date of birth shared within a household (twins). u_s, u_a and u_d count the pairs that agree, less the
+    matches expected among them; u_sa and u_sad count only pairs whose given names are plainly different (those
+    are not the same person), scaled by how often given names are plainly different at random.
+    """
+    total = counts.pairs
+    if total <= 0 or counts.different_given_share <= 0:
+        return 0.0, 0.0
+    matches = prior * total
+    u_s = (counts.surname - matches * m_surname) / total
+    u_a = (counts.address - matches * m_address) / total
+    u_d = (counts.dob - matches * m_dob) / total
+    household = twins = 0.0
+    if counts.household_different_given >= min_pairs and min(u_s, u_a) > 0:
+        u_sa = counts.household_different_given / counts.different_given_share / total
+        household = math.log2(u_s * u_a / u_sa)
+        if counts.twins_different_given >= min_pairs and u_d > 0:
+            u_sad = counts.twins_different_given / counts.different_given_share / total
+            twins = math.log2(u_sa * u_d / u_sad)
+    return min(household, 0.0), min(twins, 0.0)
+
+
+def _household_counts(backend: Backend, features: Features) -> HouseholdCounts:
+    t = features.table
+
+    def grouped(columns: str) -> int:
+        present = " AND ".join(f"{c.strip()} IS NOT NULL" for c in columns.split(","))
+        rows = backend.con.execute(
+            f"SELECT coalesce(sum(c * (c - 1) // 2), 0) FROM "
+            f"(SELECT count(*)::BIGINT AS c FROM {t} WHERE {present} GROUP BY {columns})"
+        ).fetchall()
+        return int(rows[0][0])
+
+    differs = (
+        "l.given IS NOT NULL AND r.given IS NOT NULL AND l.given_init <> r.given_init "
+        "AND l.given_mp <> r.given_mp AND len(list_intersect(l.given_nick, r.given_nick)) = 0"
+    )
+    household, twins = backend.con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE {differs}), count(*) FILTER (WHERE {differs} AND l.dob = r.dob)
+        FROM {t} l JOIN {t} r
+          ON l.family = r.family AND l.postcode = r.postcode AND l.house_number = r.house_number
+         AND l.unique_id < r.unique_id
+        """
+    ).fetchall()[0]
+    shares = backend.con.execute(
+        f"SELECT coalesce(sum(p * p), 1) FROM (SELECT count(*) / sum(count(*)) OVER () AS p FROM {t} "
+        f"WHERE given_init IS NOT NULL GROUP BY given_init)"
+    ).fetchall()[0][0]
+    n = features.n
+    return HouseholdCounts(
+        pairs=n * (n - 1) // 2,
+        surname=grouped("family"),
+        address=grouped("postcode, house_number"),
+        dob=grouped("dob"),
+        household_different_given=int(household),
+        twins_different_given=int(twins),
+        different_given_share=1.0 - float(shares),
+    )
+
+
+def _with_household_correction(
+    backend: Backend, features: Features, prior: float, comparisons: tuple[ComparisonParameters, ...]
+) -> tuple[ComparisonParameters, ...]:
+    counts = _household_counts(backend, features)
+    household, twins = household_weights(
+        counts,
+        prior,
+        _level_m(comparisons, "family_name", 1),
+        _level_m(comparisons, "address", 1),
+        _level_m(comparisons, "date_of_birth", 1),
+    )
+    log.info("household counts %s: corrections %.2f, %.2f", counts, household, twins)
+    out = []
+    for c in comparisons:
+        if c.name != "household":
+            out.append(c)
+            continue
+        weights = (household + twins, household, 0.0)
+        levels = tuple(
+            replace(level, m=spec.NEUTRAL * 2**w, u=spec.NEUTRAL) for level, w in zip(c.levels, weights, strict=True)
+        )
+        out.append(replace(c, levels=levels))
+    return tuple(out)
 
 
 def _term_frequencies(backend: Backend, features: Features, min_count: int = 2) -> dict[str, dict[str, float]]:
@@ -452,6 +565,7 @@ def _train(
             max_pairs=min(settings.em_max_pairs, n * n) if settings.em_max_pairs else None,
         )
     prior, comparisons = _parameters(linker)
+    comparisons = _with_household_correction(backend, features, prior, comparisons)
     model = TrainedModel(
         spec_version=spec.SPEC_VERSION,
         probability_two_random_records_match=prior,
@@ -580,6 +694,7 @@ def dedupe(records: RecordsLike, settings: LinkageSettings | None = None) -> Ded
 # --- explanations ----------------------------------------------------------------------------------------------
 _EXPLAIN_VALUES = {
     "given_name": ("given",),
+    "middle_names": ("middle_tokens",),
     "family_name": ("family",),
     "date_of_birth": ("dob", "dob_y", "dob_m", "dob_d"),
     "address": ("addr", "postcode"),

@@ -124,8 +124,11 @@ SURNAME_PARTICLES = frozenset(
 _SPACES = re.compile(r"\s+")
 
 
-def _is_title(token: str) -> bool:
-    return token.lower().rstrip(".") in TITLES
+def _drop_titles(tokens: list[str]) -> list[str]:
+    start = 0
+    while start < len(tokens) - 1 and tokens[start].lower().rstrip(".") in TITLES:
+        start += 1
+    return tokens[start:] if start else tokens
 
 
 def split_full_name(text: str, order: str = "auto") -> tuple[str, str, str]:
@@ -133,30 +136,35 @@ def split_full_name(text: str, order: str = "auto") -> tuple[str, str, str]:
 
     ``family_first``: "SMITH, John Paul" or "SMITH John"; ``given_first``: "John Paul Smith" (surname particles
     stay with the surname: "Anna van der Berg"); ``auto``: a comma, or an upper-case first word followed by a word
-    that is not, means family first. Titles (Mr, Mrs, Dr…) are dropped. One word alone is taken as the family name.
+    that is not, means family first. Leading titles (Mr, Mrs, Dr…) are dropped. One word alone is taken as the
+    family name.
     """
-    value = _SPACES.sub(" ", text or "").strip().strip(",").strip()
+    value = (text or "").strip()
+    if "  " in value or "\t" in value:
+        value = _SPACES.sub(" ", value)
+    value = value.strip(", ")
     if not value:
         return ("", "", "")
-    if "," in value and order in ("auto", "family_first"):
-        family, rest = (p.strip() for p in value.split(",", 1))
-        tokens = [t for t in rest.replace(",", " ").split() if not _is_title(t)]
-        family_tokens = [t for t in family.split() if not _is_title(t)]
-        return (tokens[0] if tokens else "", " ".join(tokens[1:]), " ".join(family_tokens))
-    tokens = [t for t in value.replace(",", " ").split() if not _is_title(t)]
-    if not tokens:
-        return ("", "", "")
+    if "," in value and order != "given_first":
+        family, _, rest = value.partition(",")
+        tokens = _drop_titles(rest.replace(",", " ").split())
+        family_tokens = _drop_titles(family.split())
+        if not tokens:
+            return ("", "", " ".join(family_tokens))
+        return (tokens[0], " ".join(tokens[1:]), " ".join(family_tokens))
+    tokens = _drop_titles(value.replace(",", " ").split())
     if len(tokens) == 1:
         return ("", "", tokens[0])
+    first = tokens[0]
     family_first = order == "family_first" or (
-        order == "auto" and tokens[0].isupper() and len(tokens[0]) > 1 and not tokens[1].isupper()
+        order == "auto" and len(first) > 1 and first.isupper() and not tokens[1].isupper()
     )
     if family_first:
-        return (tokens[1], " ".join(tokens[2:]), tokens[0])
+        return (tokens[1], " ".join(tokens[2:]), first)
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].lower() in SURNAME_PARTICLES:
         start -= 1
-    return (tokens[0], " ".join(tokens[1:start]), " ".join(tokens[start:]))
+    return (first, " ".join(tokens[1:start]), " ".join(tokens[start:]))
 
 
 def clean_text(text: str | None) -> str:

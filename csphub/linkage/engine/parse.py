@@ -148,11 +148,13 @@ def _read_csv(path: Path, mapping: SourceMapping, progress: bool) -> _RawRows:
                 raise SourceFileError(str(path), "is empty: no header row") from None
             width = len(header)
             line = reader.line_num
-            for row in track(reader, enabled=progress, desc=f"read {mapping.key}"):
+            source = track(reader, enabled=True, desc=f"read {mapping.key}") if progress else reader
+            append_row, append_line = rows.append, lines.append
+            for row in source:
                 start, line = line + 1, reader.line_num
                 if len(row) == width:
-                    rows.append(row)
-                    lines.append(start)
+                    append_row(row)
+                    append_line(start)
                 elif not any(v.strip() for v in row):
                     continue  # a blank line is not a row
                 else:
@@ -205,8 +207,9 @@ def _read_xlsx(path: Path, mapping: SourceMapping, progress: bool) -> _RawRows:
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[tuple[int, str, list[str]]] = []
-    for index in track(range(1, len(data)), enabled=progress, desc=f"read {mapping.key}", total=len(data) - 1):
-        cells = [_cell_text(v) for v in data[index]]
+    indexes = range(1, len(data))
+    for index in track(indexes, enabled=True, desc=f"read {mapping.key}") if progress else indexes:
+        cells = [v if type(v) is str else _cell_text(v) for v in data[index]]
         if not any(c.strip() for c in cells):
             continue
         extra = [c for c in cells[width:] if c.strip()]
@@ -228,7 +231,8 @@ def _clean_sql(column: str, missing: frozenset[str]) -> str:
     missing_sql = f" OR upper({trimmed}) IN ({', '.join(_quote(m) for m in sorted(missing))})" if missing else ""
     return (
         f"CASE WHEN {column} IS NULL OR {trimmed} = ''{missing_sql} THEN NULL "
-        f"ELSE regexp_replace({trimmed}, '\\s+', ' ', 'g') END"
+        f"WHEN regexp_matches({column}, '\\s\\s|[\\t\\r\\n]') THEN regexp_replace({trimmed}, '\\s+', ' ', 'g') "
+        f"ELSE {trimmed} END"
     )
 
 
@@ -322,13 +326,14 @@ def _normalise(
     transposed = list(zip(*raw.rows, strict=True)) if raw.rows else [() for _ in range(width)]
     table = pa.table(
         {
-            **{f"c{i}": pa.array(list(transposed[i]), pa.string()) for i in range(width)},
+            **{f"c{i}": pa.array(transposed[i], pa.string()) for i in range(width)},
             "line": pa.array(raw.lines, pa.int64()),
         }
     )
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
         con.register("raw_rows", table)
 
         def col(name: str) -> str:

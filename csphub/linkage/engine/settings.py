@@ -24,8 +24,8 @@ class LinkageSettings:
 
     backend: str = "duckdb"
     seed: int = 20210401
-    match_threshold: float = 0.95
-    review_threshold: float = 0.5
+    match_threshold: float = 0.7
+    review_threshold: float = 0.3
     keep_threshold: float = 0.01
     term_frequency_adjustments: bool = True
     blocking_budget: float = 3e6

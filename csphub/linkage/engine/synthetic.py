@@ -542,8 +542,11 @@ class _Recorder:
                     errors.append("postcode_missing")
                 elif self.hit("postcode_typo"):
                     pc = address.postcode
-                    letter = rng.choice("ABDEFGHJLNPQRSTUWXYZ")
-                    address = replace(address, postcode=pc[:-1] + letter)
+                    if pc[-3] == "0" and rng.random() < 0.5:
+                        typed = pc[:-3] + "O" + pc[-2:]  # letter O for zero: not a postcode at all
+                    else:
+                        typed = pc[:-1] + rng.choice("ABDEFGHJLNPQRSTUWXYZ")
+                    address = replace(address, postcode=typed)
                     errors.append("postcode_typo")
                 if self.hit("house_number_missing"):
                     address = replace(address, house="")
