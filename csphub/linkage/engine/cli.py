@@ -60,6 +60,9 @@ def read_input(path: Path) -> tuple[RecordSet, bool, list[str]]:
         raise LinkageError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
+    line = 0
+    has_source = False
+    bad_dates = 0
     with handle:
         try:
             reader = csv.reader(handle)
@@ -71,7 +74,6 @@ def read_input(path: Path) -> tuple[RecordSet, bool, list[str]]:
                 )
             used = {i: INPUT_COLUMNS[h] for i, h in enumerate(header) if h in INPUT_COLUMNS}
             has_source = "source" in header
-            bad_dates = 0
             line = reader.line_num
             for values in reader:
                 start, line = line + 1, reader.line_num

@@ -406,7 +406,13 @@ class HouseholdCounts:
 
 
 def household_weights(
-    counts: HouseholdCounts, prior: float, m_surname: float, m_address: float, m_dob: float, min_pairs: int = 5
+    counts: HouseholdCounts,
+    prior: float,
+    m_surname: float,
+    m_address: float,
+    m_dob: float,
+    m_given_different: float = 0.0,
+    min_pairs: int = 5,
 ) -> tuple[float, float]:
     """The household corrections (both <= 0): how much less sharing a surname and an address (and then a date of
     birth) says than the separate comparisons add up to.
@@ -415,7 +421,9 @@ def household_weights(
     with their families), so the correction is log2(u_s * u_a / u_sa), and likewise log2(u_sa * u_d / u_sad) for
     a date of birth shared within a household (twins). u_s, u_a and u_d count the pairs that agree, less the
     matches expected among them; u_sa and u_sad count only pairs whose given names are plainly different (those
-    are not the same person), scaled by how often given names are plainly different at random.
+    are not the same person), less the matches expected among them too (``m_given_different``: some
+    registers replace or garble given names), scaled by how often given names are plainly different at random.
+    Data without households (no excess of such pairs over what the matches explain) gets no correction.
     """
     total = counts.pairs
     if total <= 0 or counts.different_given_share <= 0:
@@ -425,11 +433,18 @@ def household_weights(
     u_a = (counts.address - matches * m_address) / total
     u_d = (counts.dob - matches * m_dob) / total
     household = twins = 0.0
-    if counts.household_different_given >= min_pairs and min(u_s, u_a) > 0:
-        u_sa = counts.household_different_given / counts.different_given_share / total
+    share = counts.different_given_share
+    excess_sa = counts.household_different_given - matches * m_surname * m_address * m_given_different
+    excess_sad = counts.twins_different_given - matches * m_surname * m_address * m_dob * m_given_different
+    # Only an excess that the matches clearly do not explain (at least half of what is seen) counts.
+    if excess_sa >= max(min_pairs, counts.household_different_given / 2) and min(u_s, u_a) > 0:
+        u_sa = excess_sa / share / total
         household = math.log2(u_s * u_a / u_sa)
-        if counts.twins_different_given >= min_pairs and u_d > 0:
-            u_sad = counts.twins_different_given / counts.different_given_share / total
+        # Twins are a few in a hundred pairs of siblings: a larger share means the pairs are the same people
+        # with a garbled given name, not twins.
+        plausible = excess_sad <= 0.1 * excess_sa
+        if plausible and excess_sad >= max(min_pairs, counts.twins_different_given / 2) and u_d > 0:
+            u_sad = excess_sad / share / total
             twins = math.log2(u_sa * u_d / u_sad)
     return min(household, 0.0), min(twins, 0.0)
 
@@ -473,6 +488,31 @@ def _household_counts(backend: Backend, features: Features) -> HouseholdCounts:
     )
 
 
+def _prior_from_exact_agreement(
+    backend: Backend, features: Features, comparisons: Sequence[ComparisonParameters], fallback: float
+) -> float:
+    """How likely two random records are the same person, re-estimated once m is known.
+
+    Pairs agreeing exactly on given name, surname and date of birth are almost all matches; the share of matches
+    that agree so is (assuming errors strike fields independently) the product of the three exact levels' m. The
+    first estimate (before training) had to assume that share (``deterministic_recall``)."""
+    recall = (
+        _level_m(comparisons, "given_name", 1)
+        * _level_m(comparisons, "family_name", 1)
+        * _level_m(comparisons, "date_of_birth", 1)
+    )
+    n = features.n
+    total = n * (n - 1) / 2
+    if recall <= 0.05 or total <= 0:
+        return fallback
+    agreeing = backend.con.execute(
+        f"SELECT coalesce(sum(c * (c - 1) // 2), 0) FROM (SELECT count(*)::BIGINT AS c FROM {features.table} "
+        "WHERE given IS NOT NULL AND family IS NOT NULL AND dob IS NOT NULL GROUP BY given, family, dob)"
+    ).fetchall()[0][0]
+    prior = float(agreeing) / recall / total
+    return prior if 0 < prior < 0.5 else fallback
+
+
 def _with_household_correction(
     backend: Backend, features: Features, prior: float, comparisons: tuple[ComparisonParameters, ...]
 ) -> tuple[ComparisonParameters, ...]:
@@ -483,6 +523,7 @@ def _with_household_correction(
         _level_m(comparisons, "family_name", 1),
         _level_m(comparisons, "address", 1),
         _level_m(comparisons, "date_of_birth", 1),
+        _level_m(comparisons, "given_name", -1),
     )
     log.info("household counts %s: corrections %.2f, %.2f", counts, household, twins)
     out = []
@@ -565,6 +606,7 @@ def _train(
             max_pairs=min(settings.em_max_pairs, n * n) if settings.em_max_pairs else None,
         )
     prior, comparisons = _parameters(linker)
+    prior = _prior_from_exact_agreement(backend, features, comparisons, prior)
     comparisons = _with_household_correction(backend, features, prior, comparisons)
     model = TrainedModel(
         spec_version=spec.SPEC_VERSION,

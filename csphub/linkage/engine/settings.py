@@ -28,7 +28,7 @@ class LinkageSettings:
     review_threshold: float = 0.3
     keep_threshold: float = 0.01
     term_frequency_adjustments: bool = True
-    blocking_budget: float = 3e6
+    blocking_budget: float = 1e6
     u_max_pairs: float = 2e6
     em_max_pairs: float | None = 2e6
     em_max_iterations: int = 25
