@@ -59,7 +59,7 @@ def load(name: str) -> tuple[Any, set[tuple[str, str]]]:
         df = pd.concat([a.assign(file="a"), b.assign(file="b")])
     df = df.drop(columns=["soc_sec_id"])
     truth = {tuple(sorted((left, right))) for left, right in links}
-    return df, truth  # type: ignore[return-value]
+    return df, truth
 
 
 def scores(predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float, int]:
@@ -146,7 +146,7 @@ def run_splink_defaults(df: Any) -> tuple[set[tuple[str, str]], float]:
     data = df.reset_index().rename(columns={"rec_id": "unique_id"})
     for column in (*FIELDS, "date_of_birth"):
         data[column] = data[column].astype("string")
-    blocks = [block_on(c) for c in ("given_name", "surname", "date_of_birth", "postcode", "suburb")]
+    blocks: list[Any] = [block_on(c) for c in ("given_name", "surname", "date_of_birth", "postcode", "suburb")]
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[

@@ -153,7 +153,7 @@ def _dedupe(args: argparse.Namespace, err: TextIO) -> int:
             writer.writerow(["record_id", "cluster_id"])
             writer.writerows(zip(record_ids, ids, strict=True))
     if args.pairs:
-        keys = records.keys()
+        keys = records.record_keys()
         with args.pairs.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(["record_id_l", "record_id_r", "match_weight", "match_probability"])

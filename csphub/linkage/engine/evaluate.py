@@ -61,7 +61,7 @@ def identity_array(records: RecordSet, identities: Mapping[tuple[str, str], Any]
     """Each record's true identity as a dense integer (records not in ``identities`` are singletons)."""
     labels: dict[Any, int] = {}
     out = np.empty(len(records), dtype=np.int64)
-    for i, key in enumerate(records.keys()):
+    for i, key in enumerate(records.record_keys()):
         ident = identities.get(key, ("__alone__", i))
         out[i] = labels.setdefault(ident, len(labels))
     return out

@@ -106,10 +106,7 @@ def load_mapping(path: str | Path) -> SourceMapping:
     except UnicodeDecodeError:
         raise MappingError(location, ["is not UTF-8 text"]) from None
     try:
-        if location.lower().endswith(".json"):
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
+        data = json.loads(text) if location.lower().endswith(".json") else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise MappingError(
             location, [f"is not valid {'JSON' if location.endswith('.json') else 'TOML'}: {exc}"]

@@ -224,7 +224,7 @@ class Predictions:
         return int(self.pairs.num_rows)
 
     def scored_pairs(self, min_probability: float = 0.0) -> Iterator[ScoredPair]:
-        keys = self.records.keys()
+        keys = self.records.record_keys()
         table = self.pairs
         if min_probability > 0:
             table = table.filter(pc.greater_equal(table.column("match_probability"), min_probability))
@@ -324,7 +324,7 @@ def _settings_dict(
     creator = SettingsCreator(
         link_type="dedupe_only",
         comparisons=list(spec.comparisons(dialect, tf=settings.term_frequency_adjustments)),
-        blocking_rules_to_generate_predictions=list(rules if rules is not None else spec.core_blocking_rules()),
+        blocking_rules_to_generate_predictions=list(rules if rules is not None else spec.core_blocking_rules()),  # type: ignore[arg-type]
         probability_two_random_records_match=(model.probability_two_random_records_match if model else 1e-4),
         em_convergence=settings.em_convergence,
         max_iterations=settings.em_max_iterations,
@@ -834,7 +834,7 @@ class LinkIndex:
         self._linker = _linker(self._backend, self._features, self.settings, model, self._rules)
         for column in spec.TF_COLUMNS:
             self._linker.table_management.compute_tf_table(column)
-        self._keys = self.register.keys()
+        self._keys = self.register.record_keys()
 
     def __enter__(self) -> LinkIndex:
         return self
@@ -871,7 +871,7 @@ class LinkIndex:
             if existing not in scored or scored[existing][0] < weight:
                 scored[existing] = (float(weight), float(probability))
         best = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        new_key = incoming.keys()[0]
+        new_key = incoming.record_keys()[0]
         return [ScoredPair(new_key, self._keys[i], w, p) for i, (w, p) in best]
 
     def link(self, incoming: RecordsLike) -> Predictions:

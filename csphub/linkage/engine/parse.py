@@ -15,6 +15,7 @@ Python functions run once per *distinct* name, date and postcode only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -380,10 +381,8 @@ def _normalise(
         formats = compile_date_formats(mapping.date_formats)
         placeholders = set()
         for m in mapping.missing:
-            try:
+            with contextlib.suppress(PartialDateError):
                 placeholders.add(date_to_text(parse_date(m, formats, today=today)))
-            except PartialDateError:
-                pass
         dates: list[tuple[Any, ...]] = []
         for (value,) in con.execute("SELECT DISTINCT dob_in FROM staged WHERE dob_in IS NOT NULL").fetchall():
             try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
@@ -202,7 +202,8 @@ class RecordSet:
     def record(self, index: int) -> Record:
         return _record_from_row(self._table.slice(index, 1).to_pylist()[0])
 
-    def keys(self) -> list[tuple[str, str]]:
+    def record_keys(self) -> list[tuple[str, str]]:
+        """Each record's ``(source, record_id)``, in order."""
         return list(
             zip(self._table.column("source").to_pylist(), self._table.column("record_id").to_pylist(), strict=True)
         )
@@ -211,7 +212,7 @@ class RecordSet:
         """Up to ``limit`` ``(source, record_id)`` pairs held by more than one record."""
         seen: set[tuple[str, str]] = set()
         dupes: list[tuple[str, str]] = []
-        for key in self.keys():
+        for key in self.record_keys():
             if key in seen:
                 if key not in dupes:
                     dupes.append(key)
@@ -228,7 +229,7 @@ class RecordSet:
             raise InputError(f"Record ids must be unique within their source; repeated: {listed}")
 
 
-RecordsLike = RecordSet | Sequence[Record] | pa.Table
+RecordsLike: TypeAlias = RecordSet | Sequence[Record] | pa.Table
 
 
 def as_record_set(records: RecordsLike | Iterable[RecordSet]) -> RecordSet:

@@ -664,7 +664,8 @@ def _wellingborough(r: SyntheticRecord, rng: random.Random) -> list[Any]:
         dob = rng.choice(("", "-"))
     else:
         y, m, d = r.dob
-        dob = f"{d:02d}-{_MONTHS[m - 1]}-{y}" if d else f"{_MONTHS[m - 1]}-{y}" if m else str(y)
+        month = _MONTHS[m - 1] if m else ""
+        dob = f"{d:02d}-{month}-{y}" if d else f"{month}-{y}" if m else str(y)
     sex = {"female": "Female", "male": "Male"}.get(r.sex, "Not known")
     a = r.address
     if a is None:

@@ -46,7 +46,7 @@ def test_dedupe_writes_a_cluster_for_every_row(tmp_path: Path, legacy_records: R
     )
     assert code == 0, err
     rows = list(csv.DictReader(out.open()))
-    assert [r["record_id"] for r in rows] == [f"{s}/{i}" for s, i in legacy_records.keys()]
+    assert [r["record_id"] for r in rows] == [f"{s}/{i}" for s, i in legacy_records.record_keys()]
     assert list(rows[0]) == ["record_id", "cluster_id"]
     clusters = {r["cluster_id"] for r in rows}
     assert abs(len(clusters) - legacy_truth.people) / legacy_truth.people < 0.05

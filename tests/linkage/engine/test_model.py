@@ -11,13 +11,13 @@ from csphub.linkage.engine.errors import InputError, ModelError, SettingsError
 from csphub.linkage.engine.evaluate import blocking_recall, score_clusters, score_predictions
 from csphub.linkage.engine.model import (
     DedupeResult,
+    HouseholdCounts,
     LinkIndex,
     TrainedModel,
     candidates,
     cluster,
     explain,
     household_weights,
-    HouseholdCounts,
     link,
     predict,
 )
@@ -146,13 +146,13 @@ def test_a_later_extract_links_to_the_register(
         strict=True,
     ):
         assert (left < n) != (right < n)  # always one of each
-    keys = predictions.records.keys()
+    keys = predictions.records.record_keys()
     good = [p for p in predictions.scored_pairs(0.7)]
     right = sum(legacy_truth.identities[p.record_a] == legacy_truth.identities[p.record_b] for p in good)
     assert good and right / len(good) > 0.95
     with LinkIndex(legacy_dedupe.model, register) as index:
         assert len(index.link(incoming)) == len(predictions)
-    assert keys[:n] == register.keys()
+    assert keys[:n] == register.record_keys()
 
 
 def test_bad_input_is_refused_before_work_starts() -> None:
