@@ -66,6 +66,9 @@ def main() -> None:
     from csphub.linkage.engine.settings import LinkageSettings
     from csphub.linkage.engine.synthetic import DISTRICT_KEYS, load_truth
 
+    import logging
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
     settings = LinkageSettings(threads=args.threads)
     timings: dict[str, float] = {}
     start = time.perf_counter()

@@ -279,7 +279,7 @@ def core_blocking_rules() -> list[BlockingRuleCreator | str]:
         block_on("given_mp", "family_mp", "dob_y"),
         block_on("family_mp", "postcode"),
         block_on("postcode", "house_number"),
-        block_on("family_mp", "dob_ym"),
+        block_on("family_mp", "dob_ym", "given_init"),
         "l.given_mp = r.family_mp AND l.family_mp = r.given_mp",
         block_on("given_mp", "family_mp", "pc_district"),
         block_on("dob", "pc_district"),
