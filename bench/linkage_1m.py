@@ -59,14 +59,14 @@ def main() -> None:
         marker.touch()
         print(f"generated in {time.perf_counter() - start:.1f} s", flush=True)
 
+    import logging
+
     from csphub.linkage.engine.evaluate import score_clusters, score_predictions
     from csphub.linkage.engine.model import dedupe
     from csphub.linkage.engine.parse import parse_source
     from csphub.linkage.engine.records import RecordSet
     from csphub.linkage.engine.settings import LinkageSettings
     from csphub.linkage.engine.synthetic import DISTRICT_KEYS, load_truth
-
-    import logging
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     settings = LinkageSettings(threads=args.threads)
