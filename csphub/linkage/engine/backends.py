@@ -103,6 +103,7 @@ class SparkBackend(Backend):
             from splink.internals.spark.jar_location import similarity_jar_location
         except ImportError as exc:
             raise LinkageError(f"The Spark backend needs pyspark: pip install 'csphub[spark]' ({exc})") from None
+        logging.getLogger("py4j").setLevel(logging.WARNING)  # not its chatter at interpreter exit
         self.settings = settings
         self.con = duckdb.connect()
         self.con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
