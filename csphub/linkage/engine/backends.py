@@ -72,6 +72,16 @@ class Backend:
         ).fetchall()
         return int(rows[0][0])
 
+    def rule_pairs(self, features: Features, rule_sql: str, at_most: int = 1000) -> int:
+        """How many pairs a blocking rule (SQL over ``l`` and ``r``) generates, counting no further than
+        ``at_most``."""
+        t = features.table
+        rows = self.con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {t} l JOIN {t} r ON ({rule_sql}) "
+            f"AND l.unique_id < r.unique_id LIMIT {int(at_most)})"
+        ).fetchall()
+        return int(rows[0][0])
+
     def register_table(self, name: str) -> SplinkDataFrame:
         sdf: SplinkDataFrame = self.db_api.register(name, table_name=self._name("input"))
         return sdf

@@ -328,17 +328,19 @@ def rule_sql(rule: BlockingRuleCreator | str) -> str:
     return str(rule.get_blocking_rule("duckdb").blocking_rule_sql)
 
 
-def training_rules() -> list[BlockingRuleCreator | str]:
-    """Expectation maximisation rounds: each estimates the comparisons its rule does not use.
+def training_rules() -> list[list[BlockingRuleCreator | str]]:
+    """Expectation maximisation rounds, each a list of alternatives (the first that yields pairs is used): each
+    round estimates the comparisons its rule does not use.
 
     Household members share a surname and an address, twins a date of birth, a father and son a name: pairs of them
     would look like matches with one error and teach the model that matches often disagree on given name or date
     of birth. So the round that estimates names only looks at pairs at different postcodes, and the round that
-    estimates addresses needs the same date of birth and given name."""
+    estimates addresses needs the same date of birth and given name. The alternatives serve registers without
+    postcodes or dates of birth."""
     return [
-        "l.dob = r.dob AND l.postcode <> r.postcode",
-        block_on("given_mp", "family_mp"),
-        block_on("dob", "given_mp"),
+        ["l.dob = r.dob AND l.postcode <> r.postcode", block_on("dob"), block_on("postcode", "house_number")],
+        [block_on("given_mp", "family_mp"), block_on("family_mp")],
+        [block_on("dob", "given_mp"), block_on("given_mp", "family_mp", "dob_y"), block_on("given", "family")],
     ]
 
 
@@ -347,4 +349,5 @@ def deterministic_rules() -> list[str]:
     return [
         "l.given = r.given AND l.family = r.family AND l.dob = r.dob",
         "l.family = r.family AND l.dob = r.dob AND l.postcode = r.postcode",
+        "l.given = r.given AND l.family = r.family AND l.postcode = r.postcode",
     ]

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import splink
 from splink import Linker, SettingsCreator
+from splink.internals.exceptions import SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from csphub.analytics.progress import Steps, wanted
@@ -46,6 +47,7 @@ from .settings import LinkageSettings
 
 MODEL_FORMAT = "csphub-linkage-model"
 log = logging.getLogger("csphub.linkage")
+MIN_EM_PAIRS = 50  # fewer pairs than this under a training rule: try the next one
 PREDICTION_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
 
 
@@ -388,8 +390,8 @@ def _parameters(linker: Linker) -> tuple[float, tuple[ComparisonParameters, ...]
 
 
 def _level_m(comparisons: Sequence[ComparisonParameters], name: str, index: int) -> float:
-    comparison = next(c for c in comparisons if c.name == name)
-    return float(comparison.levels[index].m or 0.0)
+    comparison = next((c for c in comparisons if c.name == name), None)
+    return float(comparison.levels[index].m or 0.0) if comparison is not None else 0.0
 
 
 @dataclass(frozen=True)
@@ -593,15 +595,23 @@ def _train(
 ) -> tuple[Linker, TrainedModel]:
     linker = _linker(backend, features, settings, None, rules)
     training = linker.training
-    training.estimate_probability_two_random_records_match(
-        list(spec.deterministic_rules()), recall=settings.deterministic_recall
-    )
+    try:
+        training.estimate_probability_two_random_records_match(
+            list(spec.deterministic_rules()), recall=settings.deterministic_recall
+        )
+    except SplinkException:
+        log.info("no pair agrees on the deterministic rules: the prior stays at its default")
     training.estimate_u_using_random_sampling(
         max_pairs=settings.u_max_pairs, seed=settings.seed, min_count_per_level=None, num_chunks=1
     )
-    for rule in spec.training_rules():
+    for alternatives in spec.training_rules():
+        # The first alternative with enough pairs (Splink leaves its settings changed when a rule has none).
+        usable = next((r for r in alternatives if backend.rule_pairs(features, spec.rule_sql(r)) >= MIN_EM_PAIRS), None)
+        if usable is None:
+            log.info("no training rule of %s has pairs: skipped", [spec.rule_sql(r) for r in alternatives])
+            continue
         training.estimate_parameters_using_expectation_maximisation(
-            rule,
+            usable,
             estimate_without_term_frequencies=True,
             max_pairs=min(settings.em_max_pairs, n * n) if settings.em_max_pairs else None,
         )

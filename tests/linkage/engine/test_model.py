@@ -184,3 +184,18 @@ def test_household_corrections_are_never_positive() -> None:
     assert household < -3 and twins < -3
     none = replace(counts, household_different_given=0, twins_different_given=0)
     assert household_weights(none, 1e-5, 0.9, 0.7, 0.9) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("missing", [("postcode", "address"), ("date_of_birth",), ("postcode", "address", "sex")])
+def test_registers_without_some_fields_still_link(
+    legacy_records: RecordSet, legacy_truth: Truth, missing: tuple[str, ...]
+) -> None:
+    import pyarrow as pa
+
+    from csphub.linkage.engine.model import dedupe
+
+    table = legacy_records.table
+    columns = {c: pa.nulls(len(table), pa.string()) if c in missing else table.column(c) for c in table.column_names}
+    result = dedupe(RecordSet(pa.table(columns)), LinkageSettings(u_max_pairs=2e5))
+    # without dates of birth, family members who share a name and an address are hard to tell apart
+    assert score_clusters(result.clusters, legacy_truth.identities).f1 > 0.75
