@@ -47,6 +47,8 @@ demo-setup: install assets var/demo.env
 	$(BIN)/csphub migrate --no-input && \
 	$(BIN)/csphub collectstatic --no-input --verbosity 0 && \
 	$(BIN)/csphub demo && \
+	$(BIN)/csphub link import data/legacy/*.toml && \
+	$(BIN)/csphub link run && \
 	$(BIN)/csphub crime ingest data/police-uk
 
 demo: demo-setup

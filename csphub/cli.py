@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> None:
         from csphub.analytics.cli import main as crime_main
 
         sys.exit(crime_main(args[1:]))
+    if args[:1] == ["link"] and args[1:2] != ["import"] and args[1:2] != ["run"]:
+        from csphub.linkage.engine.cli import main as link_main
+
+        sys.exit(link_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csphub.settings")
     from django.core.management import execute_from_command_line
 

@@ -229,8 +229,8 @@ CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minim
 CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
 # The register merger: pairs scoring at or above the upper threshold merge automatically; between the thresholds
 # they go to clerical review; below, they stay apart. Sources listed first are trusted first for displayed values.
-CSPHUB_LINKAGE_UPPER = env.float("CSPHUB_LINKAGE_UPPER", 0.99, minimum=0.0, maximum=1.0)
-CSPHUB_LINKAGE_LOWER = env.float("CSPHUB_LINKAGE_LOWER", 0.80, minimum=0.0, maximum=1.0)
+CSPHUB_LINKAGE_UPPER = env.float("CSPHUB_LINKAGE_UPPER", 0.95, minimum=0.0, maximum=1.0)
+CSPHUB_LINKAGE_LOWER = env.float("CSPHUB_LINKAGE_LOWER", 0.50, minimum=0.0, maximum=1.0)
 if CSPHUB_LINKAGE_LOWER > CSPHUB_LINKAGE_UPPER:
     raise ImproperlyConfigured("CSPHUB_LINKAGE_LOWER must not be above CSPHUB_LINKAGE_UPPER")
 CSPHUB_LINKAGE_TRUSTED_SOURCES = env.list("CSPHUB_LINKAGE_TRUSTED_SOURCES")

@@ -155,3 +155,19 @@ class MergeEvent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.undone_at is None
+
+
+class LinkageModelVersion(models.Model):
+    """A trained linkage model, saved and versioned: every scored pair names the version that scored it."""
+
+    version = models.CharField(max_length=80, unique=True)
+    definition = models.JSONField()
+    records = models.PositiveIntegerField(help_text="How many source records it was trained on")
+    trained_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"linkage model {self.version} ({self.trained_at:%d %b %Y})"
