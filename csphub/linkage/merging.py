@@ -203,25 +203,29 @@ def merge(
         "moved": {k: sum(len(v) for v in d.values()) for k, d in moved.items()},
         "survivorship": list(chosen.reasons),
     }
-    log.write(
-        log.Event.about(
-            Operation.COMBINATION,
-            survivor,
-            f"Merged {absorbed.reference} into {survivor.reference}",
-            related=absorbed,
-            justification=reason.strip(),
-            detail=detail,
-        ),
-        log.Event.about(
-            Operation.COMBINATION,
-            absorbed,
-            f"Merged into {survivor.reference}",
-            related=survivor,
-            justification=reason.strip(),
-            detail=detail,
-        ),
+    _log_combination(
+        survivor,
+        absorbed,
+        f"Merged {absorbed.reference} into {survivor.reference}",
+        f"Merged into {survivor.reference}",
+        reason=reason.strip(),
+        detail=detail,
     )
     return event
+
+
+def _log_combination(
+    survivor: Person, absorbed: Person, about_survivor: str, about_absorbed: str, *, reason: str, detail: dict[str, Any]
+) -> None:
+    """A merge or unmerge is a combination of personal data (DPA 2018 s.62): one entry for each person."""
+    log.write(
+        log.Event.about(
+            Operation.COMBINATION, survivor, about_survivor, related=absorbed, justification=reason, detail=detail
+        ),
+        log.Event.about(
+            Operation.COMBINATION, absorbed, about_absorbed, related=survivor, justification=reason, detail=detail
+        ),
+    )
 
 
 @transaction.atomic
@@ -263,23 +267,13 @@ def unmerge(event: MergeEvent, *, by: User | None, reason: str) -> None:
     if event.pair_id is not None:
         CandidatePair.objects.filter(pk=event.pair_id).update(status="pending", reviewed_by=None, reviewed_at=None)
     detail = {"merge": str(event.uuid)}
-    log.write(
-        log.Event.about(
-            Operation.COMBINATION,
-            survivor,
-            f"Unmerged {absorbed.reference} from {survivor.reference}",
-            related=absorbed,
-            justification=reason.strip(),
-            detail=detail,
-        ),
-        log.Event.about(
-            Operation.COMBINATION,
-            absorbed,
-            f"Unmerged from {survivor.reference}",
-            related=survivor,
-            justification=reason.strip(),
-            detail=detail,
-        ),
+    _log_combination(
+        survivor,
+        absorbed,
+        f"Unmerged {absorbed.reference} from {survivor.reference}",
+        f"Unmerged from {survivor.reference}",
+        reason=reason.strip(),
+        detail=detail,
     )
 
 
