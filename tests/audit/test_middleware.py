@@ -37,7 +37,9 @@ def test_it_appends_a_requests_consultations_in_one_batch_before_the_response(wo
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/register/people/", {"name": "Ada Batchley"})
     assert response.status_code == 200
-    shown = AuditEntry.objects.filter(seq__gt=before, action=Operation.CONSULTATION, request_id=response["X-Request-ID"])
+    shown = AuditEntry.objects.filter(
+        seq__gt=before, action=Operation.CONSULTATION, request_id=response["X-Request-ID"]
+    )
     assert {e.record_id for e in shown} == {str(p.uuid) for p in people}
     appends = [q for q in queries.captured_queries if 'INSERT INTO "audit_auditentry"' in q["sql"]]
     assert len(appends) == 1

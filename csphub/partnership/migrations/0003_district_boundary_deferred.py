@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0002_partnership_rule_settings'),
+        ("partnership", "0002_partnership_rule_settings"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='district',
-            options={'base_manager_name': 'objects', 'ordering': ['name']},
+            name="district",
+            options={"base_manager_name": "objects", "ordering": ["name"]},
         ),
     ]

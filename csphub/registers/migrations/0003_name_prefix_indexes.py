@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registers', '0002_alter_person_options_alter_person_managers_and_more'),
+        ("registers", "0002_alter_person_options_alter_person_managers_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='alias',
-            index=models.Index(fields=['family_norm'], name='alias_family_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="alias",
+            index=models.Index(fields=["family_norm"], name="alias_family_prefix", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_norm'], name='person_family_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="person",
+            index=models.Index(fields=["family_norm"], name="person_family_prefix", opclasses=["varchar_pattern_ops"]),
         ),
     ]
