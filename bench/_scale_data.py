@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jellyfish
 
@@ -164,7 +165,8 @@ def name_pools() -> tuple[list[str], list[float], list[str], list[float]]:
     given_map: dict[str, float] = {}
     for src in (Provider.first_names_male, Provider.first_names_female):
         # Weighted (an OrderedDict of frequencies) or a plain tuple of names, depending on the Faker version.
-        items = src.items() if hasattr(src, "items") else ((k, 1.0) for k in src)
+        weighted: Any = src
+        items = weighted.items() if isinstance(weighted, dict) else ((k, 1.0) for k in weighted)
         for k, w in items:
             given_map[k] = given_map.get(k, 0.0) + float(w)
     return list(given_map), list(given_map.values()), family, fam_w

@@ -239,9 +239,7 @@ def targets(seed: int) -> list[Target]:
             .order_by("?")
             .values_list("reference", flat=True)[:300]
         )
-        people = list(
-            Person.objects.visible_to(user).order_by("?").values_list("given_name", "family_name")[:300]
-        )
+        people = list(Person.objects.visible_to(user).order_by("?").values_list("given_name", "family_name")[:300])
         names = []
         for given, family in people:
             r = rng.random()
@@ -453,7 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     if not reused:
         loaded = _scale_load.load(spec, PASSWORD)
-        log.info("data loaded in %.0f s", loaded.seconds)
+        print(
+            f"data generated and loaded in {loaded.seconds:.0f} s: "
+            + ", ".join(f"{n:,} {k}" for k, n in loaded.counts.items())
+        )
     if args.prepare:
         connection.close()
         return 0
@@ -569,7 +570,10 @@ def print_report(report: dict[str, Any]) -> None:
     fmt: Callable[[float], str] = lambda v: f"{v:,.0f}"  # noqa: E731
     m, d = report["method"], report["data"]
     print()
-    print(f"machine: {report['machine']['cpus']} cores ({report['machine']['processor']}), Python {report['machine']['python']}")
+    print(
+        f"machine: {report['machine']['cpus']} cores ({report['machine']['processor']}), "
+        f"Python {report['machine']['python']}"
+    )
     print("data:    " + ", ".join(f"{fmt(v)} {k}" for k, v in d.items()))
     print(
         f"method:  {m['clients']} concurrent keep-alive clients (signed-in users of 16 agencies/roles), no think time, "
@@ -577,7 +581,9 @@ def print_report(report: dict[str, Any]) -> None:
         f"PostgreSQL and the load generator on the same machine; CPU busy {m['cpu_busy_during_run']:.0%}"
     )
     print()
-    print(f"{'endpoint':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} errors")
+    print(
+        f"{'endpoint':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} errors"
+    )
     for name, e in report["endpoints"].items():
         print(
             f"{name:<14} {e['requests']:>8} {e['per_second']:>7.1f} {e['p50_ms']:>8.1f} {e['p95_ms']:>8.1f} "
