@@ -33,7 +33,7 @@ def record(obj: Governed, action: Action, decision: Decision) -> None:
     """Write a consultation entry for opening ``obj`` (for reading, or to act on it)."""
     spec = spec_for(type(obj))
     label = spec.label if spec is not None else obj._meta.verbose_name
-    log.write(
+    log.consult(
         log.Event.about(
             Operation.CONSULTATION,
             obj,
@@ -59,7 +59,7 @@ def record_results(objs: Iterable[Governed], what: str, detail: Mapping[str, Any
                 detail=detail,
             )
         )
-    log.write(*events)
+    log.consult(*events)
 
 
 def record_export(objs: Iterable[Governed], what: str, detail: Mapping[str, Any]) -> None:

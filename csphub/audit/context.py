@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -37,6 +37,9 @@ class AuditContext:
     justifications: tuple[tuple[str, str], ...] = ()
     # A justification that applies to everything done in this context (e.g. a command's --reason).
     reason: str = ""
+    # Consultation events waiting to be appended in one batch (web requests: see ``log.consult``); None: append
+    # each at once. Shared by the contexts derived from this one (``with_justification``).
+    pending: list[Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def username(self) -> str:
@@ -93,7 +96,9 @@ def audit_context(
     request_id: str | None = None,
     reason: str = "",
     justifications: tuple[tuple[str, str], ...] = (),
+    batch: bool = False,
 ) -> Iterator[AuditContext]:
+    """Open an audit context. ``batch``: collect its consultation entries for one append (``log.flush``)."""
     ctx = AuditContext(
         channel=channel,
         actor=actor,
@@ -101,6 +106,7 @@ def audit_context(
         request_id=request_id or uuid.uuid4().hex,
         reason=reason,
         justifications=justifications,
+        pending=[] if batch else None,
     )
     token = _current.set(ctx)
     try:

@@ -11,7 +11,7 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models, transaction
@@ -132,6 +132,31 @@ def write(*events: Event) -> list[AuditEntry]:
         AuditEntry.objects.bulk_create(entries)
         ChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
     return entries
+
+
+def consult(*events: Event) -> list[AuditEntry]:
+    """Log consultations. In a context that batches them (a web request), they are kept and appended together with
+    the request's other consultations by ``flush`` — one append per request, before the response leaves — instead
+    of one append per record shown; elsewhere they are appended at once. Returns the entries appended now."""
+    ctx = current()
+    resolved = [
+        e if e.justification is not None else replace(e, justification=ctx.justification_for(e.record_id))
+        for e in events
+    ]
+    if ctx.pending is None:
+        return write(*resolved)
+    ctx.pending.extend(resolved)
+    return []
+
+
+def flush() -> list[AuditEntry]:
+    """Append the consultations the current context has kept (see ``consult``), in one transaction."""
+    ctx = current()
+    if not ctx.pending:
+        return []
+    events = list(ctx.pending)
+    ctx.pending.clear()
+    return write(*events)
 
 
 def head() -> tuple[int, str]:

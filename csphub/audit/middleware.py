@@ -1,4 +1,9 @@
-"""Opens an audit context for every web request: who, agency, request id, the justifications in the session."""
+"""Opens an audit context for every web request: who, agency, request id, the justifications in the session.
+
+The request's consultations (each record opened, each person shown in a list) are collected and appended to the
+log in one batch when the view has answered — before the response leaves: one append per request instead of one
+per record shown.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from csphub.access import consultation
+from csphub.audit import log
 from csphub.audit.context import audit_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -29,7 +35,9 @@ class AuditContextMiddleware:
             actor_label="anonymous",
             request_id=request_id,
             justifications=justifications,
+            batch=True,
         ):
             response = self.get_response(request)
+            log.flush()
         response["X-Request-ID"] = request_id
         return response

@@ -41,7 +41,9 @@ def visible_entries(user: User, case: Case) -> list[TimelineEntry]:
 
 def case_profile(user: User, case: Case) -> CaseProfile:
     people_qs = case.case_people.select_related("person").order_by("role", "person__family_norm")
-    places_qs = case.case_places.select_related("place", "place__district").order_by("role")
+    places_qs = (
+        case.case_places.select_related("place", "place__district").defer("place__district__boundary").order_by("role")
+    )
     visible_people = people_qs.filter(person__in=Person.objects.visible_to(user, AccessAction.VIEW))
     visible_places = places_qs.filter(place__in=Place.objects.visible_to(user, AccessAction.VIEW))
     people, places = list(visible_people), list(visible_places)
@@ -63,7 +65,7 @@ def case_profile(user: User, case: Case) -> CaseProfile:
         transfers=list(
             case.transfers.select_related(
                 "from_agency", "to_agency", "from_officer", "to_officer", "from_district", "to_district", "by"
-            )
+            ).defer("from_district__boundary", "to_district__boundary")
         ),
         parties=list(case.parties.order_by("name")),
         districts=list(case.districts.order_by("name")),

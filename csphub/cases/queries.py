@@ -77,7 +77,11 @@ def page_of(qs: QuerySet[Case], number: int, size: int = PAGE_SIZE) -> Page:
     a next page."""
     number = max(1, number)
     start = (number - 1) * size
-    rows = list(qs.select_related("owning_agency", "owning_officer", "owning_district")[start : start + size + 1])
+    rows = list(
+        qs.select_related("owning_agency", "owning_officer", "owning_district").defer("owning_district__boundary")[
+            start : start + size + 1
+        ]
+    )
     return Page(rows[:size], number, len(rows) > size)
 
 

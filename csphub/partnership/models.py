@@ -38,8 +38,29 @@ class Partnership(models.Model):
             raise ValidationError({"rule_settings": str(exc)}) from exc
 
 
+class DistrictQuerySet(models.QuerySet["District"]):
+    def with_boundary(self) -> DistrictQuerySet:
+        """Load the boundary too (only geography needs it: pages that name districts never do)."""
+        return self.defer(None)
+
+
+class DistrictManager(models.Manager["District"]):
+    """Districts without their boundary: the GeoJSON is large and decoding it cost pages naming districts dearly."""
+
+    def get_queryset(self) -> DistrictQuerySet:
+        return DistrictQuerySet(self.model, using=self._db).defer("boundary")
+
+    def with_boundary(self) -> DistrictQuerySet:
+        return self.get_queryset().with_boundary()
+
+
 class District(models.Model):
-    """A district of the partnership: one of the former council areas, with its real boundary."""
+    """A district of the partnership: one of the former council areas, with its real boundary.
+
+    The boundary is deferred by default (``objects``, also used for related lookups such as ``case.owning_district``);
+    ``District.objects.with_boundary()`` loads it. Queries that ``select_related`` a district defer it themselves
+    (``"…district__boundary"``).
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="districts")
@@ -51,8 +72,11 @@ class District(models.Model):
     # WGS84 GeoJSON geometry of the district (from ONS/OS open boundaries, shipped in data/boundaries).
     boundary = models.JSONField()
 
+    objects = DistrictManager()
+
     class Meta:
         ordering = ["name"]
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return self.name

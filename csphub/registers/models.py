@@ -94,6 +94,9 @@ class Person(Governed):
         indexes = [
             models.Index(fields=["family_key", "given_key"]),
             models.Index(fields=["family_norm"]),
+            # Name prefixes (family_norm LIKE 'smi%'): a plain b-tree serves LIKE only under the C collation, so
+            # on PostgreSQL the search read the whole register; the pattern operator class makes it an index scan.
+            models.Index(fields=["family_norm"], opclasses=["varchar_pattern_ops"], name="person_family_prefix"),
             models.Index(fields=["given_key"]),
             models.Index(fields=["dob_year", "dob_month", "dob_day"]),
             models.Index(fields=["owning_agency"]),
@@ -173,7 +176,11 @@ class Alias(models.Model):
 
     class Meta:
         verbose_name_plural = "aliases"
-        indexes = [models.Index(fields=["family_key", "given_key"]), models.Index(fields=["family_norm"])]
+        indexes = [
+            models.Index(fields=["family_key", "given_key"]),
+            models.Index(fields=["family_norm"]),
+            models.Index(fields=["family_norm"], opclasses=["varchar_pattern_ops"], name="alias_family_prefix"),
+        ]
 
     def __str__(self) -> str:
         return " ".join(p for p in (self.given_name, self.family_name) if p)

@@ -211,7 +211,7 @@ class PlaceQuery:
 def search_places(user: User, query: PlaceQuery, *, limit: int | None = None) -> list[Place]:
     if not (query.postcode.strip() or query.address.strip() or query.district_code):
         raise SearchError("Enter a postcode, an address or a district to search")
-    qs = Place.objects.visible_to(user, Action.VIEW).select_related("district")
+    qs = Place.objects.visible_to(user, Action.VIEW).select_related("district").defer("district__boundary")
     if query.postcode.strip():
         prefix = search_prefix(query.postcode)
         if prefix is None:

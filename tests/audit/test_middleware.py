@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from csphub.audit.context import audit_context
 from csphub.audit.models import AuditEntry, Operation
+from csphub.audit.verification import verify_log
+from csphub.registers.models import Person
 from tests.factories import World, make_person, verified_client
 
 
@@ -21,3 +27,29 @@ def test_it_gives_each_request_its_own_id(world: World) -> None:
     client = verified_client(world["police_officer"])
     a, b = client.get("/"), client.get("/")
     assert a["X-Request-ID"] != b["X-Request-ID"] and len(a["X-Request-ID"]) == 32
+
+
+def test_it_appends_a_requests_consultations_in_one_batch_before_the_response(world: World) -> None:
+    officer = world["police_officer"]
+    people = [make_person(officer, given_name="Ada", family_name="Batchley") for _ in range(3)]
+    client = verified_client(officer)
+    before = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/register/people/", {"name": "Ada Batchley"})
+    assert response.status_code == 200
+    shown = AuditEntry.objects.filter(
+        seq__gt=before, action=Operation.CONSULTATION, request_id=response["X-Request-ID"]
+    )
+    assert {e.record_id for e in shown} == {str(p.uuid) for p in people}
+    appends = [q for q in queries.captured_queries if 'INSERT INTO "audit_auditentry"' in q["sql"]]
+    assert len(appends) == 1
+    assert verify_log().ok
+
+
+def test_it_logs_consultations_at_once_outside_a_batching_context(world: World) -> None:
+    officer = world["police_officer"]
+    person = make_person(officer)
+    before = AuditEntry.objects.count()
+    with audit_context("test", actor=officer):
+        Person.objects.fetch(officer, uuid=person.uuid)
+        assert AuditEntry.objects.count() == before + 1

@@ -8,7 +8,9 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from csphub.audit.models import AuditEntry, Operation
@@ -216,3 +218,16 @@ def test_recording_an_incident_through_the_form(world: World) -> None:
     assert entry.is_complaint and entry.place == place and entry.reported_on == dt.date.fromisoformat(yesterday)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Youths throwing stones" in page and "Police 101" in page
+
+
+def test_pages_naming_districts_never_load_their_boundaries(world: World) -> None:
+    officer = world["police_officer"]
+    place = register.record_place(officer, address="Gold Street, Kettering", latitude=52.3979, longitude=-0.7278)
+    case = make_case(officer, title="Boundary check")
+    services.add_place(case, place, officer, role="incident_location")
+    client = verified_client(officer)
+    for url in ("/cases/", case.get_absolute_url()):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and "Kettering" in response.content.decode()
+        assert not [q for q in queries.captured_queries if '"boundary"' in q["sql"]], url
