@@ -21,7 +21,7 @@ from splink.comparison_library import CustomComparison
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 DIALECTS = ("duckdb", "spark")
 NEUTRAL = 0.01  # m = u: a level that neither adds nor removes evidence
 
@@ -44,6 +44,9 @@ class _Sql:
             f"(({first}_l = {second}_r AND {self.jaro_winkler(f'{second}_l', f'{first}_r')} >= 0.8) OR "
             f"({first}_r = {second}_l AND {self.jaro_winkler(f'{second}_r', f'{first}_l')} >= 0.8))"
         )
+
+    def levenshtein(self, left: str, right: str) -> str:
+        return f"levenshtein({left}, {right})"
 
     def jaccard(self, left: str, right: str) -> str:
         if self.dialect == "duckdb":
@@ -74,11 +77,13 @@ def _tf(level: ComparisonLevelCreator, column: str, enabled: bool) -> Comparison
 
 
 def _postcode_tf(level: ComparisonLevelCreator, enabled: bool) -> ComparisonLevelCreator:
-    """A shared postcode (a hostel, a care home, a block of flats) says less than a rare one."""
+    """A shared postcode (a hostel, a care home, a block of flats) says less than a rare one, and a rare one more.
+
+    The adjustment is measured against the u of the plain "same postcode" level (Splink finds that exact-match
+    level), so an average postcode adjusts by about nothing: measured against each compound level's own, much
+    smaller u (same postcode *and* address), every postcode would look common and lower the level's weight."""
     if enabled:
-        level.configure(
-            tf_adjustment_column="postcode", tf_adjustment_weight=1.0, disable_tf_exact_match_detection=True
-        )
+        level.configure(tf_adjustment_column="postcode", tf_adjustment_weight=1.0)
     return level
 
 
@@ -178,9 +183,21 @@ def date_of_birth(sql: _Sql, tf: bool) -> CustomComparison:
 
 def location(sql: _Sql, tf: bool) -> CustomComparison:
     """Postcode and address in one comparison: they say the same thing twice, and counting it twice would make
-    every household member look like the same person."""
+    every household member look like the same person.
+
+    Addresses are also compared by their character trigrams (spaces and punctuation left out), which tolerates
+    typos, words run together or split, and a part missing on one side ("Flat 2", a locality), as long as the house
+    numbers do not disagree."""
     jaccard = sql.jaccard("addr_tokens_l", "addr_tokens_r")
+    grams = sql.jaccard("addr_grams_l", "addr_grams_r")
     same_house = f"(house_number_l = house_number_r AND {jaccard} >= 0.5)"
+    house_agrees = "(house_number_l = house_number_r OR house_number_l IS NULL OR house_number_r IS NULL)"
+    close = f"({house_agrees} AND {grams} >= 0.7)"
+    similar = f"({house_agrees} AND {grams} >= 0.5)"
+    postcode_near = (
+        f"({sql.levenshtein('postcode_l', 'postcode_r')} <= 1 OR pc_sector_l = pc_sector_r "
+        "OR postcode_l IS NULL OR postcode_r IS NULL)"
+    )
     return CustomComparison(
         output_column_name="address",
         comparison_description="Address and postcode",
@@ -193,11 +210,16 @@ def location(sql: _Sql, tf: bool) -> CustomComparison:
                 _level(f"postcode_l = postcode_r AND (addr_l = addr_r OR {same_house})", "Same address and postcode"),
                 tf,
             ),
+            _postcode_tf(
+                _level(f"postcode_l = postcode_r AND {close}", "Same postcode, address nearly the same"), tf
+            ),
             _postcode_tf(_level("postcode_l = postcode_r", "Same postcode, address differs"), tf),
             _level(f"addr_l = addr_r OR {same_house}", "Same address, postcode differs (typo)"),
+            _level(f"{close} AND {postcode_near}", "Address nearly the same, postcode close or missing"),
             cll.LevenshteinLevel("postcode", 1).configure(label_for_charts="Postcodes one character apart"),
             _level(f"pc_sector_l = pc_sector_r AND {jaccard} >= 0.5", "Similar address in the same postcode sector"),
-            cll.JaroWinklerLevel("addr", 0.9).configure(label_for_charts="Addresses nearly the same"),
+            _level(close, "Address nearly the same, postcode differs"),
+            _level(similar, "Addresses similar"),
             _level("pc_sector_l = pc_sector_r", "Same postcode sector (a move nearby)"),
             _level("pc_district_l = pc_district_r", "Same postcode district"),
             cll.ElseLevel().configure(label_for_charts="Different places"),

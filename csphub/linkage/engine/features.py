@@ -50,6 +50,7 @@ FEATURE_COLUMNS = (
     "addr",
     "addr_tokens",
     "house_number",
+    "addr_grams",
 )
 ABBREVIATIONS = {
     "rd": "road",
@@ -180,7 +181,8 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
               FROM __rec r
             ), b AS (
               SELECT *, list_transform(raw_tokens, lambda t: {_abbreviation_case()}) AS tokens,
-                     upper(trim(regexp_replace(coalesce(postcode, ''), '\\s+', ' ', 'g'))) AS pc
+                     upper(trim(regexp_replace(coalesce(postcode, ''), '\\s+', ' ', 'g'))) AS pc,
+                     array_to_string(list_transform(raw_tokens, lambda t: {_abbreviation_case()}), '') AS squeezed
               FROM a
             )
             SELECT b.unique_id, b.source,
@@ -201,7 +203,9 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
                      AS pc_district,
                    NULLIF(array_to_string(b.tokens, ' '), '') AS addr,
                    CASE WHEN len(b.tokens) > 0 THEN list_distinct(b.tokens) END AS addr_tokens,
-                   list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number
+                   list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number,
+                   CASE WHEN length(b.squeezed) >= 3 THEN list_distinct(list_transform(
+                     range(1, length(b.squeezed) - 1), lambda i: substr(b.squeezed, i, 3))) END AS addr_grams
             FROM b
             JOIN __rec_names n USING (unique_id)
             LEFT JOIN __givens g ON g.v = n.given
