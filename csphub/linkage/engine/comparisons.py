@@ -48,6 +48,12 @@ class _Sql:
     def levenshtein(self, left: str, right: str) -> str:
         return f"levenshtein({left}, {right})"
 
+    def overlap(self, left: str, right: str) -> str:
+        """The share of the smaller list found in the other (1 when one is contained in the other)."""
+        if self.dialect == "duckdb":
+            return f"(len(list_intersect({left}, {right}))::DOUBLE / least(len({left}), len({right})))"
+        return f"(size(array_intersect({left}, {right})) / least(size({left}), size({right})))"
+
     def jaccard(self, left: str, right: str) -> str:
         if self.dialect == "duckdb":
             return f"(len(list_intersect({left}, {right}))::DOUBLE / len(list_distinct(list_concat({left}, {right}))))"
@@ -187,13 +193,15 @@ def location(sql: _Sql, tf: bool) -> CustomComparison:
 
     Addresses are also compared by their character trigrams (spaces and punctuation left out), which tolerates
     typos, words run together or split, and a part missing on one side ("Flat 2", a locality), as long as the house
-    numbers do not disagree."""
+    numbers do not disagree: Jaccard similarity of the trigrams, and how much of the shorter address the longer
+    one contains."""
     jaccard = sql.jaccard("addr_tokens_l", "addr_tokens_r")
     grams = sql.jaccard("addr_grams_l", "addr_grams_r")
     same_house = f"(house_number_l = house_number_r AND {jaccard} >= 0.5)"
     house_agrees = "(house_number_l = house_number_r OR house_number_l IS NULL OR house_number_r IS NULL)"
     close = f"({house_agrees} AND {grams} >= 0.7)"
     similar = f"({house_agrees} AND {grams} >= 0.5)"
+    contained = f"({house_agrees} AND {sql.overlap('addr_grams_l', 'addr_grams_r')} >= 0.8)"
     postcode_near = (
         f"({sql.levenshtein('postcode_l', 'postcode_r')} <= 1 OR pc_sector_l = pc_sector_r "
         "OR postcode_l IS NULL OR postcode_r IS NULL)"
@@ -219,12 +227,41 @@ def location(sql: _Sql, tf: bool) -> CustomComparison:
             cll.LevenshteinLevel("postcode", 1).configure(label_for_charts="Postcodes one character apart"),
             _level(f"pc_sector_l = pc_sector_r AND {jaccard} >= 0.5", "Similar address in the same postcode sector"),
             _level(close, "Address nearly the same, postcode differs"),
+            _level(contained, "One address nearly contained in the other (a part missing)"),
             _level(similar, "Addresses similar"),
             _level("pc_sector_l = pc_sector_r", "Same postcode sector (a move nearby)"),
             _level("pc_district_l = pc_district_r", "Same postcode district"),
             cll.ElseLevel().configure(label_for_charts="Different places"),
         ],
     )
+
+
+def _place_part(column: str, description: str) -> Callable[[_Sql, bool], CustomComparison]:
+    """A part of a split address (a locality, a town, a county), compared only when both records have it: a
+    one-line address leaves it missing, and it then neither adds nor removes evidence."""
+
+    def build(sql: _Sql, tf: bool) -> CustomComparison:
+        return CustomComparison(
+            output_column_name=column,
+            comparison_description=description,
+            comparison_levels=[
+                _null(column, label=f"{description} missing"),
+                _level(f"{column}_l = {column}_r", f"{description} the same"),
+                cll.JaroWinklerLevel(column, 0.9).configure(label_for_charts=f"{description} nearly the same"),
+                _level(
+                    f"replace({column}_l, ' ', '') = replace({column}_r, ' ', '')",
+                    f"{description} the same but for spaces",
+                ),
+                cll.ElseLevel().configure(label_for_charts=f"{description} different"),
+            ],
+        )
+
+    return build
+
+
+locality = _place_part("locality", "Locality")
+town = _place_part("town", "Town")
+county = _place_part("county", "County")
 
 
 def sex(sql: _Sql, tf: bool) -> CustomComparison:
@@ -266,14 +303,28 @@ def household(sql: _Sql, tf: bool) -> CustomComparison:
     )
 
 
-COMPARISONS = (given_name, middle_names, family_name, date_of_birth, location, sex, household)
-COMPARISON_NAMES = ("given_name", "middle_names", "family_name", "date_of_birth", "address", "sex", "household")
+COMPARISONS = (given_name, middle_names, family_name, date_of_birth, location, locality, town, county, sex, household)
+COMPARISON_NAMES = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "address",
+    "locality",
+    "town",
+    "county",
+    "sex",
+    "household",
+)
 DESCRIPTIONS = {
     "given_name": "Given name",
     "middle_names": "Middle names",
     "family_name": "Surname",
     "date_of_birth": "Date of birth",
     "address": "Address and postcode",
+    "locality": "Locality",
+    "town": "Town",
+    "county": "County",
     "sex": "Sex",
     "household": "Household",
 }

@@ -51,6 +51,9 @@ FEATURE_COLUMNS = (
     "addr_tokens",
     "house_number",
     "addr_grams",
+    "locality",
+    "town",
+    "county",
 )
 ABBREVIATIONS = {
     "rd": "road",
@@ -129,6 +132,17 @@ def _abbreviation_case() -> str:
     return f"CASE t {whens} ELSE t END"
 
 
+def _place(column: str) -> str:
+    """A locality, town or county folded for comparison (lower-case ASCII letters and digits, single spaces)."""
+    return (
+        f"NULLIF(trim(regexp_replace(lower(strip_accents(coalesce(r.{column}, ''))), '[^a-z0-9]+', ' ', 'g')), '')"
+    )
+
+
+# A record with its address in parts: the address comparison reads the street, the other parts are compared apart.
+_SPLIT = "(r.street IS NOT NULL OR r.locality IS NOT NULL OR r.town IS NOT NULL OR r.county IS NOT NULL)"
+
+
 def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: str = "features") -> None:
     """Create ``table`` in ``con``: one row of :data:`FEATURE_COLUMNS` per record, ``unique_id`` its position."""
     con.register("__records", records.table)
@@ -176,8 +190,10 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
             CREATE OR REPLACE TEMP TABLE {table} AS
             WITH a AS (
               SELECT r.unique_id, r.source, r.date_of_birth AS d, r.sex, r.postcode, r.address,
-                     list_filter(string_split(trim(regexp_replace(lower(strip_accents(coalesce(r.address, ''))),
-                                 '[^a-z0-9]+', ' ', 'g')), ' '), lambda t: t <> '') AS raw_tokens
+                     list_filter(string_split(trim(regexp_replace(lower(strip_accents(coalesce(
+                       CASE WHEN {_SPLIT} THEN r.street ELSE r.address END, ''))),
+                                 '[^a-z0-9]+', ' ', 'g')), ' '), lambda t: t <> '') AS raw_tokens,
+                     {_place("locality")} AS locality, {_place("town")} AS town, {_place("county")} AS county
               FROM __rec r
             ), b AS (
               SELECT *, list_transform(raw_tokens, lambda t: {_abbreviation_case()}) AS tokens,
@@ -201,6 +217,7 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
                    NULLIF(regexp_extract(b.pc, '^([A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9])[A-Z]{{2}}$', 1), '') AS pc_sector,
                    NULLIF(regexp_extract(b.pc, '^([A-Z]{{1,2}}[0-9][A-Z0-9]?) [0-9][A-Z]{{2}}$', 1), '')
                      AS pc_district,
+                   b.locality, b.town, b.county,
                    NULLIF(array_to_string(b.tokens, ' '), '') AS addr,
                    CASE WHEN len(b.tokens) > 0 THEN list_distinct(b.tokens) END AS addr_tokens,
                    list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number,
