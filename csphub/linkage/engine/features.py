@@ -222,7 +222,8 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
                    CASE WHEN len(b.tokens) > 0 THEN list_distinct(b.tokens) END AS addr_tokens,
                    list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number,
                    CASE WHEN length(b.squeezed) >= 3 THEN list_distinct(list_transform(
-                     range(1, length(b.squeezed) - 1), lambda i: substr(b.squeezed, i, 3))) END AS addr_grams
+                     range(1, length(b.squeezed) - 1), lambda i: (hash(substr(b.squeezed, i, 3)) % 2147483647)::INTEGER))
+                   END AS addr_grams
             FROM b
             JOIN __rec_names n USING (unique_id)
             LEFT JOIN __givens g ON g.v = n.given
