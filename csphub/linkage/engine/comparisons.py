@@ -219,9 +219,7 @@ def location(sql: _Sql, tf: bool) -> CustomComparison:
                 _level(f"postcode_l = postcode_r AND (addr_l = addr_r OR {same_house})", "Same address and postcode"),
                 tf,
             ),
-            _postcode_tf(
-                _level(f"postcode_l = postcode_r AND {close}", "Same postcode, address nearly the same"), tf
-            ),
+            _postcode_tf(_level(f"postcode_l = postcode_r AND {close}", "Same postcode, address nearly the same"), tf),
             _postcode_tf(_level("postcode_l = postcode_r", "Same postcode, address differs"), tf),
             _level(f"addr_l = addr_r OR {same_house}", "Same address, postcode differs (typo)"),
             _level(f"{close} AND {postcode_near}", "Address nearly the same, postcode close or missing"),

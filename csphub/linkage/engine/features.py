@@ -4,7 +4,8 @@ Names are folded (:func:`csphub.registers.names.fold`: lower-case ASCII, punctua
 Metaphone (:func:`csphub.registers.names.key`), as the register's own search does; given names also carry their
 nickname groups from ``data/nicknames.csv`` ("Bill" and "William" share the group "william"). Dates of birth are
 split into year, month and day (any may be missing); postcodes into sector and district; addresses into tokens with
-the usual abbreviations spelled out ("Rd" → "road") and the house number picked out.
+the usual abbreviations spelled out ("Rd" → "road"), the house number picked out, and character trigrams (hashed to
+integers) for fuzzy comparison; a split address (street, locality, town, county) keeps its parts apart.
 
 Python runs once per distinct name; everything else is SQL, so a million records take a few seconds.
 """
@@ -134,9 +135,7 @@ def _abbreviation_case() -> str:
 
 def _place(column: str) -> str:
     """A locality, town or county folded for comparison (lower-case ASCII letters and digits, single spaces)."""
-    return (
-        f"NULLIF(trim(regexp_replace(lower(strip_accents(coalesce(r.{column}, ''))), '[^a-z0-9]+', ' ', 'g')), '')"
-    )
+    return f"NULLIF(trim(regexp_replace(lower(strip_accents(coalesce(r.{column}, ''))), '[^a-z0-9]+', ' ', 'g')), '')"
 
 
 # A record with its address in parts: the address comparison reads the street, the other parts are compared apart.
@@ -222,8 +221,8 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
                    CASE WHEN len(b.tokens) > 0 THEN list_distinct(b.tokens) END AS addr_tokens,
                    list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number,
                    CASE WHEN length(b.squeezed) >= 3 THEN list_distinct(list_transform(
-                     range(1, length(b.squeezed) - 1), lambda i: (hash(substr(b.squeezed, i, 3)) % 2147483647)::INTEGER))
-                   END AS addr_grams
+                     range(1, length(b.squeezed) - 1),
+                     lambda i: (hash(substr(b.squeezed, i, 3)) % 2147483647)::INTEGER)) END AS addr_grams
             FROM b
             JOIN __rec_names n USING (unique_id)
             LEFT JOIN __givens g ON g.v = n.given
