@@ -6,8 +6,8 @@ FEBRL3 is one file of 5,000 records (2,000 originals, 3,000 duplicates, 6,538 tr
 labels are used for training by any of the three:
 
 - **csphub**: ``csphub.linkage.engine.dedupe`` on the records mapped to csphub's canonical fields (given name,
-  surname, date of birth, address = street number, address lines, suburb and state, postcode), clusters at csphub's
-  default match probability (0.7);
+  surname, date of birth, postcode, and the address in its parts: street = street number, address_1 and
+  address_2; locality = suburb; county = state), clusters at csphub's default match probability (0.7);
 - **recordlinkage ECM**: candidate pairs from blocks on each field (given name, surname, date of birth, postcode,
   suburb), binary agreement features (Jaro-Winkler >= 0.85 on names and addresses, exact elsewhere), the
   unsupervised ECM classifier;
@@ -71,10 +71,10 @@ def scores(predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) ->
     return precision, recall, f1, len(pred)
 
 
-def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
-    from csphub.linkage.engine.model import dedupe
+def csphub_records(df: Any) -> Any:
+    """FEBRL's rows as csphub records, the address in its parts as a source with split addresses would map it:
+    house number and street (with FEBRL's second address line), locality (FEBRL's suburb), county (its state)."""
     from csphub.linkage.engine.records import Record, RecordSet
-    from csphub.linkage.engine.settings import LinkageSettings
     from csphub.registers.dates import PartialDate, PartialDateError
 
     records = []
@@ -86,8 +86,9 @@ def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
                 dob = PartialDate(int(text[:4]), int(text[4:6]), int(text[6:]))
             except PartialDateError:
                 dob = None
-        street = " ".join(p for p in (_text(row.street_number), _text(row.address_1)) if p)
-        address = ", ".join(p for p in (street, _text(row.address_2), _text(row.suburb), _text(row.state)) if p)
+        number_street = " ".join(p for p in (_text(row.street_number), _text(row.address_1)) if p)
+        street = ", ".join(p for p in (number_street, _text(row.address_2)) if p)
+        address = ", ".join(p for p in (street, _text(row.suburb), _text(row.state)) if p)
         records.append(
             Record(
                 record_id=str(rec_id),
@@ -97,11 +98,22 @@ def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
                 date_of_birth=dob,
                 address=address,
                 postcode=_text(row.postcode),
+                street=street,
+                locality=_text(row.suburb),
+                county=_text(row.state),
             )
         )
+    return RecordSet.from_records(records)
+
+
+def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
+    from csphub.linkage.engine.model import dedupe
+    from csphub.linkage.engine.settings import LinkageSettings
+
+    records = csphub_records(df)
     settings = LinkageSettings()
     start = time.perf_counter()
-    result = dedupe(RecordSet.from_records(records), settings)
+    result = dedupe(records, settings)
     seconds = time.perf_counter() - start
     members: dict[int, list[str]] = {}
     for (_, record_id), cluster_id in result.clusters.cluster_ids().items():

@@ -21,7 +21,7 @@ from splink.comparison_library import CustomComparison
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 DIALECTS = ("duckdb", "spark")
 NEUTRAL = 0.01  # m = u: a level that neither adds nor removes evidence
 
@@ -44,6 +44,15 @@ class _Sql:
             f"(({first}_l = {second}_r AND {self.jaro_winkler(f'{second}_l', f'{first}_r')} >= 0.8) OR "
             f"({first}_r = {second}_l AND {self.jaro_winkler(f'{second}_r', f'{first}_l')} >= 0.8))"
         )
+
+    def levenshtein(self, left: str, right: str) -> str:
+        return f"levenshtein({left}, {right})"
+
+    def overlap(self, left: str, right: str) -> str:
+        """The share of the smaller list found in the other (1 when one is contained in the other)."""
+        if self.dialect == "duckdb":
+            return f"(len(list_intersect({left}, {right}))::DOUBLE / least(len({left}), len({right})))"
+        return f"(size(array_intersect({left}, {right})) / least(size({left}), size({right})))"
 
     def jaccard(self, left: str, right: str) -> str:
         if self.dialect == "duckdb":
@@ -74,7 +83,10 @@ def _tf(level: ComparisonLevelCreator, column: str, enabled: bool) -> Comparison
 
 
 def _postcode_tf(level: ComparisonLevelCreator, enabled: bool) -> ComparisonLevelCreator:
-    """A shared postcode (a hostel, a care home, a block of flats) says less than a rare one."""
+    """A shared postcode (a hostel, a care home, a block of flats) says less than a rare one.
+
+    (Measured: taking the plain same-postcode level's u as the reference instead of each level's own lowered the
+    demo registers' F1 from 0.990 to 0.981, so each level keeps its own.)"""
     if enabled:
         level.configure(
             tf_adjustment_column="postcode", tf_adjustment_weight=1.0, disable_tf_exact_match_detection=True
@@ -178,9 +190,23 @@ def date_of_birth(sql: _Sql, tf: bool) -> CustomComparison:
 
 def location(sql: _Sql, tf: bool) -> CustomComparison:
     """Postcode and address in one comparison: they say the same thing twice, and counting it twice would make
-    every household member look like the same person."""
+    every household member look like the same person.
+
+    Addresses are also compared by their character trigrams (spaces and punctuation left out), which tolerates
+    typos, words run together or split, and a part missing on one side ("Flat 2", a locality), as long as the house
+    numbers do not disagree: Jaccard similarity of the trigrams, and how much of the shorter address the longer
+    one contains."""
     jaccard = sql.jaccard("addr_tokens_l", "addr_tokens_r")
+    grams = sql.jaccard("addr_grams_l", "addr_grams_r")
     same_house = f"(house_number_l = house_number_r AND {jaccard} >= 0.5)"
+    house_agrees = "(house_number_l = house_number_r OR house_number_l IS NULL OR house_number_r IS NULL)"
+    close = f"({house_agrees} AND {grams} >= 0.7)"
+    similar = f"({house_agrees} AND {grams} >= 0.5)"
+    contained = f"({house_agrees} AND {sql.overlap('addr_grams_l', 'addr_grams_r')} >= 0.8)"
+    postcode_near = (
+        f"({sql.levenshtein('postcode_l', 'postcode_r')} <= 1 OR pc_sector_l = pc_sector_r "
+        "OR postcode_l IS NULL OR postcode_r IS NULL)"
+    )
     return CustomComparison(
         output_column_name="address",
         comparison_description="Address and postcode",
@@ -193,16 +219,48 @@ def location(sql: _Sql, tf: bool) -> CustomComparison:
                 _level(f"postcode_l = postcode_r AND (addr_l = addr_r OR {same_house})", "Same address and postcode"),
                 tf,
             ),
+            _postcode_tf(_level(f"postcode_l = postcode_r AND {close}", "Same postcode, address nearly the same"), tf),
             _postcode_tf(_level("postcode_l = postcode_r", "Same postcode, address differs"), tf),
             _level(f"addr_l = addr_r OR {same_house}", "Same address, postcode differs (typo)"),
+            _level(f"{close} AND {postcode_near}", "Address nearly the same, postcode close or missing"),
             cll.LevenshteinLevel("postcode", 1).configure(label_for_charts="Postcodes one character apart"),
             _level(f"pc_sector_l = pc_sector_r AND {jaccard} >= 0.5", "Similar address in the same postcode sector"),
-            cll.JaroWinklerLevel("addr", 0.9).configure(label_for_charts="Addresses nearly the same"),
+            _level(close, "Address nearly the same, postcode differs"),
+            _level(contained, "One address nearly contained in the other (a part missing)"),
+            _level(similar, "Addresses similar"),
             _level("pc_sector_l = pc_sector_r", "Same postcode sector (a move nearby)"),
             _level("pc_district_l = pc_district_r", "Same postcode district"),
             cll.ElseLevel().configure(label_for_charts="Different places"),
         ],
     )
+
+
+def _place_part(column: str, description: str) -> Callable[[_Sql, bool], CustomComparison]:
+    """A part of a split address (a locality, a town, a county), compared only when both records have it: a
+    one-line address leaves it missing, and it then neither adds nor removes evidence."""
+
+    def build(sql: _Sql, tf: bool) -> CustomComparison:
+        return CustomComparison(
+            output_column_name=column,
+            comparison_description=description,
+            comparison_levels=[
+                _null(column, label=f"{description} missing"),
+                _level(f"{column}_l = {column}_r", f"{description} the same"),
+                cll.JaroWinklerLevel(column, 0.9).configure(label_for_charts=f"{description} nearly the same"),
+                _level(
+                    f"replace({column}_l, ' ', '') = replace({column}_r, ' ', '')",
+                    f"{description} the same but for spaces",
+                ),
+                cll.ElseLevel().configure(label_for_charts=f"{description} different"),
+            ],
+        )
+
+    return build
+
+
+locality = _place_part("locality", "Locality")
+town = _place_part("town", "Town")
+county = _place_part("county", "County")
 
 
 def sex(sql: _Sql, tf: bool) -> CustomComparison:
@@ -244,14 +302,28 @@ def household(sql: _Sql, tf: bool) -> CustomComparison:
     )
 
 
-COMPARISONS = (given_name, middle_names, family_name, date_of_birth, location, sex, household)
-COMPARISON_NAMES = ("given_name", "middle_names", "family_name", "date_of_birth", "address", "sex", "household")
+COMPARISONS = (given_name, middle_names, family_name, date_of_birth, location, locality, town, county, sex, household)
+COMPARISON_NAMES = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "address",
+    "locality",
+    "town",
+    "county",
+    "sex",
+    "household",
+)
 DESCRIPTIONS = {
     "given_name": "Given name",
     "middle_names": "Middle names",
     "family_name": "Surname",
     "date_of_birth": "Date of birth",
     "address": "Address and postcode",
+    "locality": "Locality",
+    "town": "Town",
+    "county": "County",
     "sex": "Sex",
     "household": "Household",
 }

@@ -4,7 +4,8 @@ Names are folded (:func:`csphub.registers.names.fold`: lower-case ASCII, punctua
 Metaphone (:func:`csphub.registers.names.key`), as the register's own search does; given names also carry their
 nickname groups from ``data/nicknames.csv`` ("Bill" and "William" share the group "william"). Dates of birth are
 split into year, month and day (any may be missing); postcodes into sector and district; addresses into tokens with
-the usual abbreviations spelled out ("Rd" → "road") and the house number picked out.
+the usual abbreviations spelled out ("Rd" → "road"), the house number picked out, and character trigrams (hashed to
+integers) for fuzzy comparison; a split address (street, locality, town, county) keeps its parts apart.
 
 Python runs once per distinct name; everything else is SQL, so a million records take a few seconds.
 """
@@ -50,6 +51,10 @@ FEATURE_COLUMNS = (
     "addr",
     "addr_tokens",
     "house_number",
+    "addr_grams",
+    "locality",
+    "town",
+    "county",
 )
 ABBREVIATIONS = {
     "rd": "road",
@@ -128,6 +133,15 @@ def _abbreviation_case() -> str:
     return f"CASE t {whens} ELSE t END"
 
 
+def _place(column: str) -> str:
+    """A locality, town or county folded for comparison (lower-case ASCII letters and digits, single spaces)."""
+    return f"NULLIF(trim(regexp_replace(lower(strip_accents(coalesce(r.{column}, ''))), '[^a-z0-9]+', ' ', 'g')), '')"
+
+
+# A record with its address in parts: the address comparison reads the street, the other parts are compared apart.
+_SPLIT = "(r.street IS NOT NULL OR r.locality IS NOT NULL OR r.town IS NOT NULL OR r.county IS NOT NULL)"
+
+
 def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: str = "features") -> None:
     """Create ``table`` in ``con``: one row of :data:`FEATURE_COLUMNS` per record, ``unique_id`` its position."""
     con.register("__records", records.table)
@@ -175,12 +189,15 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
             CREATE OR REPLACE TEMP TABLE {table} AS
             WITH a AS (
               SELECT r.unique_id, r.source, r.date_of_birth AS d, r.sex, r.postcode, r.address,
-                     list_filter(string_split(trim(regexp_replace(lower(strip_accents(coalesce(r.address, ''))),
-                                 '[^a-z0-9]+', ' ', 'g')), ' '), lambda t: t <> '') AS raw_tokens
+                     list_filter(string_split(trim(regexp_replace(lower(strip_accents(coalesce(
+                       CASE WHEN {_SPLIT} THEN r.street ELSE r.address END, ''))),
+                                 '[^a-z0-9]+', ' ', 'g')), ' '), lambda t: t <> '') AS raw_tokens,
+                     {_place("locality")} AS locality, {_place("town")} AS town, {_place("county")} AS county
               FROM __rec r
             ), b AS (
               SELECT *, list_transform(raw_tokens, lambda t: {_abbreviation_case()}) AS tokens,
-                     upper(trim(regexp_replace(coalesce(postcode, ''), '\\s+', ' ', 'g'))) AS pc
+                     upper(trim(regexp_replace(coalesce(postcode, ''), '\\s+', ' ', 'g'))) AS pc,
+                     array_to_string(list_transform(raw_tokens, lambda t: {_abbreviation_case()}), '') AS squeezed
               FROM a
             )
             SELECT b.unique_id, b.source,
@@ -199,9 +216,13 @@ def build_features(con: duckdb.DuckDBPyConnection, records: RecordSet, table: st
                    NULLIF(regexp_extract(b.pc, '^([A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9])[A-Z]{{2}}$', 1), '') AS pc_sector,
                    NULLIF(regexp_extract(b.pc, '^([A-Z]{{1,2}}[0-9][A-Z0-9]?) [0-9][A-Z]{{2}}$', 1), '')
                      AS pc_district,
+                   b.locality, b.town, b.county,
                    NULLIF(array_to_string(b.tokens, ' '), '') AS addr,
                    CASE WHEN len(b.tokens) > 0 THEN list_distinct(b.tokens) END AS addr_tokens,
-                   list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number
+                   list_filter(b.tokens, lambda t: regexp_matches(t, '^[0-9]+[a-z]?$'))[1] AS house_number,
+                   CASE WHEN length(b.squeezed) >= 3 THEN list_distinct(list_transform(
+                     range(1, length(b.squeezed) - 1),
+                     lambda i: (hash(substr(b.squeezed, i, 3)) % 2147483647)::INTEGER)) END AS addr_grams
             FROM b
             JOIN __rec_names n USING (unique_id)
             LEFT JOIN __givens g ON g.v = n.given

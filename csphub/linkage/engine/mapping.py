@@ -18,8 +18,8 @@ once. The schema (documented in ``docs/linkage.md``)::
     full_name = "Name"           # OR given_name / middle_names / family_name
     date_of_birth = "DOB"        # (address parts are joined with ", ")
     sex = "Gender"
-    address = ["Addr 1", "Addr 2", "Town"]
-    postcode = "Post Code"
+    address = ["Addr 1", "Addr 2", "Town"]   # one line, OR its parts, each compared on its own:
+    postcode = "Post Code"       # house_number, street (a list: further lines too), locality, town, county
 
     [formats]
     date_of_birth = ["%d/%m/%Y", "%Y-%m-%d"]   # tried in order; their month-year and year-only forms too
@@ -43,7 +43,18 @@ from typing import Any
 from .errors import MappingError
 from .records import SEXES
 
-TARGETS = ("full_name", "given_name", "middle_names", "family_name", "date_of_birth", "sex", "address", "postcode")
+ADDRESS_PART_TARGETS = ("house_number", "street", "locality", "town", "county")
+TARGETS = (
+    "full_name",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "address",
+    "postcode",
+    *ADDRESS_PART_TARGETS,
+)
 NAME_ORDERS = ("auto", "family_first", "given_first")
 FORMATS = ("csv", "xlsx")
 DATE_DIRECTIVES = frozenset("dmYybB")
@@ -213,6 +224,11 @@ def mapping_from_dict(data: Mapping[str, Any], path: str = "<mapping>") -> Sourc
         columns[target] = cols
     if "full_name" in columns and {"given_name", "middle_names", "family_name"} & set(columns):
         problems.append("[columns] give either full_name or given_name/middle_names/family_name, not both")
+    if "address" in columns and set(ADDRESS_PART_TARGETS) & set(columns):
+        problems.append(
+            "[columns] give either address (one line) or its parts (house_number, street, locality, town, county), "
+            "not both"
+        )
     if not {"full_name", "given_name", "family_name"} & set(columns):
         problems.append("[columns] needs a name: full_name, or given_name and/or family_name")
 

@@ -750,6 +750,9 @@ _EXPLAIN_VALUES = {
     "family_name": ("family",),
     "date_of_birth": ("dob", "dob_y", "dob_m", "dob_d"),
     "address": ("addr", "postcode"),
+    "locality": ("locality",),
+    "town": ("town",),
+    "county": ("county",),
     "sex": ("sex",),
 }
 

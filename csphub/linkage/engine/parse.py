@@ -32,7 +32,7 @@ from csphub.analytics.progress import track, wanted
 from csphub.registers.dates import PartialDateError
 
 from .errors import SourceFileError
-from .mapping import SourceMapping, load_mapping
+from .mapping import ADDRESS_PART_TARGETS, SourceMapping, load_mapping
 from .normalise import clean_postcode, compile_date_formats, parse_date, split_full_name
 from .records import RecordSet, date_to_text
 
@@ -348,6 +348,14 @@ def _normalise(
                 return "NULL::VARCHAR"
             return _joined_sql([f"({cleaned[c]})" for c in cols], separator)
 
+        # A split address: the parts as they are, and joined into the one-line address too.
+        street_sql = _joined_sql([field_sql("house_number"), field_sql("street", ", ")], " ")
+        if set(ADDRESS_PART_TARGETS) & set(mapping.columns):
+            address_sql = _joined_sql(
+                [street_sql, *(field_sql(part, ", ") for part in ("locality", "town", "county"))], ", "
+            )
+        else:
+            address_sql = field_sql("address", ", ")
         raw_json = "json_object(" + ", ".join(f"{_quote(h)}, c{i}" for i, h in enumerate(raw.header)) + ")"
         key_sql = "sha256(concat_ws(chr(31), " + ", ".join([_quote(mapping.key)] + [f"c{i}" for i in range(width)])
         key_sql += "))"
@@ -362,7 +370,11 @@ def _normalise(
                    {field_sql("family_name")} AS family_in,
                    {field_sql("date_of_birth")} AS dob_in,
                    {field_sql("sex")} AS sex_in,
-                   {field_sql("address", ", ")} AS address,
+                   {address_sql} AS address,
+                   {street_sql} AS street,
+                   {field_sql("locality", ", ")} AS locality,
+                   {field_sql("town", ", ")} AS town,
+                   {field_sql("county", ", ")} AS county,
                    {field_sql("postcode")} AS postcode_in,
                    {key_sql} AS row_key,
                    {raw_json}::VARCHAR AS raw
@@ -410,7 +422,7 @@ def _normalise(
         con.execute(
             f"""
             CREATE TEMP TABLE parsed AS
-            SELECT s.line, s.rid, s.row_key, s.raw, s.address,
+            SELECT s.line, s.rid, s.row_key, s.raw, s.address, s.street, s.locality, s.town, s.county,
                    coalesce(n.given, s.given_in) AS given_name,
                    coalesce(n.middle, s.middle_in) AS middle_names,
                    coalesce(n.family, s.family_in) AS family_name,
@@ -442,7 +454,7 @@ def _normalise(
         records_table = con.sql(
             f"""
             SELECT rid AS record_id, {_quote(mapping.key)} AS source, given_name, middle_names, family_name,
-                   date_of_birth, sex, address, postcode, line, row_key, raw
+                   date_of_birth, sex, address, postcode, street, locality, town, county, line, row_key, raw
             FROM checked WHERE reason IS NULL ORDER BY line
             """
         ).to_arrow_table()

@@ -29,7 +29,12 @@ PERSON_FIELDS = (
     "sex",
     "address",
     "postcode",
+    "street",
+    "locality",
+    "town",
+    "county",
 )
+ADDRESS_PARTS = ("street", "locality", "town", "county")
 COLUMNS = ("record_id", "source", *PERSON_FIELDS, "line", "row_key", "raw")
 SCHEMA = pa.schema(
     [
@@ -77,6 +82,13 @@ class Record:
     line: int | None = None  # the line of the source file the record came from (1 = header)
     row_key: str = ""  # SHA-256 of the source and the raw row: the same row imported twice has the same key
     raw: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The address in parts, when the source keeps it so (``address`` then holds them joined): the house number
+    # and street (with any further address lines), the locality (a village, a suburb), the town, the county.
+    # Compared part by part when both records have them; a one-line address is compared as a whole.
+    street: str = ""
+    locality: str = ""
+    town: str = ""
+    county: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,6 +111,7 @@ class Record:
             "sex": self.sex or None,
             "address": self.address or None,
             "postcode": self.postcode or None,
+            **{part: getattr(self, part) or None for part in ADDRESS_PARTS},
             "line": self.line,
             "row_key": self.row_key or None,
             "raw": json.dumps(dict(self.raw), ensure_ascii=False) if self.raw else None,
@@ -121,6 +134,7 @@ def _record_from_row(row: Mapping[str, Any]) -> Record:
         sex=row.get("sex") or "",
         address=row.get("address") or "",
         postcode=row.get("postcode") or "",
+        **{part: row.get(part) or "" for part in ADDRESS_PARTS},
         line=row.get("line"),
         row_key=row.get("row_key") or "",
         raw=tuple(json.loads(raw).items()) if raw else (),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from csphub.linkage.engine.errors import SourceFileError
+from csphub.linkage.engine.errors import MappingError, SourceFileError
 from csphub.linkage.engine.mapping import mapping_from_dict
 from csphub.linkage.engine.parse import ParsedSource, parse_source, row_key
 from csphub.linkage.engine.synthetic import Truth
@@ -115,3 +115,30 @@ def test_xlsx_sheets_are_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceFileError, match="has no sheet 'People' \\(sheets: Clients\\)"):
         parse_source(mapping, progress=False)
+
+
+def test_a_split_address_keeps_its_parts_and_joins_them_into_the_address(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,no,road,line2,village,town\n1,Jane Doe,12,High St,,Geddington,Kettering\n", encoding="utf-8"
+    )
+    import json
+
+    mapping = {
+        "source": {"key": "split", "file": "people.csv", "record_id": "id"},
+        "columns": {
+            "full_name": "name",
+            "house_number": "no",
+            "street": ["road", "line2"],
+            "locality": "village",
+            "town": "town",
+        },
+    }
+    path = tmp_path / "people.json"
+    path.write_text(json.dumps(mapping), encoding="utf-8")
+    (record,) = list(parse_source(path, progress=False).records)
+    assert record.street == "12 High St" and record.locality == "Geddington" and record.town == "Kettering"
+    assert record.address == "12 High St, Geddington, Kettering" and record.county == ""
+    mapping["columns"]["address"] = "road"  # type: ignore[index]
+    path.write_text(json.dumps(mapping), encoding="utf-8")
+    with pytest.raises(MappingError, match="either address"):
+        parse_source(path, progress=False)
