@@ -32,7 +32,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -292,11 +292,11 @@ def _read_vintages(
         con.unregister("vintage")
 
 
-def _locate_new(con: duckdb.DuckDBPyConnection, districts: Districts) -> None:
+def _locate_new(con: duckdb.DuckDBPyConnection, districts: Districts, coordinates: str = "pre") -> None:
     """Project and locate (point-in-polygon) the coordinates of ``pre`` not located yet, once each. (Coordinates
     outside Great Britain are refused by the row checks, with their line; projecting them first does no harm.)"""
     coords = con.execute(
-        """SELECT DISTINCT p.lon, p.lat FROM pre p
+        f"""SELECT DISTINCT p.lon, p.lat FROM {coordinates} p
         WHERE p.lon IS NOT NULL AND p.lat IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM located l WHERE l.lon = p.lon AND l.lat = p.lat)"""
     ).fetchnumpy()
@@ -439,7 +439,7 @@ def _write_all(
 # columns are read dictionary-encoded (police.uk values repeat: crime types, LSOAs, snap point names…), which
 # makes reading and writing cheaper still and lets the rules be checked once per distinct value of each file.
 # The files are read in batches of about this many bytes of CSV.
-ARROW_BATCH_BYTES = 1 << 30
+ARROW_BATCH_BYTES = 1 << 28
 ARROW_COMPRESSION = "snappy"
 _ARROW_PARSE = pacsv.ParseOptions(
     delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=False
@@ -530,7 +530,8 @@ def _first_broken_file(
     con: duckdb.DuckDBPyConnection, kind: FileKind, tables: Sequence[tuple[int, pa.Table]]
 ) -> int | None:
     """The first file of the batch with a row breaking a rule, or None. Each rule is checked once per distinct
-    value of the column it reads in each file (coordinates: ``batch_pre``), which is the same as checking every
+    value of the column it reads in each file (coordinates: once per distinct coordinate of the batch, held
+    with the first file that has it in ``batch_places``), which is the same as checking every
     row; any other rule (several text columns, or text without a dictionary) on every row."""
     groups: dict[frozenset[str], list[str]] = {}
     for check in kind.checks:
@@ -539,7 +540,7 @@ def _first_broken_file(
     for columns, violations in groups.items():
         broken = " OR ".join(f"coalesce({v}, false)" for v in violations)
         if columns <= _COORDINATES:
-            relation = f'(SELECT idx AS {_IDX}, lon AS "Longitude", lat AS "Latitude" FROM batch_pre)'
+            relation = f'(SELECT first_idx AS {_IDX}, lon AS "Longitude", lat AS "Latitude" FROM batch_places)'
         elif (
             len(columns) == 1 and tables and pa.types.is_dictionary(tables[0][1].schema.field(next(iter(columns))).type)
         ):
@@ -602,6 +603,29 @@ def _write_arrow(table: pa.Table, target: Path, metadata: dict[str, str]) -> Non
         writer.add_key_value_metadata(metadata)
 
 
+_Report = Callable[[int, tuple[int, int, int], int | None], tuple[FileReport, dict[str, str]]]
+
+
+def _make_and_write(
+    kind: FileKind,
+    table: pa.Table,
+    place: pa.Array,
+    located: dict[str, pa.Array],
+    index: int,
+    source: SourceFile,
+    vintage: int | None,
+    target: Path,
+    report: _Report,
+) -> FileReport:
+    """One file's stored columns, counts and report, written to ``target`` (in a worker thread)."""
+    output = _arrow_output(kind, table, place, located, source.force, source.month_key, vintage)
+    unlocated = table["Longitude"].null_count  # a longitude without a latitude (or the reverse) is refused
+    outside = output["district"].null_count - unlocated
+    file_report, metadata = report(index, (table.num_rows, unlocated, outside), vintage)
+    _write_arrow(output, target, metadata)
+    return file_report
+
+
 def _ingest_arrow(
     con: duckdb.DuckDBPyConnection,
     kind: FileKind,
@@ -609,14 +633,14 @@ def _ingest_arrow(
     districts: Districts,
     settings: IngestSettings,
     out: Path,
-    report: Callable[[int, tuple[int, int, int], int | None], tuple[FileReport, dict[str, str]]],
+    report: _Report,
 ) -> list[tuple[FileReport, Path]] | None:
     """The ingest of one kind with pyarrow reading and writing, and DuckDB checking the rules and finding the
     distinct coordinates. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
     what is wrong and its line (or reads what pyarrow would not)."""
     assert kind.arrow_columns is not None
     out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[FileReport, Path]] = []
+    staged: list[Path] = []
     batches: list[range] = []
     first, size = 0, 0
     for i, source in enumerate(sources):
@@ -624,37 +648,43 @@ def _ingest_arrow(
         if size >= ARROW_BATCH_BYTES or i == len(sources) - 1:
             batches.append(range(first, i + 1))
             first, size = i + 1, 0
-    with ThreadPoolExecutor(max_workers=_workers(len(sources))) as pool:
-        for batch in batches:
+    pool = ThreadPoolExecutor(max_workers=_workers(len(sources)))
+    writes: list[Future[FileReport]] = []
+
+    def read(batch: range) -> list[Future[pa.Table | None]]:
+        return [pool.submit(_read_arrow, kind, sources[i]) for i in batch]
+
+    # A pipeline: the next batch is read, and the last one written, while this one is checked and located.
+    try:
+        pending = read(batches[0])
+        for number, batch in enumerate(batches):
             clock = _Clock(f"{kind.name} files {batch.start}-{batch.stop - 1}")
-            read = list(pool.map(lambda i: _read_arrow(kind, sources[i]), batch))
-            clock.lap("read (pyarrow)")
-            tables = [(i, t) for i, t in zip(batch, read, strict=True) if t is not None]
+            tables = [(i, t) for i, t in zip(batch, (f.result() for f in pending), strict=True) if t is not None]
             if len(tables) < len(batch):
                 return None
+            pending = read(batches[number + 1]) if number + 1 < len(batches) else []
+            clock.lap("read (pyarrow)")
             rows = pa.concat_tables(
                 t.append_column(_IDX, pa.array(np.full(t.num_rows, i, dtype=np.int32))) for i, t in tables
             )
             con.register("batch", rows)
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE batch_pre AS
-                SELECT {_IDX} AS idx, "Longitude" AS lon, "Latitude" AS lat, count(*) AS n FROM batch GROUP BY ALL"""
+                f"""CREATE OR REPLACE TEMP TABLE batch_places AS
+                SELECT "Longitude" AS lon, "Latitude" AS lat, min({_IDX}) AS first_idx FROM batch GROUP BY ALL"""
             )
             bad = _first_broken_file(con, kind, tables)
             con.unregister("batch")
             clock.lap("checked, grouped by coordinate (DuckDB)")
             if bad is not None:
                 raise _first_violation(con, kind, sources[bad], bad)
-            con.execute("INSERT INTO pre SELECT idx, lon, lat, n, NULL, NULL FROM batch_pre")
             if kind.has_lsoa:
                 con.register("lsoa_codes", _distinct_values(tables, "LSOA code"))
                 _read_vintages(
                     con, kind, sources, settings, f'(SELECT {_IDX} AS idx, "LSOA code" AS code FROM lsoa_codes)'
                 )
                 con.unregister("lsoa_codes")
-            _locate_new(con, districts)
+            _locate_new(con, districts, "batch_places")
             clock.lap("vintages, new coordinates located")
-            counts = _counts(con, batch.start, batch.stop)
             vintages = dict(
                 con.execute(
                     f"SELECT idx, lsoa_vintage FROM files WHERE idx >= {batch.start} AND idx < {batch.stop}"
@@ -671,29 +701,23 @@ def _ingest_arrow(
                 _coordinate_keys(np.asarray(known["lon"], np.float64), np.asarray(known["lat"], np.float64))
             )
             places = pc.index_in(keys, options=lookup)
-            clock.lap("counts, rows matched to their coordinates")
-            jobs = []
+            clock.lap("rows matched to their coordinates")
             offset = 0
             for i, table in tables:
-                file_report, metadata = report(i, counts.get(i, (0, 0, 0)), vintages.get(i))
-                output = _arrow_output(
-                    kind,
-                    table,
-                    places.slice(offset, table.num_rows),
-                    located,
-                    sources[i].force,
-                    sources[i].month_key,
-                    vintages.get(i),
-                )
-                offset += table.num_rows
                 target = out / f"{i}.parquet"
-                jobs.append(pool.submit(_write_arrow, output, target, metadata))
-                staged.append((file_report, target))
-            for job in jobs:
-                job.result()
-            clock.lap("columns made, Parquet written (pyarrow)")
-            del rows, read, tables
-    return staged
+                place = places.slice(offset, table.num_rows)
+                writes.append(
+                    pool.submit(
+                        _make_and_write, kind, table, place, located, i, sources[i], vintages.get(i), target, report
+                    )
+                )
+                staged.append(target)
+                offset += table.num_rows
+            clock.lap("columns made and written (started)")
+            del rows, tables
+        return [(job.result(), target) for job, target in zip(writes, staged, strict=True)]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ingest_kind(
