@@ -1,6 +1,12 @@
 """Ingest police.uk monthly files (street, outcomes, stop-and-search) for any force into the store.
 
-The header of every file is checked first (exact police.uk names and order). Then, for each kind of file:
+The header of every file is checked first (exact police.uk names and order). Street and outcomes files then take
+the **pyarrow path**: batches of files are read by ``pyarrow.csv`` (text dictionary-encoded), every rule of
+:mod:`csphub.analytics.schema` is checked by DuckDB once per distinct value of the column it reads in each file
+(the same as checking every row), the distinct coordinates are projected to British National Grid and located
+in the districts once each, each row gets its coordinate's position and district by a hash lookup, and pyarrow
+writes one Parquet file per input file into a staging folder. A file pyarrow refuses sends its kind down the
+**DuckDB path**, which stop-and-search files always take:
 
 1. **read and locate** (all files of the kind in one DuckDB query): every row is parsed; a row that does not
    parse (too few or too many fields, a bad quote, a coordinate that is not a number) stops the ingest with
@@ -8,10 +14,11 @@ The header of every file is checked first (exact police.uk names and order). The
    districts (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one
    per row — and each file's LSOA vintage is read from its codes.
 2. **check and write** (one DuckDB query per file, several files at a time): every row is checked against the
-   rules of :mod:`csphub.analytics.schema` (month, coordinates in Great Britain, LSOA code, crime type…; bytes
-   that are not UTF-8 in any field), typed, joined to its coordinates' BNG position and district, and written
-   as one Parquet file into a staging folder. The first broken rule stops the ingest; the file is then read
-   once more on its own to name the line.
+   rules, typed, joined to its coordinates' BNG position and district, and written as one Parquet file into a
+   staging folder.
+
+On either path the first broken rule stops the ingest; the file is then read once more by DuckDB on its own to
+name the line.
 
 Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
 same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves
