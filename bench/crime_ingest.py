@@ -14,6 +14,8 @@ Timed on the same files, each in a fresh process state:
   practical limit of reading the files into memory), and the same with DuckDB's own type detection;
 - bare DuckDB CSV -> Parquet: the same read written straight to one Parquet file per input file (no checks, no
   geography): the practical limit of any ingest that stores Parquet;
+- pyarrow: ``pyarrow.csv.read_csv`` of every file (csphub's options: types given, text dictionary-encoded),
+  several files at a time — the reader csphub's ingest uses, for reference (not the target's baseline);
 - csphub: ``Analytics.ingest([folder])`` into an empty store — check every row, project and locate the
   coordinates, write one Parquet file per force and month.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,7 +39,9 @@ import numpy as np
 
 from csphub.analytics.api import Analytics
 from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
+from csphub.analytics.ingest import _read_arrow
 from csphub.analytics.schema import STREET
+from csphub.analytics.sources import SourceFile, parse_file_name
 
 BENCH = PROJECT_DIR / "var" / "bench"
 REAL = PROJECT_DIR / "data" / "police-uk"
@@ -152,6 +157,16 @@ def main() -> None:
             con.close()
             if label not in results or seconds < results[label][1]:
                 results[label] = (rows, seconds)
+
+        sources = [SourceFile(str(f), f, *parse_file_name(f.name, str(f))) for f in files]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            tables = list(pool.map(lambda s: _read_arrow(STREET, s), sources))
+        seconds = time.perf_counter() - start
+        label = "pyarrow.csv.read_csv (csphub's reader)"
+        if label not in results or seconds < results[label][1]:
+            results[label] = (sum(t.num_rows for t in tables if t is not None), seconds)
+        del tables
 
         store = BENCH / "crime-store-ingest"
         shutil.rmtree(store, ignore_errors=True)

@@ -1,6 +1,12 @@
 """Ingest police.uk monthly files (street, outcomes, stop-and-search) for any force into the store.
 
-The header of every file is checked first (exact police.uk names and order). Then, for each kind of file:
+The header of every file is checked first (exact police.uk names and order). Street and outcomes files then take
+the **pyarrow path**: batches of files are read by ``pyarrow.csv`` (text dictionary-encoded), every rule of
+:mod:`csphub.analytics.schema` is checked by DuckDB once per distinct value of the column it reads in each file
+(the same as checking every row), the distinct coordinates are projected to British National Grid and located
+in the districts once each, each row gets its coordinate's position and district by a hash lookup, and pyarrow
+writes one Parquet file per input file into a staging folder. A file pyarrow refuses sends its kind down the
+**DuckDB path**, which stop-and-search files always take:
 
 1. **read and locate** (all files of the kind in one DuckDB query): every row is parsed; a row that does not
    parse (too few or too many fields, a bad quote, a coordinate that is not a number) stops the ingest with
@@ -8,10 +14,11 @@ The header of every file is checked first (exact police.uk names and order). The
    districts (point-in-polygon) once each — police.uk snap points repeat, so this is far less work than one
    per row — and each file's LSOA vintage is read from its codes.
 2. **check and write** (one DuckDB query per file, several files at a time): every row is checked against the
-   rules of :mod:`csphub.analytics.schema` (month, coordinates in Great Britain, LSOA code, crime type…; bytes
-   that are not UTF-8 in any field), typed, joined to its coordinates' BNG position and district, and written
-   as one Parquet file into a staging folder. The first broken rule stops the ingest; the file is then read
-   once more on its own to name the line.
+   rules, typed, joined to its coordinates' BNG position and district, and written as one Parquet file into a
+   staging folder.
+
+On either path the first broken rule stops the ingest; the file is then read once more by DuckDB on its own to
+name the line.
 
 Only when every file of every kind has passed are the staged months renamed into the store, each replacing the
 same force and month if it was there (re-ingesting a month replaces it, never duplicates it). Any error leaves
@@ -29,8 +36,10 @@ import csv
 import logging
 import os
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -38,6 +47,10 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from csphub.geography import wgs84_to_bng_arrays
 
@@ -217,20 +230,14 @@ def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: 
     return settings.default_lsoa_vintage
 
 
-def _prepare(
-    con: duckdb.DuckDBPyConnection,
-    kind: FileKind,
-    sources: Sequence[SourceFile],
-    districts: Districts,
-    settings: IngestSettings,
-) -> dict[int, tuple[int, int, int]]:
-    """Pass 1 over all files of one kind: parse them (a row that does not parse stops here), find the distinct
-    coordinates and locate each once, and read each file's LSOA vintage from its codes. Leaves the tables
-    ``files`` (one row per file) and ``geo`` (per distinct coordinate: x, y, district) for pass 2, and returns
-    (rows, without location, outside the districts) per file."""
+def _work_tables(con: duckdb.DuckDBPyConnection, kind: FileKind, sources: Sequence[SourceFile]) -> None:
+    """The tables both paths fill: ``files`` (one row per file), ``pre`` (per file and distinct coordinate: rows,
+    lowest and highest LSOA code), ``located`` (per distinct coordinate: BNG metres and district)."""
     con.execute(
         """CREATE TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
-        idx INTEGER, lsoa_vintage SMALLINT)"""
+        idx INTEGER, lsoa_vintage SMALLINT);
+        CREATE TABLE pre (idx INTEGER, lon DOUBLE, lat DOUBLE, n BIGINT, lsoa_min VARCHAR, lsoa_max VARCHAR);
+        CREATE TABLE located (lon DOUBLE, lat DOUBLE, x DOUBLE, y DOUBLE, district VARCHAR)"""
     )
     con.register(
         "given",
@@ -247,22 +254,6 @@ def _prepare(
         "NULL FROM given"
     )
     con.unregister("given")
-    lsoa = ('min(r."LSOA code")', 'max(r."LSOA code")') if kind.has_lsoa else ("NULL", "NULL")
-    read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
-    try:
-        # Police.uk derives the LSOA from the snap point, so the LSOA codes of one coordinate are (almost
-        # always) one code: their minimum and maximum per coordinate are enough to find the file's vintage.
-        con.execute(
-            f"""CREATE TEMP TABLE pre AS
-            SELECT r.filename, r."Longitude" AS lon, r."Latitude" AS lat, count(*) AS n,
-                {lsoa[0]} AS lsoa_min, {lsoa[1]} AS lsoa_max
-            FROM {read} r GROUP BY ALL"""
-        )
-    except duckdb.Error as exc:
-        raise _duckdb_error(exc, sources) from exc
-    _raise_first_reject(con, sources)
-
-    vintages: dict[int, int | None] = dict.fromkeys(range(len(sources)))
     if kind.has_lsoa:
         retired = resources.files("csphub.analytics.reference").joinpath(_RETIRED_LSOA11)
         with resources.as_file(retired) as retired_path:
@@ -270,55 +261,115 @@ def _prepare(
                 "CREATE TEMP TABLE lsoa11_only AS SELECT lsoa11_code AS code "
                 f"FROM read_csv({sql_str(str(retired_path))})"
             )
-        flags = con.execute(
-            f"""SELECT f.idx,
-                coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}')
-                    AND c.code > '{LAST_ENGLISH_LSOA11}'), false),
-                coalesce(bool_or(old.code IS NOT NULL), false)
-            FROM (SELECT filename, lsoa_min AS code FROM pre UNION SELECT filename, lsoa_max FROM pre) c
-            JOIN files f ON c.filename = f.path LEFT JOIN lsoa11_only old ON c.code = old.code
-            GROUP BY f.idx"""
-        ).fetchall()
-        for idx, has_2021, has_2011 in flags:
-            vintages[idx] = _lsoa_vintage(sources[idx], has_2021, has_2011, settings)
+
+
+def _lsoa_columns(kind: FileKind) -> tuple[str, str]:
+    # Police.uk derives the LSOA from the snap point, so the LSOA codes of one coordinate are (almost always) one
+    # code: their minimum and maximum per coordinate are enough to find the file's vintage.
+    return ('min(r."LSOA code")', 'max(r."LSOA code")') if kind.has_lsoa else ("NULL", "NULL")
+
+
+def _read_vintages(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    settings: IngestSettings,
+    codes: str,
+) -> None:
+    """Each file's LSOA vintage, read from its codes: ``codes``, a relation (idx, code) of the files' distinct
+    codes (or enough of them: the lowest and highest per coordinate)."""
+    if not kind.has_lsoa:
+        return
+    flags = con.execute(
+        f"""SELECT c.idx,
+            coalesce(bool_or(regexp_full_match(c.code, 'E01[0-9]{{6}}') AND c.code > '{LAST_ENGLISH_LSOA11}'), false),
+            coalesce(bool_or(old.code IS NOT NULL), false)
+        FROM {codes} c LEFT JOIN lsoa11_only old ON c.code = old.code
+        GROUP BY c.idx"""
+    ).fetchall()
+    vintages = {
+        int(idx): _lsoa_vintage(sources[idx], has_2021, has_2011, settings) for idx, has_2021, has_2011 in flags
+    }
+    if vintages:
         con.register(
             "vintage",
-            {
-                "idx": np.array(list(vintages), dtype=np.int32),
-                "v": np.array(list(vintages.values()), dtype=object),
-            },
+            {"idx": np.array(list(vintages), dtype=np.int32), "v": np.array(list(vintages.values()), dtype=np.int16)},
         )
-        con.execute(
-            "UPDATE files SET lsoa_vintage = CAST(vintage.v AS SMALLINT) FROM vintage WHERE files.idx = vintage.idx"
-        )
+        con.execute("UPDATE files SET lsoa_vintage = vintage.v FROM vintage WHERE files.idx = vintage.idx")
         con.unregister("vintage")
 
-    # Locate each distinct coordinate once: BNG metres and district. (Coordinates outside Great Britain are
-    # refused in pass 2, with their line; projecting them here first does no harm.)
-    coords = con.execute("SELECT DISTINCT lon, lat FROM pre WHERE lon IS NOT NULL AND lat IS NOT NULL").fetchnumpy()
+
+def _locate_new(con: duckdb.DuckDBPyConnection, districts: Districts, coordinates: str = "pre") -> None:
+    """Project and locate (point-in-polygon) the coordinates of ``pre`` not located yet, once each. (Coordinates
+    outside Great Britain are refused by the row checks, with their line; projecting them first does no harm.)"""
+    coords = con.execute(
+        f"""SELECT DISTINCT p.lon, p.lat FROM {coordinates} p
+        WHERE p.lon IS NOT NULL AND p.lat IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM located l WHERE l.lon = p.lon AND l.lat = p.lat)"""
+    ).fetchnumpy()
     lon = np.asarray(coords["lon"], dtype=np.float64)
     lat = np.asarray(coords["lat"], dtype=np.float64)
+    if not len(lon):
+        return
     x, y = wgs84_to_bng_arrays(lat, lon)
-    con.register("located", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
-    # Per file, its own coordinates (so that pass 2 joins each file to a small table), sorted by file so that
-    # DuckDB's zone maps skip the other files' rows. A table, not a registration: pass 2's cursors see tables.
-    con.execute(
-        """CREATE TABLE geo AS SELECT f.idx, p.lon, p.lat, l.x, l.y, l.district, p.n
-        FROM pre p JOIN files f ON p.filename = f.path
-        LEFT JOIN located l ON p.lon = l.lon AND p.lat = l.lat ORDER BY f.idx"""
-    )
-    con.unregister("located")
+    con.register("new", {"lon": lon, "lat": lat, "x": x, "y": y, "district": districts.locate(lat, lon)})
+    con.execute("INSERT INTO located SELECT lon, lat, x, y, district FROM new")
+    con.unregister("new")
+
+
+def _counts(con: duckdb.DuckDBPyConnection, first: int, stop: int) -> dict[int, tuple[int, int, int]]:
+    """(rows, without location, outside the districts) of files ``first`` to ``stop - 1``."""
     return {
         int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
         for r in con.execute(
-            """SELECT idx, sum(n), coalesce(sum(n) FILTER (WHERE lon IS NULL OR lat IS NULL), 0),
-            coalesce(sum(n) FILTER (WHERE lon IS NOT NULL AND lat IS NOT NULL AND district IS NULL), 0)
-            FROM geo GROUP BY idx"""
+            f"""SELECT p.idx, sum(p.n),
+                coalesce(sum(p.n) FILTER (WHERE p.lon IS NULL OR p.lat IS NULL), 0),
+                coalesce(sum(p.n) FILTER (WHERE p.lon IS NOT NULL AND p.lat IS NOT NULL AND l.district IS NULL), 0)
+            FROM pre p LEFT JOIN located l ON p.lon = l.lon AND p.lat = l.lat
+            WHERE p.idx >= {first} AND p.idx < {stop} GROUP BY p.idx"""
         ).fetchall()
     }
 
 
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    districts: Districts,
+    settings: IngestSettings,
+) -> dict[int, tuple[int, int, int]]:
+    """Pass 1 of the DuckDB path over all files of one kind: parse them (a row that does not parse stops here),
+    find the distinct coordinates and locate each once, and read each file's LSOA vintage from its codes. Leaves
+    the table ``geo`` (per file and distinct coordinate: x, y, district) for pass 2, and returns (rows, without
+    location, outside the districts) per file."""
+    lsoa = _lsoa_columns(kind)
+    read = read_csv_sql(kind, [s.path for s in sources], rejects=True)
+    try:
+        con.execute(
+            f"""INSERT INTO pre SELECT f.idx, r."Longitude", r."Latitude", count(*), {lsoa[0]}, {lsoa[1]}
+            FROM {read} r JOIN files f ON r.filename = f.path GROUP BY ALL"""
+        )
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, sources) from exc
+    _raise_first_reject(con, sources)
+    _read_vintages(
+        con, kind, sources, settings, "(SELECT idx, lsoa_min AS code FROM pre UNION SELECT idx, lsoa_max FROM pre)"
+    )
+    _locate_new(con, districts)
+    # Per file, its own coordinates (so that pass 2 joins each file to a small table), sorted by file so that
+    # DuckDB's zone maps skip the other files' rows. A table, not a registration: pass 2's cursors see tables.
+    con.execute(
+        """CREATE TABLE geo AS SELECT p.idx, p.lon, p.lat, l.x, l.y, l.district, p.n
+        FROM pre p LEFT JOIN located l ON p.lon = l.lon AND p.lat = l.lat ORDER BY p.idx"""
+    )
+    return _counts(con, 0, len(sources))
+
+
 _CHECK_FAILED = "csphub: a row breaks a rule"
+
+
+def _broken(kind: FileKind) -> str:
+    return " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
 
 
 def _write_one(
@@ -329,12 +380,11 @@ def _write_one(
     target: Path,
     metadata: dict[str, str],
 ) -> None:
-    """Pass 2 for one file: check every row, type it, join its coordinates' position and district, and write
-    it as one Parquet file. A row breaking a rule stops the write (DuckDB's ``error()``); one that does not
-    parse is kept out and recorded in this cursor's rejects table."""
+    """Pass 2 of the DuckDB path for one file: check every row, type it, join its coordinates' position and
+    district, and write it as one Parquet file. A row breaking a rule stops the write (DuckDB's ``error()``); one
+    that does not parse is kept out and recorded in this cursor's rejects table."""
     cur = con.cursor()
     try:
-        broken = " OR ".join(f"coalesce({check.violation}, false)" for check in kind.checks)
         read = read_csv_sql(kind, [source.path], rejects=True)
         try:
             cur.execute(
@@ -343,7 +393,7 @@ def _write_one(
                     JOIN (SELECT * FROM files WHERE idx = {index}) f ON true
                     LEFT JOIN (SELECT * FROM geo WHERE idx = {index}) g
                         ON r."Longitude" = g.lon AND r."Latitude" = g.lat
-                    WHERE CASE WHEN {broken} THEN error('{_CHECK_FAILED}') ELSE true END
+                    WHERE CASE WHEN {_broken(kind)} THEN error('{_CHECK_FAILED}') ELSE true END
                 ) TO {sql_str(str(target))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
                     KV_METADATA {{{", ".join(f"{k}: {sql_str(v)}" for k, v in metadata.items())}}})"""
             )
@@ -356,6 +406,10 @@ def _write_one(
         cur.close()
 
 
+def _workers(jobs: int) -> int:
+    return max(1, min(jobs, 2 * (os.cpu_count() or 1)))
+
+
 def _write_all(
     con: duckdb.DuckDBPyConnection,
     kind: FileKind,
@@ -363,13 +417,12 @@ def _write_all(
     out: Path,
     metadata: Sequence[dict[str, str]],
 ) -> list[Path]:
-    """Pass 2 for every file, several at a time (each file is one DuckDB query on its own cursor). On errors,
-    the one of the earliest file is raised, whatever the order the workers met them in."""
+    """Pass 2 of the DuckDB path for every file, several at a time (each file is one DuckDB query on its own
+    cursor). On errors, the one of the earliest file is raised, whatever the order the workers met them in."""
     out.mkdir(parents=True, exist_ok=True)
     targets = [out / f"{i}.parquet" for i in range(len(sources))]
-    workers = max(1, min(len(sources), 2 * (os.cpu_count() or 1)))
     errors: dict[int, IngestError] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=_workers(len(sources))) as pool:
         futures = {
             pool.submit(_write_one, con, kind, source, i, targets[i], metadata[i]): i
             for i, source in enumerate(sources)
@@ -387,6 +440,293 @@ def _write_all(
     return targets
 
 
+# --- the pyarrow path
+# ------------------------------------------------------------------------------------------------------
+# pyarrow's CSV reader and Parquet writer do the same work as DuckDB's for about half the processor time. Text
+# columns are read dictionary-encoded (police.uk values repeat: crime types, LSOAs, snap point names…), which
+# makes reading and writing cheaper still and lets the rules be checked once per distinct value of each file.
+# The files are read in batches of about this many bytes of CSV.
+ARROW_BATCH_BYTES = 1 << 28
+ARROW_COMPRESSION = "snappy"
+_ARROW_PARSE = pacsv.ParseOptions(
+    delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=False
+)
+_ALL_DISTINCT = frozenset({"Crime ID"})  # text columns not worth a dictionary
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_IDX = "csphub_idx"
+_COLUMN = re.compile(r'r\."([^"]+)"')
+_COORDINATES = frozenset({"Longitude", "Latitude"})
+
+
+class _Clock:
+    """Logs the seconds each stage of the ingest takes (at debug level)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        log.debug("%s: %s in %.2f s", self.what, stage, now - self.start)
+        self.start = now
+
+
+def _arrow_type(name: str, sql_type: str) -> pa.DataType:
+    if sql_type == "DOUBLE":
+        return pa.float64()
+    if sql_type != "VARCHAR":
+        raise ValueError(f"no pyarrow reading for {sql_type}")
+    return pa.string() if name in _ALL_DISTINCT else _DICTIONARY
+
+
+def _read_arrow(kind: FileKind, source: SourceFile) -> pa.Table | None:
+    """One file read by pyarrow with DuckDB's reading of police.uk files (the same types; an empty field, quoted
+    or not, is NULL; UTF-8 checked), or None when pyarrow refuses it: the DuckDB path then reads it and says
+    what is wrong, with the line."""
+    convert = pacsv.ConvertOptions(
+        column_types={name: _arrow_type(name, sql_type) for name, sql_type in kind.types},
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        check_utf8=True,
+    )
+    try:
+        table = pacsv.read_csv(
+            source.path,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 26),
+            parse_options=_ARROW_PARSE,
+            convert_options=convert,
+        )
+    except (pa.ArrowException, OSError) as exc:
+        log.debug("pyarrow refused %s (%s): reading it with DuckDB", source.display, exc)
+        return None
+    return table if tuple(table.column_names) == kind.header else None
+
+
+def _distinct_values(tables: Sequence[tuple[int, pa.Table]], column: str) -> pa.Table:
+    """(csphub_idx, column): the distinct values of a dictionary-encoded column in each file, NULL included."""
+    idx: list[np.ndarray] = []
+    values: list[pa.Array] = []
+    for i, table in tables:
+        for chunk in table[column].chunks:
+            present = chunk.dictionary.take(pc.unique(chunk.indices))
+            idx.append(np.full(len(present), i, dtype=np.int32))
+            values.append(present)
+    return pa.table(
+        {
+            _IDX: pa.array(np.concatenate(idx) if idx else np.empty(0, np.int32)),
+            column: pa.concat_arrays(values) if values else pa.array([], pa.string()),
+        }
+    )
+
+
+def _coordinate_keys(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    """Each (longitude, latitude) as its 16 bytes, for an exact lookup; -0.0 is made 0.0 (equal in SQL)."""
+    both = np.empty((len(lon), 2), dtype=np.float64)
+    both[:, 0] = lon
+    both[:, 1] = lat
+    both += 0.0
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(lon), [None, pa.py_buffer(both)])
+
+
+def _as_float(column: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(column.to_numpy(), dtype=np.float64)  # NULL -> NaN
+
+
+def _first_broken_file(
+    con: duckdb.DuckDBPyConnection, kind: FileKind, tables: Sequence[tuple[int, pa.Table]]
+) -> int | None:
+    """The first file of the batch with a row breaking a rule, or None. Each rule is checked once per distinct
+    value of the column it reads in each file (coordinates: once per distinct coordinate of the batch, held
+    with the first file that has it in ``batch_places``), which is the same as checking every
+    row; any other rule (several text columns, or text without a dictionary) on every row."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for check in kind.checks:
+        groups.setdefault(frozenset(_COLUMN.findall(check.violation)), []).append(check.violation)
+    found: list[int] = []
+    for columns, violations in groups.items():
+        broken = " OR ".join(f"coalesce({v}, false)" for v in violations)
+        if columns <= _COORDINATES:
+            relation = f'(SELECT first_idx AS {_IDX}, lon AS "Longitude", lat AS "Latitude" FROM batch_places)'
+        elif (
+            len(columns) == 1 and tables and pa.types.is_dictionary(tables[0][1].schema.field(next(iter(columns))).type)
+        ):
+            con.register("distinct_values", _distinct_values(tables, next(iter(columns))))
+            relation = "distinct_values"
+        else:
+            relation = "batch"
+        bad = con.execute(
+            f"SELECT min(r.{_IDX}) FROM {relation} r JOIN files f ON f.idx = r.{_IDX} WHERE {broken}"
+        ).fetchall()[0][0]
+        if relation == "distinct_values":
+            con.unregister("distinct_values")
+        if bad is not None:
+            found.append(int(bad))
+    return min(found) if found else None
+
+
+def _arrow_output(
+    kind: FileKind,
+    table: pa.Table,
+    place: pa.Array,
+    located: dict[str, pa.Array],
+    force: str,
+    month: str,
+    vintage: int | None,
+) -> pa.Table:
+    """The stored columns of one file (``place``: each row's index in ``located``, NULL without location)."""
+    assert kind.arrow_columns is not None
+    n = table.num_rows
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    for _, source in kind.arrow_columns:
+        if source == "@month":
+            columns.append(pa.array(np.full(n, np.datetime64(month + "-01", "D"))))
+        elif source in ("@x", "@y", "@district"):
+            columns.append(pc.take(located[source[1:]], place))
+        elif source == "@force":
+            columns.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([force])))
+        elif source == "@lsoa_vintage":
+            value = pa.scalar(vintage, pa.int16())
+            columns.append(pc.if_else(pc.is_valid(table["LSOA code"]), value, pa.scalar(None, pa.int16())))
+        else:
+            columns.append(table[source])
+    return pa.table(columns, names=[name for name, _ in kind.arrow_columns])
+
+
+def _write_arrow(table: pa.Table, target: Path, metadata: dict[str, str]) -> None:
+    # Dictionary pages for the text that repeats (not the 64-character Crime IDs, all distinct); no statistics for
+    # them either. The provenance goes in the file's key-value metadata (and no ARROW:schema beside it: DuckDB
+    # reads the file, and sees the dictionary-encoded text as VARCHAR).
+    plain = {"crime_id", "longitude", "latitude", "x", "y"}
+    with pq.ParquetWriter(
+        target,
+        table.schema,
+        compression=ARROW_COMPRESSION,
+        use_dictionary=[name for name in table.column_names if name not in plain],
+        write_statistics=[name for name in table.column_names if name != "crime_id"],
+        store_schema=False,
+    ) as writer:
+        writer.write_table(table)
+        writer.add_key_value_metadata(metadata)
+
+
+_Report = Callable[[int, tuple[int, int, int], int | None], tuple[FileReport, dict[str, str]]]
+
+
+def _make_and_write(
+    kind: FileKind,
+    table: pa.Table,
+    place: pa.Array,
+    located: dict[str, pa.Array],
+    index: int,
+    source: SourceFile,
+    vintage: int | None,
+    target: Path,
+    report: _Report,
+) -> FileReport:
+    """One file's stored columns, counts and report, written to ``target`` (in a worker thread)."""
+    output = _arrow_output(kind, table, place, located, source.force, source.month_key, vintage)
+    unlocated = table["Longitude"].null_count  # a longitude without a latitude (or the reverse) is refused
+    outside = output["district"].null_count - unlocated
+    file_report, metadata = report(index, (table.num_rows, unlocated, outside), vintage)
+    _write_arrow(output, target, metadata)
+    return file_report
+
+
+def _ingest_arrow(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    sources: Sequence[SourceFile],
+    districts: Districts,
+    settings: IngestSettings,
+    out: Path,
+    report: _Report,
+) -> list[tuple[FileReport, Path]] | None:
+    """The ingest of one kind with pyarrow reading and writing, and DuckDB checking the rules and finding the
+    distinct coordinates. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
+    what is wrong and its line (or reads what pyarrow would not)."""
+    assert kind.arrow_columns is not None
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[Path] = []
+    batches: list[range] = []
+    first, size = 0, 0
+    for i, source in enumerate(sources):
+        size += source.path.stat().st_size
+        if size >= ARROW_BATCH_BYTES or i == len(sources) - 1:
+            batches.append(range(first, i + 1))
+            first, size = i + 1, 0
+    pool = ThreadPoolExecutor(max_workers=_workers(len(sources)))
+    writes: list[Future[FileReport]] = []
+
+    def read(batch: range) -> list[Future[pa.Table | None]]:
+        return [pool.submit(_read_arrow, kind, sources[i]) for i in batch]
+
+    # A pipeline: the next batch is read, and the last one written, while this one is checked and located.
+    try:
+        pending = read(batches[0])
+        for number, batch in enumerate(batches):
+            clock = _Clock(f"{kind.name} files {batch.start}-{batch.stop - 1}")
+            tables = [(i, t) for i, t in zip(batch, (f.result() for f in pending), strict=True) if t is not None]
+            if len(tables) < len(batch):
+                return None
+            pending = read(batches[number + 1]) if number + 1 < len(batches) else []
+            clock.lap("read (pyarrow)")
+            rows = pa.concat_tables(
+                t.append_column(_IDX, pa.array(np.full(t.num_rows, i, dtype=np.int32))) for i, t in tables
+            )
+            con.register("batch", rows)
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE batch_places AS
+                SELECT "Longitude" AS lon, "Latitude" AS lat, min({_IDX}) AS first_idx FROM batch GROUP BY ALL"""
+            )
+            bad = _first_broken_file(con, kind, tables)
+            con.unregister("batch")
+            clock.lap("checked, grouped by coordinate (DuckDB)")
+            if bad is not None:
+                raise _first_violation(con, kind, sources[bad], bad)
+            if kind.has_lsoa:
+                con.register("lsoa_codes", _distinct_values(tables, "LSOA code"))
+                _read_vintages(
+                    con, kind, sources, settings, f'(SELECT {_IDX} AS idx, "LSOA code" AS code FROM lsoa_codes)'
+                )
+                con.unregister("lsoa_codes")
+            _locate_new(con, districts, "batch_places")
+            clock.lap("vintages, new coordinates located")
+            vintages = dict(
+                con.execute(
+                    f"SELECT idx, lsoa_vintage FROM files WHERE idx >= {batch.start} AND idx < {batch.stop}"
+                ).fetchall()
+            )
+            known = con.execute("SELECT lon, lat, x, y, district FROM located").fetchnumpy()
+            located = {
+                "x": pa.array(np.asarray(known["x"], dtype=np.float64)),
+                "y": pa.array(np.asarray(known["y"], dtype=np.float64)),
+                "district": pa.array(np.asarray(known["district"], dtype=object), pa.string()).dictionary_encode(),
+            }
+            keys = _coordinate_keys(_as_float(rows["Longitude"]), _as_float(rows["Latitude"]))
+            lookup = pc.SetLookupOptions(
+                _coordinate_keys(np.asarray(known["lon"], np.float64), np.asarray(known["lat"], np.float64))
+            )
+            places = pc.index_in(keys, options=lookup)
+            clock.lap("rows matched to their coordinates")
+            offset = 0
+            for i, table in tables:
+                target = out / f"{i}.parquet"
+                place = places.slice(offset, table.num_rows)
+                writes.append(
+                    pool.submit(
+                        _make_and_write, kind, table, place, located, i, sources[i], vintages.get(i), target, report
+                    )
+                )
+                staged.append(target)
+                offset += table.num_rows
+            clock.lap("columns made and written (started)")
+            del rows, tables
+        return [(job.result(), target) for job, target in zip(writes, staged, strict=True)]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _ingest_kind(
     kind: FileKind,
     sources: Sequence[SourceFile],
@@ -396,40 +736,55 @@ def _ingest_kind(
     settings: IngestSettings,
     steps: Steps,
 ) -> list[_Staged]:
-    con = duckdb.connect()
-    try:
-        counts = _prepare(con, kind, sources, districts, settings)
+    ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def report(idx: int, counts: tuple[int, int, int], vintage: int | None) -> tuple[FileReport, dict[str, str]]:
+        source = sources[idx]
+        rows, unlocated, outside = counts
+        file_report = FileReport(
+            source=source.display,
+            kind=kind.name,
+            force=source.force,
+            month=source.month_key,
+            rows=rows,
+            unlocated=unlocated,
+            outside_districts=outside,
+            lsoa_vintage=vintage,
+            replaced=store.police_path(kind.folder, source.force, source.month_key).exists(),
+        )
+        metadata = {
+            "csphub_" + k: "" if v is None else str(v) for k, v in asdict(file_report).items() if k != "replaced"
+        } | {"csphub_ingested_at": ingested_at}
+        return file_report, metadata
+
+    staged: list[tuple[FileReport, Path]] | None = None
+    if kind.arrow_columns is not None:
+        con = duckdb.connect()
+        try:
+            _work_tables(con, kind, sources)
+            staged = _ingest_arrow(con, kind, sources, districts, settings, out, report)
+        finally:
+            con.close()
+        if staged is None:
+            shutil.rmtree(out, ignore_errors=True)
+    if staged is None:
+        con = duckdb.connect()
+        try:
+            _work_tables(con, kind, sources)
+            counts = _prepare(con, kind, sources, districts, settings)
+            steps.step(f"{kind.name}: read and located")
+            vintages = dict(con.execute("SELECT idx, lsoa_vintage FROM files").fetchall())
+            made = [report(i, counts.get(i, (0, 0, 0)), vintages.get(i)) for i in range(len(sources))]
+            targets = _write_all(con, kind, sources, out, [metadata for _, metadata in made])
+        finally:
+            con.close()
+        staged = [(file_report, target) for (file_report, _), target in zip(made, targets, strict=True)]
+    else:
         steps.step(f"{kind.name}: read and located")
-        vintages = dict(con.execute("SELECT idx, lsoa_vintage FROM files").fetchall())
-        reports = []
-        for idx, source in enumerate(sources):
-            rows, unlocated, outside = counts.get(idx, (0, 0, 0))
-            reports.append(
-                FileReport(
-                    source=source.display,
-                    kind=kind.name,
-                    force=source.force,
-                    month=source.month_key,
-                    rows=rows,
-                    unlocated=unlocated,
-                    outside_districts=outside,
-                    lsoa_vintage=vintages.get(idx),
-                    replaced=store.police_path(kind.folder, source.force, source.month_key).exists(),
-                )
-            )
-        ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
-        metadata = [
-            {"csphub_" + k: "" if v is None else str(v) for k, v in asdict(r).items() if k != "replaced"}
-            | {"csphub_ingested_at": ingested_at}
-            for r in reports
-        ]
-        targets = _write_all(con, kind, sources, out, metadata)
-        steps.step(f"{kind.name}: checked and written")
-    finally:
-        con.close()
+    steps.step(f"{kind.name}: checked and written")
     return [
-        _Staged(report, target, store.police_path(kind.folder, report.force, report.month))
-        for report, target in zip(reports, targets, strict=True)
+        _Staged(file_report, target, store.police_path(kind.folder, file_report.force, file_report.month))
+        for file_report, target in staged
     ]
 
 

@@ -145,6 +145,9 @@ class FileKind:
     # lsoa_vintage) and the geography row ``g`` (x, y, district), in the stored order. Where each row came
     # from is kept once per stored file, in its Parquet metadata (see CrimeStore.partitions).
     select: str
+    # The same stored columns made without SQL, for the pyarrow path of the ingest: (stored name, source), the
+    # source a header name or one of @month, @x, @y, @district, @force, @lsoa_vintage. None: SQL only.
+    arrow_columns: tuple[tuple[str, str], ...] | None = None
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -182,6 +185,21 @@ _CRIME = """
     r."LSOA code" AS lsoa_code, r."LSOA name" AS lsoa_name,
     CAST(CASE WHEN r."LSOA code" IS NULL THEN NULL ELSE f.lsoa_vintage END AS SMALLINT) AS lsoa_vintage"""
 
+_CRIME_ARROW: tuple[tuple[str, str], ...] = (
+    ("crime_id", "Crime ID"),
+    ("month", "@month"),
+    ("reported_by", "Reported by"),
+    ("falls_within", "Falls within"),
+    ("longitude", "Longitude"),
+    ("latitude", "Latitude"),
+    ("x", "@x"),
+    ("y", "@y"),
+    ("location", "Location"),
+    ("lsoa_code", "LSOA code"),
+    ("lsoa_name", "LSOA name"),
+    ("lsoa_vintage", "@lsoa_vintage"),
+)
+
 STREET = FileKind(
     name="street",
     folder="street",
@@ -196,6 +214,14 @@ STREET = FileKind(
     r."Crime type" AS crime_type,
     r."Last outcome category" AS last_outcome_category, r."Context" AS context,
     g.district AS district, f.force AS force""",
+    arrow_columns=(
+        *_CRIME_ARROW,
+        ("crime_type", "Crime type"),
+        ("last_outcome_category", "Last outcome category"),
+        ("context", "Context"),
+        ("district", "@district"),
+        ("force", "@force"),
+    ),
 )
 
 OUTCOMES = FileKind(
@@ -206,6 +232,7 @@ OUTCOMES = FileKind(
     select=f"""{_CRIME},
     r."Outcome type" AS outcome_type,
     g.district AS district, f.force AS force""",
+    arrow_columns=(*_CRIME_ARROW, ("outcome_type", "Outcome type"), ("district", "@district"), ("force", "@force")),
 )
 
 STOP_AND_SEARCH = FileKind(
