@@ -129,6 +129,10 @@ def import_export(
                 dob_day=dob.day if dob else None,
                 sex=record.sex,
                 address=record.address,
+                street=record.street,
+                locality=record.locality,
+                town=record.town,
+                county=record.county,
                 postcode=record.postcode,
                 raw=dict(record.raw),
             )

@@ -55,6 +55,11 @@ class SourceRecord(models.Model):
     dob_day = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=10, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # The address in parts when the source keeps it so (``address`` then holds them joined); compared part by part.
+    street = models.CharField(max_length=300, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     recorded_on = models.DateField(null=True, blank=True, help_text="When the source last updated the row")
     raw = models.JSONField(default=dict)

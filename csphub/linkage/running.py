@@ -50,6 +50,10 @@ def as_record(r: SourceRecord) -> Record:
         date_of_birth=dob,
         sex=r.sex,
         address=r.address,
+        street=r.street,
+        locality=r.locality,
+        town=r.town,
+        county=r.county,
         postcode=r.postcode,
     )
 

@@ -13,7 +13,7 @@ import pytest
 from csphub.linkage.importing import import_export
 from csphub.linkage.models import CandidatePair, ImportBatch, PairStatus, QuarantinedRow, SourceRecord
 from csphub.linkage.review import decide
-from csphub.linkage.running import run_linkage
+from csphub.linkage.running import as_record, run_linkage
 from csphub.registers.models import Person
 from tests.factories import World
 
@@ -42,6 +42,11 @@ def test_the_four_exports_import_with_their_bad_rows_quarantined(world: World) -
     bad = {(r["source"], int(r["line"])) for r in truth_rows if r["expected"] != "imported"}
     assert {(q.batch.source, q.line) for q in QuarantinedRow.objects.select_related("batch")} == bad
     assert SourceRecord.objects.count() == sum(1 for r in truth_rows if r["expected"] == "imported")
+    # A split address keeps its parts (compared part by part by the linkage) and its joined line (the place).
+    split = SourceRecord.objects.filter(source="east-northamptonshire").exclude(street="").first()
+    assert split is not None and split.town and split.street in split.address and split.town in split.address
+    assert as_record(split).street == split.street and as_record(split).town == split.town
+    assert not SourceRecord.objects.filter(source="corby").exclude(street="").exists()  # one-line address
     quarantined = QuarantinedRow.objects.select_related("batch").first()
     assert quarantined is not None and quarantined.line > 1 and quarantined.reason
     before = (Person.objects.count(), SourceRecord.objects.count(), ImportBatch.objects.count())

@@ -578,10 +578,25 @@ def _rules(backend: Backend, features: Features, settings: LinkageSettings) -> l
 @contextmanager
 def _session(settings: LinkageSettings) -> Iterator[Backend]:
     backend = open_backend(settings)
+    with quiet_splink():
+        try:
+            yield backend
+        finally:
+            backend.close()
+
+
+@contextmanager
+def quiet_splink() -> Iterator[None]:
+    """Keep Splink's own chatter (levels not seen in training, the household correction having no null level by
+    design, sampling notes) out of the output unless csphub's linkage log is at DEBUG; its errors still show."""
+    splink_log = logging.getLogger("splink")
+    before = splink_log.level
+    if not log.isEnabledFor(logging.DEBUG):
+        splink_log.setLevel(logging.ERROR)
     try:
-        yield backend
+        yield
     finally:
-        backend.close()
+        splink_log.setLevel(before)
 
 
 def _check_records(records: RecordSet, what: str = "records") -> None:
