@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csphub.accounts.middleware.IdleTimeoutMiddleware",
     "csphub.accounts.middleware.RequireSecondFactorMiddleware",
     "csphub.audit.middleware.AuditContextMiddleware",
     "csphub.access.middleware.AccessDecisionMiddleware",
@@ -146,7 +147,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Sessions: an idle session ends after CSPHUB_IDLE_TIMEOUT_MINUTES without a request.
 SESSION_COOKIE_AGE = env.int("CSPHUB_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The session's expiry is pushed back by IdleTimeoutMiddleware (csphub.accounts), which saves the session at most
+# every CSPHUB_SESSION_TOUCH_SECONDS instead of on every request: an idle session then ends between
+# (idle timeout - touch interval) and the idle timeout after the last request, never later.
+SESSION_SAVE_EVERY_REQUEST = False
+CSPHUB_SESSION_TOUCH_SECONDS = env.int("CSPHUB_SESSION_TOUCH_SECONDS", 60, minimum=0)
+if CSPHUB_SESSION_TOUCH_SECONDS * 2 > SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"CSPHUB_SESSION_TOUCH_SECONDS must be at most half the idle timeout ({SESSION_COOKIE_AGE // 2} s), "
+        f"got {CSPHUB_SESSION_TOUCH_SECONDS}"
+    )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
