@@ -123,8 +123,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql"}:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles plans it estimates as costly: on csphub's short OLTP queries (the access-policy
+    # filters) the compilation takes longer than the query. Off unless asked for.
+    if not env.bool("CSPHUB_DB_JIT", False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+else:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
+# Check a persistent connection still works before a request reuses it (after a database restart or failover).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CSPHUB_DB_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partnership.User"
