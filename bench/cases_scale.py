@@ -9,9 +9,10 @@ clients — signed-in sessions of 16 users of different agencies and roles — f
     .venv/bin/python bench/cases_scale.py --reuse --keep --queries --duration 0   # per-endpoint SQL profile
 
 Options: --reuse (keep the loaded data if it matches the sizes), --keep (leave the database for the next run),
---duration/--warmup (seconds), --clients, --workers/--threads (gunicorn), --retries (how many times to retry a
-client request that fails at the connection level before counting it as an error), --queries (print each
-endpoint's SQL queries and their time, through Django's test client, before the load), --json FILE (figures).
+--duration/--warmup (seconds), --clients, --think SECONDS (mean of an exponential pause between a client's
+requests, seeded; 0, the default, is a strict closed loop), --workers/--threads (gunicorn), --retries (how many
+times to retry a client request that fails at the connection level before counting it as an error), --queries
+(print each endpoint's SQL queries and their time, through Django's test client, before the load), --json FILE.
 """
 
 from __future__ import annotations
@@ -330,8 +331,10 @@ def run_client(
     measure_from: float,
     stop_at: float,
     state: ClientState,
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
+    pauses = random.Random(seed * 7919 + 1)  # its own stream: the same requests whatever the think time
     order = list(ENDPOINTS)
     rng.shuffle(order)
     i = 0
@@ -352,6 +355,8 @@ def run_client(
         ended = time.perf_counter()
         if begun >= measure_from and ended <= stop_at:
             state.samples.append(Sample(endpoint, begun, ended - begun, not problem, f"{path}: {problem}"))
+        if think > 0:  # a user reading the page before the next request (exponential: a Poisson-like arrival)
+            time.sleep(max(0.0, min(pauses.expovariate(1.0 / think), stop_at - time.perf_counter())))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -413,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before measuring")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean think time in seconds between a client's requests (exponential)"
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--retries", type=int, default=1, help="connection-level retries of a client request")
@@ -499,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         threads = [
             threading.Thread(
                 target=run_client,
-                args=(c, t, args.seed + n, start_at, measure_from, stop_at, states[n]),
+                args=(c, t, args.seed + n, start_at, measure_from, stop_at, states[n], args.think),
                 daemon=True,
             )
             for n, (c, t) in enumerate(clients)
@@ -556,6 +564,7 @@ def summarise(samples: list[Sample], args: argparse.Namespace, counts: dict[str,
         "data": counts,
         "method": {
             "clients": args.clients,
+            "think_s": args.think,
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "gunicorn": f"{args.workers} workers x {args.threads} threads (gthread)",
@@ -576,8 +585,13 @@ def print_report(report: dict[str, Any]) -> None:
     )
     print("data:    " + ", ".join(f"{fmt(v)} {k}" for k, v in d.items()))
     print(
-        f"method:  {m['clients']} concurrent keep-alive clients (signed-in users of 16 agencies/roles), no think time, "
-        f"{m['warmup_s']:.0f} s warm-up then {m['duration_s']:.0f} s measured; gunicorn {m['gunicorn']}; "
+        f"method:  {m['clients']} concurrent keep-alive clients (signed-in users of 16 agencies/roles), "
+        + (
+            f"exponential think time of mean {m['think_s']:g} s between a client's requests (seeded), "
+            if m["think_s"] > 0
+            else "no think time (closed loop), "
+        )
+        + f"{m['warmup_s']:.0f} s warm-up then {m['duration_s']:.0f} s measured; gunicorn {m['gunicorn']}; "
         f"PostgreSQL and the load generator on the same machine; CPU busy {m['cpu_busy_during_run']:.0%}"
     )
     print()
