@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
 from csphub.access import consultation
 from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import restricted_entries_filter
@@ -21,7 +24,8 @@ class CaseProfile:
     case: Case
     people: list[CasePerson]
     places: list[CasePlace]
-    timeline: list[TimelineEntry]
+    timeline: list[TimelineEntry]  # one page of it, newest first
+    timeline_page: Page[TimelineEntry]
     actions: list[Action]
     status_changes: list[StatusChange]
     transfers: list[CaseTransfer]
@@ -31,15 +35,30 @@ class CaseProfile:
     hidden_places: int
 
 
-def visible_entries(user: User, case: Case) -> list[TimelineEntry]:
-    return list(
+# A case page shows its timeline 25 entries at a time: a long-running case has hundreds.
+TIMELINE_PAGE_SIZE = 25
+
+
+def _visible_entries(user: User, case: Case) -> QuerySet[TimelineEntry]:
+    return (
         case.timeline.filter(restricted_entries_filter(user, TimelineEntry))
         .select_related("author", "author_agency", "place", "complainant")
         .prefetch_related("restricted_to")
+        .order_by("-occurred_at", "-id")
     )
 
 
-def case_profile(user: User, case: Case) -> CaseProfile:
+def visible_entries(user: User, case: Case) -> list[TimelineEntry]:
+    """All the entries of a case's timeline the user may see, newest first."""
+    return list(_visible_entries(user, case))
+
+
+def timeline_page(user: User, case: Case, number: int | str = 1) -> Page[TimelineEntry]:
+    """One page of the entries the user may see, newest first (the last page if ``number`` is past it)."""
+    return Paginator(_visible_entries(user, case), TIMELINE_PAGE_SIZE).get_page(number)
+
+
+def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile:
     people_qs = case.case_people.select_related("person").order_by("role", "person__family_norm")
     places_qs = (
         case.case_places.select_related("place", "place__district").defer("place__district__boundary").order_by("role")
@@ -47,6 +66,7 @@ def case_profile(user: User, case: Case) -> CaseProfile:
     visible_people = people_qs.filter(person__in=Person.objects.visible_to(user, AccessAction.VIEW))
     visible_places = places_qs.filter(place__in=Place.objects.visible_to(user, AccessAction.VIEW))
     people, places = list(visible_people), list(visible_places)
+    entries = timeline_page(user, case, timeline)
     consultation.record_results(
         [
             *{link.person.pk: link.person for link in people}.values(),
@@ -59,7 +79,8 @@ def case_profile(user: User, case: Case) -> CaseProfile:
         case=case,
         people=people,
         places=places,
-        timeline=visible_entries(user, case),
+        timeline=list(entries),
+        timeline_page=entries,
         actions=list(case.actions.select_related("assigned_agency", "assigned_officer").order_by("due_on", "id")),
         status_changes=list(case.status_changes.select_related("by")),
         transfers=list(

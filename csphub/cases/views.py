@@ -221,12 +221,15 @@ class CaseDetailView(RecordMixin[Case], TemplateView):
     template_name = "cases/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        profile = case_profile(acting_user(self.request), self.record)
+        profile = case_profile(acting_user(self.request), self.record, self.request.GET.get("timeline_page", 1))
         today = timezone.localdate()
         return {
             **super().get_context_data(**kwargs),
             **profile.__dict__,
             **statutory_context(profile),
+            "timeline_pages": profile.timeline_page.paginator.get_elided_page_range(
+                profile.timeline_page.number, on_each_side=1, on_ends=1
+            ),
             "allowed": self.allowed,
             "today": today,
             "overdue": [a for a in profile.actions if a.is_overdue(today)],
