@@ -6,10 +6,11 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from csphub.access.models import Governed
+from csphub.access.models import Governed, GovernedQuerySet
 from csphub.access.policy import Action, allowed_actions, permissions
 from csphub.partnership.models import User
 
@@ -35,12 +36,15 @@ class RecordMixin(LoginRequiredMixin, Generic[G]):
     request: HttpRequest
     kwargs: dict[str, Any]
 
+    def record_queryset(self) -> QuerySet[G]:
+        """Where the record is fetched from (through the access policy): views add what their page shows of it."""
+        return cast(QuerySet[G], self.model.objects.all())
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.record = cast(
-            G, self.model.objects.fetch(acting_user(request), self.action, **{self.lookup: kwargs[self.lookup]})
-        )
+        records = cast(GovernedQuerySet[G], self.record_queryset())
+        self.record = records.fetch(acting_user(request), self.action, **{self.lookup: kwargs[self.lookup]})
         self.allowed = permissions(acting_user(request), self.record.matched_rules())
         return super().dispatch(request, *args, **kwargs)
 

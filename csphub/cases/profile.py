@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from csphub.access import consultation
 from csphub.access.policy import Action as AccessAction
@@ -58,6 +59,22 @@ def timeline_page(user: User, case: Case, number: int | str = 1) -> Page[Timelin
     return Paginator(_visible_entries(user, case), TIMELINE_PAGE_SIZE).get_page(number)
 
 
+def _link_count(model: type[CasePerson] | type[CasePlace]) -> Coalesce:
+    links = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
+
+
+def case_page_queryset() -> QuerySet[Case]:
+    """Cases with what their page shows of them in the same query: the owner (agency and its partnership, whose
+    rule settings the statutory panels read; district team; officer) and how many people and places are linked
+    (to say how many the user may not see). The access policy is applied on top (``fetch``)."""
+    return (
+        Case.objects.select_related("owning_agency__partnership", "owning_district", "owning_officer")
+        .defer("owning_district__boundary")
+        .annotate(people_links=_link_count(CasePerson), place_links=_link_count(CasePlace))
+    )
+
+
 def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile:
     people_qs = case.case_people.select_related("person").order_by("role", "person__family_norm")
     places_qs = (
@@ -90,6 +107,12 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
         ),
         parties=list(case.parties.order_by("name")),
         districts=list(case.districts.order_by("name")),
-        hidden_people=people_qs.count() - len(people),
-        hidden_places=places_qs.count() - len(places),
+        hidden_people=_links(case, "people_links", people_qs) - len(people),
+        hidden_places=_links(case, "place_links", places_qs) - len(places),
     )
+
+
+def _links(case: Case, annotation: str, links: QuerySet[CasePerson] | QuerySet[CasePlace]) -> int:
+    """How many people (places) are linked to the case: annotated by ``case_page_queryset``, else counted."""
+    n = getattr(case, annotation, None)
+    return int(n) if n is not None else links.count()

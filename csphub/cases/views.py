@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +41,7 @@ from csphub.cases.forms import (
     TransferForm,
 )
 from csphub.cases.models import Action, Case, CaseReviewApplication, TimelineEntry
-from csphub.cases.profile import case_profile
+from csphub.cases.profile import case_page_queryset, case_profile
 from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
 from csphub.cases.statutory import annual_case_review_figures, powers_panels, rules_for, statutory_context
 from csphub.registers.models import Person, Place
@@ -219,6 +219,9 @@ class CaseDetailView(RecordMixin[Case], TemplateView):
     model = Case
     lookup = "reference"
     template_name = "cases/detail.html"
+
+    def record_queryset(self) -> QuerySet[Case]:
+        return case_page_queryset()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         profile = case_profile(acting_user(self.request), self.record, self.request.GET.get("timeline_page", 1))
