@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import hashlib
+from typing import Any, cast
 
 from django import forms
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from csphub.cases.kinds import (
     TRANSITIONS,
@@ -46,6 +49,39 @@ class CaseFilterForm(GovukForm):
         field = self.fields["district"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = _district_choices()
+
+
+# Bump when the filter form's fields, widgets or templates change (a shared cache outlives a deployment).
+FILTER_FORM_VERSION = 1
+FILTER_FORM_CACHE_SECONDS = 600
+
+
+def render_filter_form(form: CaseFilterForm) -> SafeString:
+    """The case list's filter panel as HTML, rendered once per distinct (choices, values asked for) and cached.
+
+    Rendering a dozen checkboxes through the GOV.UK field templates costs more than the case list's SQL. The HTML
+    depends only on the form's fields (fixed), each field's choices (read from the database on every request, so a
+    new or renamed district shows at once) and the values submitted (hence the errors): the cache key is a digest
+    of exactly these. Nothing in the form depends on who asks; if a choice list ever does (a user's own districts
+    or agencies), it is part of the key through the choices themselves."""
+    choices = [
+        (name, [(str(value), str(label)) for value, label in cast(list[tuple[Any, Any]], field.choices)])
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ChoiceField)
+    ]
+    data = form.data
+    submitted = (
+        [(name, data.getlist(name) if hasattr(data, "getlist") else data.get(name)) for name in form.fields]
+        if form.is_bound
+        else None
+    )
+    digest = hashlib.sha256(repr((FILTER_FORM_VERSION, choices, submitted)).encode()).hexdigest()
+    key = f"csphub:case-filter-form:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = str(form.render())
+        cache.set(key, html, FILTER_FORM_CACHE_SECONDS)
+    return mark_safe(html)  # the form's own rendering, escaped by its templates
 
 
 class CaseForm(GovukForm):

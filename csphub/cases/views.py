@@ -39,6 +39,7 @@ from csphub.cases.forms import (
     PowerForm,
     StatusForm,
     TransferForm,
+    render_filter_form,
 )
 from csphub.cases.models import Action, Case, CaseReviewApplication, TimelineEntry
 from csphub.cases.profile import case_page_queryset, case_profile
@@ -96,6 +97,7 @@ class CaseListView(ReadMixin, TemplateView):
         sort_query.pop("sort", None)
         context.update(
             form=form,
+            filter_form=render_filter_form(form),
             page=page,
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
