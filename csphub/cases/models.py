@@ -8,7 +8,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from csphub.access.models import Governed
@@ -27,6 +26,7 @@ from csphub.cases.kinds import (
     ReportingChannel,
     SaraStage,
 )
+from csphub.web.links import record_url
 
 
 class CaseSequence(models.Model):
@@ -95,7 +95,7 @@ class Case(Governed):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:case", args=[self.reference])
+        return record_url("cases:case", self.reference)
 
     def clean(self) -> None:
         super().clean()

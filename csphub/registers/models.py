@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from csphub.access.models import Governed, GovernedManager
@@ -17,6 +16,7 @@ from csphub.registers import names
 from csphub.registers.dates import PartialDate, PartialDateError
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
+from csphub.web.links import record_url
 
 _NAME_INDEX_FIELDS = ("given_norm", "family_norm", "given_key", "family_key")
 
@@ -115,7 +115,7 @@ class Person(Governed):
         return f"P-{self.uuid.hex[:8].upper()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("registers:person", args=[self.uuid])
+        return record_url("registers:person", self.uuid)
 
     @property
     def date_of_birth(self) -> PartialDate | None:
@@ -299,7 +299,7 @@ class Place(Governed):
         return f"L-{self.uuid.hex[:8].upper()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("registers:place", args=[self.uuid])
+        return record_url("registers:place", self.uuid)
 
     @property
     def has_location(self) -> bool:
@@ -373,7 +373,7 @@ class Phone(Governed):
         return f"T-{self.uuid.hex[:8].upper()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("registers:phone", args=[self.uuid])
+        return record_url("registers:phone", self.uuid)
 
     @property
     def display(self) -> str:
@@ -417,7 +417,7 @@ class Vehicle(Governed):
         return f"V-{self.uuid.hex[:8].upper()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("registers:vehicle", args=[self.uuid])
+        return record_url("registers:vehicle", self.uuid)
 
 
 class VehicleRelation(models.TextChoices):
