@@ -530,29 +530,32 @@ def _as_float(column: pa.ChunkedArray) -> np.ndarray:
 
 
 class _Located:
-    """The coordinates located so far in one ingest, each once: their keys, BNG metres and district. Each batch
-    looks its distinct coordinates up here, and only the new ones are projected and located (point-in-polygon).
-    Police.uk snap points repeat month after month, so after the first batch there are few."""
+    """The coordinates located so far in one ingest, each once: longitude, latitude, BNG metres and district. Each
+    batch looks its distinct coordinates up here, and only the new ones are projected and located
+    (point-in-polygon). Police.uk snap points repeat month after month, so after the first batch there are few."""
 
     def __init__(self, districts: Districts) -> None:
         self.districts = districts
-        self.keys: pa.Array = pa.array([], pa.binary(16))
+        self.lon = np.empty(0, np.float64)
+        self.lat = np.empty(0, np.float64)
         self.x = np.empty(0, np.float64)
         self.y = np.empty(0, np.float64)
         self.district = np.empty(0, np.int32)  # index into districts.codes, -1 in none
 
-    def positions(self, distinct: pa.Array) -> np.ndarray:
-        """The position here of each of ``distinct`` (keys, no NULL, no repeats), locating the new ones."""
-        found = pc.index_in(distinct, value_set=self.keys)
+    def positions(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """The position here of each (lon, lat) pair (distinct, none missing), locating the new ones."""
+        known = len(self.lon)
+        keys = _coordinate_keys(np.concatenate([self.lon, lon]), np.concatenate([self.lat, lat]))
+        found = pc.index_in(keys.slice(known), value_set=keys.slice(0, known))
         new = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
         positions = found.fill_null(-1).to_numpy().astype(np.int32)
         if len(new):
-            added = distinct.take(pa.array(new))
-            lon, lat = _key_coordinates(added)
-            x, y = wgs84_to_bng_arrays(lat, lon)
-            district = self.districts.locator.locate_many(lat, lon).astype(np.int32)
-            positions[new] = np.arange(len(self.keys), len(self.keys) + len(new), dtype=np.int32)
-            self.keys = pa.concat_arrays([self.keys, added])
+            new_lon, new_lat = lon[new], lat[new]
+            x, y = wgs84_to_bng_arrays(new_lat, new_lon)
+            district = self.districts.locator.locate_many(new_lat, new_lon).astype(np.int32)
+            positions[new] = np.arange(known, known + len(new), dtype=np.int32)
+            self.lon = np.concatenate([self.lon, new_lon])
+            self.lat = np.concatenate([self.lat, new_lat])
             self.x = np.concatenate([self.x, np.asarray(x, np.float64)])
             self.y = np.concatenate([self.y, np.asarray(y, np.float64)])
             self.district = np.concatenate([self.district, district])
@@ -570,25 +573,28 @@ class _Located:
 
 @dataclass(frozen=True)
 class _Coordinates:
-    """The coordinates of a batch's rows: ``distinct``, the distinct pairs present (as keys); ``index``, each row's
-    position in ``distinct`` (NULL for a row with a coordinate missing); ``missing``, the rows with a coordinate
-    missing (their row numbers in the batch, longitudes and latitudes, NULLs kept)."""
+    """The coordinates of a batch's rows: ``lon`` and ``lat``, the distinct pairs present; ``index``, each row's
+    position in them (NULL for a row with a coordinate missing); ``missing``, the rows with a coordinate missing
+    (their row numbers in the batch, longitudes and latitudes, NULLs kept)."""
 
-    distinct: pa.Array
+    lon: np.ndarray
+    lat: np.ndarray
     index: pa.Array
     missing: pa.Table
 
 
 def _batch_coordinates(tables: Sequence[tuple[int, pa.Table]]) -> _Coordinates:
-    """The distinct coordinates of a batch, found by a hash table over the rows' 16-byte keys (pyarrow's
-    dictionary encoding: one pass, in C++, no copy to DuckDB)."""
+    """The distinct coordinates of a batch, found by a hash table over the rows' keys (pyarrow's dictionary
+    encoding: one pass, in C++, no copy to DuckDB)."""
     lon = pa.chunked_array([c for _, t in tables for c in t["Longitude"].chunks], pa.float64())
     lat = pa.chunked_array([c for _, t in tables for c in t["Latitude"].chunks], pa.float64())
     valid = np.logical_and(pc.is_valid(lon).to_numpy(), pc.is_valid(lat).to_numpy())
     encoded = pc.dictionary_encode(_coordinate_keys(_as_float(lon), _as_float(lat), valid))
+    distinct_lon, distinct_lat = _key_coordinates(encoded.dictionary)
     rows = pa.array(np.flatnonzero(~valid))
     return _Coordinates(
-        distinct=encoded.dictionary,
+        lon=distinct_lon,
+        lat=distinct_lat,
         index=encoded.indices,
         missing=pa.table({"row": rows, "Longitude": lon.take(rows), "Latitude": lat.take(rows)}),
     )
@@ -636,8 +642,10 @@ def _first_broken_file(
         broken = " OR ".join(f"coalesce({v}, false)" for v in violations)
         if columns <= _COORDINATES:
             # The coordinate rules read nothing but the coordinates (no file row).
-            lon, lat = _key_coordinates(coordinates.distinct)
-            con.register("distinct_places", {"pos": np.arange(len(lon)), "Longitude": lon, "Latitude": lat})
+            con.register(
+                "distinct_places",
+                {"pos": np.arange(len(coordinates.lon)), "Longitude": coordinates.lon, "Latitude": coordinates.lat},
+            )
             con.register("missing_places", coordinates.missing)
             bad_distinct = con.execute(f"SELECT r.pos FROM distinct_places r WHERE {broken}").fetchnumpy()["pos"]
             bad_rows = con.execute(f"SELECT min(r.row) FROM missing_places r WHERE {broken}").fetchall()[0][0]
@@ -812,7 +820,7 @@ def _ingest_arrow(
                     f"SELECT idx, lsoa_vintage FROM files WHERE idx >= {batch.start} AND idx < {batch.stop}"
                 ).fetchall()
             )
-            places = pc.take(pa.array(located.positions(coordinates.distinct)), coordinates.index)
+            places = pc.take(pa.array(located.positions(coordinates.lon, coordinates.lat)), coordinates.index)
             columns = located.columns()
             del coordinates, distinct
             clock.lap("rows matched to their coordinates")
