@@ -3,8 +3,8 @@
 The header of every file is checked first (exact police.uk names and order). Street and outcomes files then take
 the **pyarrow path**: batches of files are read by ``pyarrow.csv`` (text dictionary-encoded), every rule of
 :mod:`csphub.analytics.schema` is checked by DuckDB once per distinct value of the column it reads in each file
-(the same as checking every row), the distinct coordinates are projected to British National Grid and located
-in the districts once each, each row gets its coordinate's position and district by a hash lookup, and pyarrow
+(the same as checking every row), the distinct coordinates are found by pyarrow's hash (which also gives each
+row its coordinate), projected to British National Grid and located in the districts once per ingest, and pyarrow
 writes one Parquet file per input file into a staging folder. A file pyarrow refuses sends its kind down the
 **DuckDB path**, which stop-and-search files always take:
 
@@ -231,8 +231,9 @@ def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: 
 
 
 def _work_tables(con: duckdb.DuckDBPyConnection, kind: FileKind, sources: Sequence[SourceFile]) -> None:
-    """The tables both paths fill: ``files`` (one row per file), ``pre`` (per file and distinct coordinate: rows,
-    lowest and highest LSOA code), ``located`` (per distinct coordinate: BNG metres and district)."""
+    """The work tables: ``files`` (one row per file, both paths); for the DuckDB path, ``pre`` (per file and distinct
+    coordinate: rows, lowest and highest LSOA code) and ``located`` (per distinct coordinate: BNG metres and
+    district)."""
     con.execute(
         """CREATE TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
         idx INTEGER, lsoa_vintage SMALLINT);
@@ -763,8 +764,8 @@ def _ingest_arrow(
     out: Path,
     report: _Report,
 ) -> list[tuple[FileReport, Path]] | None:
-    """The ingest of one kind with pyarrow reading and writing, and DuckDB checking the rules and finding the
-    distinct coordinates. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
+    """The ingest of one kind with pyarrow reading, finding the distinct coordinates and writing, and DuckDB
+    checking the rules. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
     what is wrong and its line (or reads what pyarrow would not)."""
     assert kind.arrow_columns is not None
     out.mkdir(parents=True, exist_ok=True)
