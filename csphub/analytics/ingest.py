@@ -3,8 +3,8 @@
 The header of every file is checked first (exact police.uk names and order). Street and outcomes files then take
 the **pyarrow path**: batches of files are read by ``pyarrow.csv`` (text dictionary-encoded), every rule of
 :mod:`csphub.analytics.schema` is checked by DuckDB once per distinct value of the column it reads in each file
-(the same as checking every row), the distinct coordinates are projected to British National Grid and located
-in the districts once each, each row gets its coordinate's position and district by a hash lookup, and pyarrow
+(the same as checking every row), the distinct coordinates are found by pyarrow's hash (which also gives each
+row its coordinate), projected to British National Grid and located in the districts once per ingest, and pyarrow
 writes one Parquet file per input file into a staging folder. A file pyarrow refuses sends its kind down the
 **DuckDB path**, which stop-and-search files always take:
 
@@ -231,8 +231,9 @@ def _lsoa_vintage(source: SourceFile, has_2021: bool, has_2011: bool, settings: 
 
 
 def _work_tables(con: duckdb.DuckDBPyConnection, kind: FileKind, sources: Sequence[SourceFile]) -> None:
-    """The tables both paths fill: ``files`` (one row per file), ``pre`` (per file and distinct coordinate: rows,
-    lowest and highest LSOA code), ``located`` (per distinct coordinate: BNG metres and district)."""
+    """The work tables: ``files`` (one row per file, both paths); for the DuckDB path, ``pre`` (per file and distinct
+    coordinate: rows, lowest and highest LSOA code) and ``located`` (per distinct coordinate: BNG metres and
+    district)."""
     con.execute(
         """CREATE TABLE files (path VARCHAR, source VARCHAR, force VARCHAR, month DATE, month_key VARCHAR,
         idx INTEGER, lsoa_vintage SMALLINT);
@@ -447,7 +448,8 @@ def _write_all(
 # makes reading and writing cheaper still and lets the rules be checked once per distinct value of each file.
 # The files are read in batches of about this many bytes of CSV.
 ARROW_BATCH_BYTES = 1 << 28
-ARROW_COMPRESSION = "snappy"
+ARROW_COMPRESSION = "none"
+_STATISTICS_TEXT = frozenset({"district", "force"})
 _ARROW_PARSE = pacsv.ParseOptions(
     delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=False
 )
@@ -459,16 +461,18 @@ _COORDINATES = frozenset({"Longitude", "Latitude"})
 
 
 class _Clock:
-    """Logs the seconds each stage of the ingest takes (at debug level)."""
+    """Logs the seconds each stage of the ingest takes (at debug level), and the processor seconds of this thread
+    (on a busy machine the first is mostly waiting for a core)."""
 
     def __init__(self, what: str) -> None:
         self.what = what
         self.start = time.perf_counter()
+        self.cpu = time.thread_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        log.debug("%s: %s in %.2f s", self.what, stage, now - self.start)
-        self.start = now
+        now, cpu = time.perf_counter(), time.thread_time()
+        log.debug("%s: %s in %.2f s (this thread %.2f s)", self.what, stage, now - self.start, cpu - self.cpu)
+        self.start, self.cpu = now, cpu
 
 
 def _arrow_type(name: str, sql_type: str) -> pa.DataType:
@@ -503,6 +507,100 @@ def _read_arrow(kind: FileKind, source: SourceFile) -> pa.Table | None:
     return table if tuple(table.column_names) == kind.header else None
 
 
+def _coordinate_keys(lon: np.ndarray, lat: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """Each (longitude, latitude) as its 16 bytes, for an exact lookup; -0.0 is made 0.0 (equal in SQL). Rows
+    where ``valid`` is False (a coordinate missing) get a NULL key."""
+    both = np.empty((len(lon), 2), dtype=np.float64)
+    both[:, 0] = lon
+    both[:, 1] = lat
+    both += 0.0
+    bits = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(lon), [bits, pa.py_buffer(both)])
+
+
+def _key_coordinates(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(longitude, latitude) back from keys made by :func:`_coordinate_keys` (none of them NULL)."""
+    data = keys.buffers()[1]
+    assert data is not None
+    both = np.frombuffer(data, dtype=np.float64)[2 * keys.offset : 2 * (keys.offset + len(keys))]
+    return both[0::2].copy(), both[1::2].copy()
+
+
+def _as_float(column: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(column.to_numpy(), dtype=np.float64)  # NULL -> NaN
+
+
+class _Located:
+    """The coordinates located so far in one ingest, each once: longitude, latitude, BNG metres and district. Each
+    batch looks its distinct coordinates up here, and only the new ones are projected and located
+    (point-in-polygon). Police.uk snap points repeat month after month, so after the first batch there are few."""
+
+    def __init__(self, districts: Districts) -> None:
+        self.districts = districts
+        self.lon = np.empty(0, np.float64)
+        self.lat = np.empty(0, np.float64)
+        self.x = np.empty(0, np.float64)
+        self.y = np.empty(0, np.float64)
+        self.district = np.empty(0, np.int32)  # index into districts.codes, -1 in none
+
+    def positions(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """The position here of each (lon, lat) pair (distinct, none missing), locating the new ones."""
+        known = len(self.lon)
+        keys = _coordinate_keys(np.concatenate([self.lon, lon]), np.concatenate([self.lat, lat]))
+        found = pc.index_in(keys.slice(known), value_set=keys.slice(0, known))
+        new = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
+        positions = found.fill_null(-1).to_numpy().astype(np.int32)
+        if len(new):
+            new_lon, new_lat = lon[new], lat[new]
+            x, y = wgs84_to_bng_arrays(new_lat, new_lon)
+            district = self.districts.locator.locate_many(new_lat, new_lon).astype(np.int32)
+            positions[new] = np.arange(known, known + len(new), dtype=np.int32)
+            self.lon = np.concatenate([self.lon, new_lon])
+            self.lat = np.concatenate([self.lat, new_lat])
+            self.x = np.concatenate([self.x, np.asarray(x, np.float64)])
+            self.y = np.concatenate([self.y, np.asarray(y, np.float64)])
+            self.district = np.concatenate([self.district, district])
+        return positions
+
+    def columns(self) -> dict[str, pa.Array]:
+        """x, y and district (dictionary-encoded) of every coordinate located so far, by position."""
+        codes = pa.array(self.districts.codes, pa.string())
+        return {
+            "x": pa.array(self.x),
+            "y": pa.array(self.y),
+            "district": pa.DictionaryArray.from_arrays(pa.array(self.district, mask=self.district < 0), codes),
+        }
+
+
+@dataclass(frozen=True)
+class _Coordinates:
+    """The coordinates of a batch's rows: ``lon`` and ``lat``, the distinct pairs present; ``index``, each row's
+    position in them (NULL for a row with a coordinate missing); ``missing``, the rows with a coordinate missing
+    (their row numbers in the batch, longitudes and latitudes, NULLs kept)."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    index: pa.Array
+    missing: pa.Table
+
+
+def _batch_coordinates(tables: Sequence[tuple[int, pa.Table]]) -> _Coordinates:
+    """The distinct coordinates of a batch, found by a hash table over the rows' keys (pyarrow's dictionary
+    encoding: one pass, in C++, no copy to DuckDB)."""
+    lon = pa.chunked_array([c for _, t in tables for c in t["Longitude"].chunks], pa.float64())
+    lat = pa.chunked_array([c for _, t in tables for c in t["Latitude"].chunks], pa.float64())
+    valid = np.logical_and(pc.is_valid(lon).to_numpy(), pc.is_valid(lat).to_numpy())
+    encoded = pc.dictionary_encode(_coordinate_keys(_as_float(lon), _as_float(lat), valid))
+    distinct_lon, distinct_lat = _key_coordinates(encoded.dictionary)
+    rows = pa.array(np.flatnonzero(~valid))
+    return _Coordinates(
+        lon=distinct_lon,
+        lat=distinct_lat,
+        index=encoded.indices,
+        missing=pa.table({"row": rows, "Longitude": lon.take(rows), "Latitude": lat.take(rows)}),
+    )
+
+
 def _distinct_values(tables: Sequence[tuple[int, pa.Table]], column: str) -> pa.Table:
     """(csphub_idx, column): the distinct values of a dictionary-encoded column in each file, NULL included."""
     idx: list[np.ndarray] = []
@@ -520,26 +618,23 @@ def _distinct_values(tables: Sequence[tuple[int, pa.Table]], column: str) -> pa.
     )
 
 
-def _coordinate_keys(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
-    """Each (longitude, latitude) as its 16 bytes, for an exact lookup; -0.0 is made 0.0 (equal in SQL)."""
-    both = np.empty((len(lon), 2), dtype=np.float64)
-    both[:, 0] = lon
-    both[:, 1] = lat
-    both += 0.0
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(lon), [None, pa.py_buffer(both)])
-
-
-def _as_float(column: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(column.to_numpy(), dtype=np.float64)  # NULL -> NaN
+def _file_of_row(tables: Sequence[tuple[int, pa.Table]], row: int) -> int:
+    ends = np.cumsum([t.num_rows for _, t in tables])
+    return tables[int(np.searchsorted(ends, row, side="right"))][0]
 
 
 def _first_broken_file(
-    con: duckdb.DuckDBPyConnection, kind: FileKind, tables: Sequence[tuple[int, pa.Table]]
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    tables: Sequence[tuple[int, pa.Table]],
+    coordinates: _Coordinates,
+    distinct: dict[str, pa.Table],
 ) -> int | None:
-    """The first file of the batch with a row breaking a rule, or None. Each rule is checked once per distinct
-    value of the column it reads in each file (coordinates: once per distinct coordinate of the batch, held
-    with the first file that has it in ``batch_places``), which is the same as checking every
-    row; any other rule (several text columns, or text without a dictionary) on every row."""
+    """The first file of the batch with a row breaking a rule, or None. Each rule is checked by DuckDB once per
+    distinct value of the column it reads in each file (``distinct``: those of the dictionary-encoded columns),
+    which is the same as checking every row; the coordinate rules once per distinct coordinate of the batch and
+    on each row with a coordinate missing; any other rule (several text columns, or text without a dictionary)
+    on every row."""
     groups: dict[frozenset[str], list[str]] = {}
     for check in kind.checks:
         groups.setdefault(frozenset(_COLUMN.findall(check.violation)), []).append(check.violation)
@@ -547,19 +642,41 @@ def _first_broken_file(
     for columns, violations in groups.items():
         broken = " OR ".join(f"coalesce({v}, false)" for v in violations)
         if columns <= _COORDINATES:
-            relation = f'(SELECT first_idx AS {_IDX}, lon AS "Longitude", lat AS "Latitude" FROM batch_places)'
-        elif (
-            len(columns) == 1 and tables and pa.types.is_dictionary(tables[0][1].schema.field(next(iter(columns))).type)
-        ):
-            con.register("distinct_values", _distinct_values(tables, next(iter(columns))))
+            # The coordinate rules read nothing but the coordinates (no file row).
+            con.register(
+                "distinct_places",
+                {"pos": np.arange(len(coordinates.lon)), "Longitude": coordinates.lon, "Latitude": coordinates.lat},
+            )
+            con.register("missing_places", coordinates.missing)
+            bad_distinct = con.execute(f"SELECT r.pos FROM distinct_places r WHERE {broken}").fetchnumpy()["pos"]
+            bad_rows = con.execute(f"SELECT min(r.row) FROM missing_places r WHERE {broken}").fetchall()[0][0]
+            con.unregister("distinct_places")
+            con.unregister("missing_places")
+            rows = [] if bad_rows is None else [int(bad_rows)]
+            if len(bad_distinct):
+                index = coordinates.index.to_numpy(zero_copy_only=False)
+                rows.append(int(np.flatnonzero(np.isin(index, np.asarray(bad_distinct)))[0]))
+            if rows:
+                found.append(_file_of_row(tables, min(rows)))
+            continue
+        if len(columns) == 1 and next(iter(columns)) in distinct:
             relation = "distinct_values"
+            con.register(relation, distinct[next(iter(columns))])
         else:
             relation = "batch"
+            con.register(
+                relation,
+                pa.table(
+                    {
+                        _IDX: pa.array(np.concatenate([np.full(t.num_rows, i, np.int32) for i, t in tables])),
+                        **{c: pa.chunked_array([k for _, t in tables for k in t[c].chunks]) for c in columns},
+                    }
+                ),
+            )
         bad = con.execute(
             f"SELECT min(r.{_IDX}) FROM {relation} r JOIN files f ON f.idx = r.{_IDX} WHERE {broken}"
         ).fetchall()[0][0]
-        if relation == "distinct_values":
-            con.unregister("distinct_values")
+        con.unregister(relation)
         if bad is not None:
             found.append(int(bad))
     return min(found) if found else None
@@ -594,16 +711,21 @@ def _arrow_output(
 
 
 def _write_arrow(table: pa.Table, target: Path, metadata: dict[str, str]) -> None:
-    # Dictionary pages for the text that repeats (not the 64-character Crime IDs, all distinct); no statistics for
-    # them either. The provenance goes in the file's key-value metadata (and no ARROW:schema beside it: DuckDB
-    # reads the file, and sees the dictionary-encoded text as VARCHAR).
+    # Dictionary pages for the text that repeats (not the 64-character Crime IDs, all distinct). Statistics (min,
+    # max) only where a query's filter can skip a file by them: numbers, dates, district and force; computing them
+    # for the free text (locations, LSOA names, crime types...) cost a third of the write and skips nothing, each
+    # file holding a whole force-month. The provenance goes in the file's key-value metadata (and no ARROW:schema
+    # beside it: DuckDB reads the file, and sees the dictionary-encoded text as VARCHAR).
     plain = {"crime_id", "longitude", "latitude", "x", "y"}
+    text = {
+        field.name for field in table.schema if pa.types.is_string(field.type) or pa.types.is_dictionary(field.type)
+    }
     with pq.ParquetWriter(
         target,
         table.schema,
         compression=ARROW_COMPRESSION,
         use_dictionary=[name for name in table.column_names if name not in plain],
-        write_statistics=[name for name in table.column_names if name != "crime_id"],
+        write_statistics=[name for name in table.column_names if name not in text or name in _STATISTICS_TEXT],
         store_schema=False,
     ) as writer:
         writer.write_table(table)
@@ -642,8 +764,8 @@ def _ingest_arrow(
     out: Path,
     report: _Report,
 ) -> list[tuple[FileReport, Path]] | None:
-    """The ingest of one kind with pyarrow reading and writing, and DuckDB checking the rules and finding the
-    distinct coordinates. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
+    """The ingest of one kind with pyarrow reading, finding the distinct coordinates and writing, and DuckDB
+    checking the rules. None when pyarrow refuses a file: the caller then runs the DuckDB path, which names
     what is wrong and its line (or reads what pyarrow would not)."""
     assert kind.arrow_columns is not None
     out.mkdir(parents=True, exist_ok=True)
@@ -657,6 +779,12 @@ def _ingest_arrow(
             first, size = i + 1, 0
     pool = ThreadPoolExecutor(max_workers=_workers(len(sources)))
     writes: list[Future[FileReport]] = []
+    located = _Located(districts)
+    # The columns whose distinct values per file are checked (those read alone by a rule) or read (LSOA codes).
+    needed = {
+        name for check in kind.checks if len(names := set(_COLUMN.findall(check.violation))) == 1 for name in names
+    }
+    needed = (needed - _COORDINATES) | ({"LSOA code"} if kind.has_lsoa else set())
 
     def read(batch: range) -> list[Future[pa.Table | None]]:
         return [pool.submit(_read_arrow, kind, sources[i]) for i in batch]
@@ -671,43 +799,31 @@ def _ingest_arrow(
                 return None
             pending = read(batches[number + 1]) if number + 1 < len(batches) else []
             clock.lap("read (pyarrow)")
-            rows = pa.concat_tables(
-                t.append_column(_IDX, pa.array(np.full(t.num_rows, i, dtype=np.int32))) for i, t in tables
-            )
-            con.register("batch", rows)
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE batch_places AS
-                SELECT "Longitude" AS lon, "Latitude" AS lat, min({_IDX}) AS first_idx FROM batch GROUP BY ALL"""
-            )
-            bad = _first_broken_file(con, kind, tables)
-            con.unregister("batch")
-            clock.lap("checked, grouped by coordinate (DuckDB)")
+            coordinates = _batch_coordinates(tables)
+            clock.lap("distinct coordinates found (pyarrow)")
+            distinct = {
+                name: _distinct_values(tables, name)
+                for name in needed
+                if pa.types.is_dictionary(tables[0][1].schema.field(name).type)
+            }
+            bad = _first_broken_file(con, kind, tables, coordinates, distinct)
+            clock.lap("rules checked (DuckDB)")
             if bad is not None:
                 raise _first_violation(con, kind, sources[bad], bad)
             if kind.has_lsoa:
-                con.register("lsoa_codes", _distinct_values(tables, "LSOA code"))
+                con.register("lsoa_codes", distinct["LSOA code"])
                 _read_vintages(
                     con, kind, sources, settings, f'(SELECT {_IDX} AS idx, "LSOA code" AS code FROM lsoa_codes)'
                 )
                 con.unregister("lsoa_codes")
-            _locate_new(con, districts, "batch_places")
-            clock.lap("vintages, new coordinates located")
             vintages = dict(
                 con.execute(
                     f"SELECT idx, lsoa_vintage FROM files WHERE idx >= {batch.start} AND idx < {batch.stop}"
                 ).fetchall()
             )
-            known = con.execute("SELECT lon, lat, x, y, district FROM located").fetchnumpy()
-            located = {
-                "x": pa.array(np.asarray(known["x"], dtype=np.float64)),
-                "y": pa.array(np.asarray(known["y"], dtype=np.float64)),
-                "district": pa.array(np.asarray(known["district"], dtype=object), pa.string()).dictionary_encode(),
-            }
-            keys = _coordinate_keys(_as_float(rows["Longitude"]), _as_float(rows["Latitude"]))
-            lookup = pc.SetLookupOptions(
-                _coordinate_keys(np.asarray(known["lon"], np.float64), np.asarray(known["lat"], np.float64))
-            )
-            places = pc.index_in(keys, options=lookup)
+            places = pc.take(pa.array(located.positions(coordinates.lon, coordinates.lat)), coordinates.index)
+            columns = located.columns()
+            del coordinates, distinct
             clock.lap("rows matched to their coordinates")
             offset = 0
             for i, table in tables:
@@ -715,13 +831,13 @@ def _ingest_arrow(
                 place = places.slice(offset, table.num_rows)
                 writes.append(
                     pool.submit(
-                        _make_and_write, kind, table, place, located, i, sources[i], vintages.get(i), target, report
+                        _make_and_write, kind, table, place, columns, i, sources[i], vintages.get(i), target, report
                     )
                 )
                 staged.append(target)
                 offset += table.num_rows
             clock.lap("columns made and written (started)")
-            del rows, tables
+            del tables
         return [(job.result(), target) for job, target in zip(writes, staged, strict=True)]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

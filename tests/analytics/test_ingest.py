@@ -200,6 +200,26 @@ def test_it_accepts_old_crime_type_names_and_groups_them_in_series(tmp_path: Pat
     ]
 
 
+def _assert_same_stores(first: Analytics, second: Analytics) -> None:
+    """The same rows, column types and provenance (but the ingest time) in both stores."""
+    for table in ("street", "outcomes", "stop_and_search"):
+        frames = []
+        for app in (first, second):
+            con = app.store.connect()
+            types = con.execute(f"DESCRIBE {table}").fetchall()
+            rows = con.execute(f"SELECT COLUMNS(*)::VARCHAR FROM {table} ORDER BY ALL").fetchall()
+            frames.append((types, rows))
+        assert frames[0] == frames[1], table
+    assert len(first.store.partitions()) == len(second.store.partitions())
+    for partition in first.store.partitions():
+        other_file = second.store.police_path(partition.table, partition.owner, partition.month)
+        keys = {k for k in first.store.provenance(partition.path) if k != "csphub_ingested_at"}
+        provenance = second.store.provenance(other_file)
+        assert {k: provenance[k] for k in keys} == {
+            k: v for k, v in first.store.provenance(partition.path).items() if k in keys
+        }
+
+
 def test_the_pyarrow_path_stores_what_the_duckdb_path_stores(
     tmp_path: Path, empty: Analytics, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -214,18 +234,49 @@ def test_the_pyarrow_path_stores_what_the_duckdb_path_stores(
     other = Analytics(config_for(tmp_path / "other"))
     by_arrow = other.ingest([POLICE])
     assert by_duckdb.files == by_arrow.files
-    for table in ("street", "outcomes", "stop_and_search"):
-        frames = []
-        for app in (empty, other):
-            con = app.store.connect()
-            types = con.execute(f"DESCRIBE {table}").fetchall()
-            rows = con.execute(f"SELECT COLUMNS(*)::VARCHAR FROM {table} ORDER BY ALL").fetchall()
-            frames.append((types, rows))
-        assert frames[0] == frames[1], table
-    for partition in empty.store.partitions():
-        arrow_file = other.store.police_path(partition.table, partition.owner, partition.month)
-        keys = {k for k in empty.store.provenance(partition.path) if k != "csphub_ingested_at"}
-        provenance = other.store.provenance(arrow_file)
-        assert {k: provenance[k] for k in keys} == {
-            k: v for k, v in empty.store.provenance(partition.path).items() if k in keys
-        }
+    _assert_same_stores(empty, other)
+
+
+def test_it_stores_the_same_when_each_file_is_a_batch_of_its_own(
+    tmp_path: Path, empty: Analytics, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pyarrow path locates each coordinate once per ingest and later batches look theirs up: with one file
+    per batch (the real months share most snap points) it stores what the DuckDB path stores."""
+    from csphub.analytics import ingest
+
+    monkeypatch.setattr(ingest, "_read_arrow", lambda kind, source: None)
+    by_duckdb = empty.ingest([POLICE])
+    monkeypatch.undo()
+    monkeypatch.setattr(ingest, "ARROW_BATCH_BYTES", 1)
+    other = Analytics(config_for(tmp_path / "other"))
+    by_arrow = other.ingest([POLICE])
+    assert by_duckdb.files == by_arrow.files
+    _assert_same_stores(empty, other)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (5, "", "a longitude without a latitude"),  # a row with a coordinate missing
+        (5, "152.1", "is not a point in Great Britain"),  # a distinct coordinate of the batch
+    ],
+)
+def test_it_names_the_first_file_and_line_of_a_bad_coordinate_in_a_batch(
+    tmp_path: Path, empty: Analytics, column: int, value: str, message: str
+) -> None:
+    """The coordinate rules are checked once per distinct coordinate of a batch of files: a broken one is
+    traced back to the first file of the batch that has it, and that file's line."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for month, line in ((NORTHANTS_MONTHS[1], 9), (NORTHANTS_MONTHS[2], 7)):
+        lines = month.read_text(encoding="utf-8").splitlines(keepends=True)
+        fields = lines[line - 1].rstrip("\n").split(",")
+        fields[column] = value
+        lines[line - 1] = ",".join(fields) + "\n"
+        (folder / month.name).write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        empty.ingest([NORTHANTS_MONTHS[0], folder])
+    assert caught.value.source == str(folder / NORTHANTS_MONTHS[1].name)
+    assert caught.value.line == 9
+    assert message in str(caught.value)
+    assert empty.store.partitions() == []
