@@ -6,6 +6,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/csphub
+# pytest-xdist processes per suite (2 cores here: 225 -> 163 s on SQLite, 360 -> 272 s on PostgreSQL); 0 runs in one process
+PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -64,12 +66,12 @@ typecheck: install
 	$(BIN)/mypy csphub tests bench
 
 pytest-sqlite: install
-	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(BIN)/pytest -q
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 pytest-postgres: install
 	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
 		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
-		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q; \
+		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -n $(PYTEST_WORKERS); \
 	else \
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi

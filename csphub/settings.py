@@ -168,7 +168,8 @@ SESSION_COOKIE_AGE = env.int("CSPHUB_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maxim
 # every CSPHUB_SESSION_TOUCH_SECONDS instead of on every request: an idle session then ends between
 # (idle timeout - touch interval) and the idle timeout after the last request, never later.
 SESSION_SAVE_EVERY_REQUEST = False
-CSPHUB_SESSION_TOUCH_SECONDS = env.int("CSPHUB_SESSION_TOUCH_SECONDS", 60, minimum=0)
+# Default 60 s, or half the idle timeout when that is shorter (a 1-minute timeout works without a second setting).
+CSPHUB_SESSION_TOUCH_SECONDS = env.int("CSPHUB_SESSION_TOUCH_SECONDS", min(60, SESSION_COOKIE_AGE // 2), minimum=0)
 if CSPHUB_SESSION_TOUCH_SECONDS * 2 > SESSION_COOKIE_AGE:
     raise ImproperlyConfigured(
         f"CSPHUB_SESSION_TOUCH_SECONDS must be at most half the idle timeout ({SESSION_COOKIE_AGE // 2} s), "

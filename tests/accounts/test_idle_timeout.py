@@ -70,3 +70,14 @@ def test_it_refuses_a_touch_interval_over_half_the_idle_timeout() -> None:
         "check",
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_it_defaults_the_touch_interval_to_half_a_short_idle_timeout() -> None:
+    result = _django(
+        {"DJANGO_SETTINGS_MODULE": "csphub.settings", "CSPHUB_IDLE_TIMEOUT_MINUTES": "1"},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CSPHUB_SESSION_TOUCH_SECONDS)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "30"
