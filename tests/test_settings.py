@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.environment import run_python
+
 PG = "postgres://postgres@127.0.0.1:5432/csphub"
 _PRINT = (
     "import json, csphub.settings as s; d = s.DATABASES['default'];"
@@ -19,10 +17,7 @@ _PRINT = (
 
 
 def _settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CSPHUB_", "DATABASE_URL"))}
-    return subprocess.run(
-        [sys.executable, "-c", _PRINT], env={**clean, **env}, cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    return run_python(env, "-c", _PRINT, timeout=60)
 
 
 def _database(env: dict[str, str]) -> dict[str, object]:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 
+from tests.environment import run_django
 from tests.factories import World, verified_client
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pages_carry_secure_headers_and_a_nonce_based_csp(world: World) -> None:
@@ -47,18 +42,6 @@ def test_an_idle_session_expires(world: World) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/")
 
 
-def _django(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CSPHUB_", "DATABASE_URL"))}
-    return subprocess.run(
-        [sys.executable, "-m", "django", *args],
-        env={**clean, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "csphub.settings",
     "CSPHUB_ENVIRONMENT": "production",
@@ -67,7 +50,7 @@ PRODUCTION = {
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:
-    result = _django(
+    result = run_django(
         {**PRODUCTION, "CSPHUB_SECRET_KEY": secrets.token_urlsafe(60)},
         "check",
         "--deploy",
@@ -78,12 +61,12 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_from_the_environment() -> None:
-    result = _django(PRODUCTION, "check")
+    result = run_django(PRODUCTION, "check")
     assert result.returncode != 0 and "CSPHUB_SECRET_KEY must be set" in result.stderr
 
 
 def test_a_bad_setting_fails_loudly_naming_the_variable() -> None:
-    result = _django(
+    result = run_django(
         {"DJANGO_SETTINGS_MODULE": "csphub.settings", "CSPHUB_IDLE_TIMEOUT_MINUTES": "half an hour"}, "check"
     )
     assert result.returncode != 0 and "CSPHUB_IDLE_TIMEOUT_MINUTES must be a whole number" in result.stderr
