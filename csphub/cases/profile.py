@@ -25,8 +25,7 @@ class CaseProfile:
     case: Case
     people: list[CasePerson]
     places: list[CasePlace]
-    timeline: list[TimelineEntry]  # one page of it, newest first
-    timeline_page: Page[TimelineEntry]
+    timeline_page: Page[TimelineEntry]  # one page of the timeline, newest first
     actions: list[Action]
     status_changes: list[StatusChange]
     transfers: list[CaseTransfer]
@@ -96,7 +95,6 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
         case=case,
         people=people,
         places=places,
-        timeline=list(entries),
         timeline_page=entries,
         actions=list(case.actions.select_related("assigned_agency", "assigned_officer").order_by("due_on", "id")),
         status_changes=list(case.status_changes.select_related("by")),

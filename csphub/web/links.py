@@ -1,10 +1,10 @@
 """Links to records, built without a full ``reverse()`` per row.
 
-A list page links each of its rows (50 cases, 50 people) to the record's page; Django's ``reverse()`` costs about
-0.1 ms a call, several milliseconds a page. ``record_url`` reverses the URL pattern once per (view name, script
-prefix, URL configuration) with a placeholder and puts the record's key in its place. Only keys made of letters,
-digits and hyphens (case references, UUIDs) take the short path: ``reverse()`` would quote nothing in them, so the
-URL is the same; anything else goes through ``reverse()``.
+A list page links each of its rows (50 cases, 50 people) to the record's page; Django's ``reverse()`` resolves
+the pattern again on every call (``bench/record_links.py`` prints both costs). ``record_url`` reverses the URL
+pattern once per (view name, script prefix, URL configuration) with a placeholder and puts the record's key in its
+place. Only keys made of letters, digits and hyphens (case references, UUIDs) take the short path: ``reverse()``
+would quote nothing in them, so the URL is the same; anything else goes through ``reverse()``.
 """
 
 from __future__ import annotations
