@@ -13,6 +13,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404
 from django.utils import timezone
 
+from csphub.access import scope
 from csphub.access.policy import (
     RULE_FIELD_PREFIX,
     Action,
@@ -49,7 +50,19 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
 
         if action is not Action.VIEW and action not in allowed_actions(user):
             return self.none()
-        return self.filter(visibility_filter(user, self.model, writable_only=action is not Action.VIEW))
+        writable_only = action is not Action.VIEW
+        if getattr(self, "_fields", None) is not None or self.query.distinct or self.query.combinator:
+            return self.filter(visibility_filter(user, self.model, writable_only=writable_only))
+        # The same filter as above, resolved once per request (``scope``) and ANDed in: resolving the rules'
+        # subqueries is most of the cost of asking, and a page asks for several models' records.
+        model = self.model
+        key = ("visible_to", scope.user_key(user), model._meta.label_lower, writable_only)
+
+        def build() -> models.QuerySet[Any]:
+            return models.QuerySet(model).filter(visibility_filter(user, model, writable_only=writable_only))
+
+        visible: models.QuerySet[Any] = scope.memoised(key, build)
+        return self & visible
 
     def with_rules(self, user: User) -> GovernedQuerySet[G]:
         """Annotate each record with whether each access rule lets the user in (``_rule_<name>``)."""

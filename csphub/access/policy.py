@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from csphub.access import scope
 from csphub.partnership.models import COMMUNITY_SECTORS, Role
 
 if TYPE_CHECKING:
@@ -190,7 +191,14 @@ RULE_FIELD_PREFIX = "_rule_"
 
 
 def rule_filters(user: User, model: type[models.Model], *, writable_only: bool = False) -> dict[str, Q]:
-    """Each applicable rule's filter for this user, by rule name."""
+    """Each applicable rule's filter for this user, by rule name (built once per request: ``scope``).
+
+    The filters (Q objects) are shared within a request: combine them (``|``, ``&``), never change them in place."""
+    key = ("rule_filters", scope.user_key(user), model._meta.label_lower, writable_only)
+    return dict(scope.memoised(key, lambda: _rule_filters(user, model, writable_only=writable_only)))
+
+
+def _rule_filters(user: User, model: type[models.Model], *, writable_only: bool) -> dict[str, Q]:
     if Action.VIEW not in allowed_actions(user):
         # No role that reads personal data (e.g. administrator only): a grant is the only way in.
         candidates: tuple[Rule, ...] = tuple(r for r in RULES if r.name == "access_grant")
