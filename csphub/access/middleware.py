@@ -1,5 +1,4 @@
-"""Opens the access policy's request scope (its filters built once per request) and turns the access layer's
-JustificationRequired into a redirect to the justification form."""
+"""Turns the access layer's JustificationRequired into a redirect to the justification form."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from csphub.access import scope
 from csphub.access.models import JustificationRequired
 
 
@@ -18,8 +16,7 @@ class AccessDecisionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with scope.request_scope():
-            return self.get_response(request)
+        return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, JustificationRequired):

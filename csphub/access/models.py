@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
-from csphub.access import scope
+from csphub.access import filter_cache
 from csphub.access.policy import (
     RULE_FIELD_PREFIX,
     Action,
@@ -53,15 +54,15 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         writable_only = action is not Action.VIEW
         if getattr(self, "_fields", None) is not None or self.query.distinct or self.query.combinator:
             return self.filter(visibility_filter(user, self.model, writable_only=writable_only))
-        # The same filter as above, resolved once per request (``scope``) and ANDed in: resolving the rules'
+        # The same filter as above, resolved once per kind of user (``filter_cache``) and ANDed in: resolving the rules'
         # subqueries is most of the cost of asking, and a page asks for several models' records.
         model = self.model
-        key = ("visible_to", scope.user_key(user), model._meta.label_lower, writable_only)
+        key = ("visible_to", filter_cache.user_key(user), model._meta.label_lower, writable_only)
 
         def build() -> models.QuerySet[Any]:
             return models.QuerySet(model).filter(visibility_filter(user, model, writable_only=writable_only))
 
-        visible: models.QuerySet[Any] = scope.memoised(key, build)
+        visible: models.QuerySet[Any] = filter_cache.memoised(key, build)
         return self & visible
 
     def with_rules(self, user: User) -> GovernedQuerySet[G]:
@@ -170,8 +171,9 @@ class GrantStatus(models.TextChoices):
 
 
 class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
-    def current(self, at: dt.datetime | None = None) -> AccessGrantQuerySet:
-        return self.filter(expires_at__gt=at or timezone.now()).exclude(status=GrantStatus.REVOKED)
+    def current(self, at: dt.datetime | Now | None = None) -> AccessGrantQuerySet:
+        """Grants not revoked and not expired at ``at`` (now; ``Now()`` for the database's clock)."""
+        return self.filter(expires_at__gt=at if at is not None else timezone.now()).exclude(status=GrantStatus.REVOKED)
 
     def awaiting_review(self) -> AccessGrantQuerySet:
         return self.filter(status=GrantStatus.PENDING)

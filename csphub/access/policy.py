@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
 
-from csphub.access import scope
+from csphub.access import filter_cache
 from csphub.partnership.models import COMMUNITY_SECTORS, Role
 
 if TYPE_CHECKING:
@@ -173,7 +174,8 @@ def _partnership_wide(user: User, model: type[models.Model]) -> Q | None:
 def _access_grant(user: User, model: type[models.Model]) -> Q | None:
     from csphub.access.models import AccessGrant
 
-    grants = AccessGrant.objects.current().filter(
+    # Current by the database's clock, so that the filter does not depend on when it was built (filter_cache).
+    grants = AccessGrant.objects.current(Now()).filter(
         user_id=user.pk, record_type=model._meta.label_lower, record_uuid=OuterRef("uuid")
     )
     return Q(Exists(grants))
@@ -191,11 +193,11 @@ RULE_FIELD_PREFIX = "_rule_"
 
 
 def rule_filters(user: User, model: type[models.Model], *, writable_only: bool = False) -> dict[str, Q]:
-    """Each applicable rule's filter for this user, by rule name (built once per request: ``scope``).
+    """Each applicable rule's filter for this user, by rule name (built once per kind of user: ``filter_cache``).
 
-    The filters (Q objects) are shared within a request: combine them (``|``, ``&``), never change them in place."""
-    key = ("rule_filters", scope.user_key(user), model._meta.label_lower, writable_only)
-    return dict(scope.memoised(key, lambda: _rule_filters(user, model, writable_only=writable_only)))
+    The filters (Q objects) are shared between requests: combine them (``|``, ``&``), never change them in place."""
+    key = ("rule_filters", filter_cache.user_key(user), model._meta.label_lower, writable_only)
+    return dict(filter_cache.memoised(key, lambda: _rule_filters(user, model, writable_only=writable_only)))
 
 
 def _rule_filters(user: User, model: type[models.Model], *, writable_only: bool) -> dict[str, Q]:
