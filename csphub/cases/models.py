@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from csphub.access.models import Governed
@@ -96,6 +98,22 @@ class Case(Governed):
 
     def get_absolute_url(self) -> str:
         return record_url("cases:case", self.reference)
+
+    @classmethod
+    def has_related(cls, relation: str, **lookup: Any) -> models.Exists:
+        """Whether a case has any ``relation`` records (matching ``lookup``): annotate it as ``has_<relation>`` and
+        ``related`` answers an empty list without a query."""
+        field = cls._meta.get_field(relation)
+        assert isinstance(field, models.ForeignObjectRel) and field.related_model is not None
+        related_model: Any = field.related_model
+        return models.Exists(related_model._default_manager.filter(**{field.field.name: OuterRef("pk")}, **lookup))
+
+    def related(self, relation: str) -> models.QuerySet[Any]:
+        """The case's ``relation`` records; no query at all when annotated (``has_related``) as having none."""
+        manager = getattr(self, relation)
+        if getattr(self, f"has_{relation}", True) is False:
+            return manager.none()
+        return manager.all()
 
     def clean(self) -> None:
         super().clean()

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from csphub.access import consultation
 from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import restricted_entries_filter
+from csphub.cases.kinds import EntryKind
 from csphub.cases.models import Action, Case, CasePerson, CasePlace, CaseTransfer, StatusChange, TimelineEntry
 from csphub.partnership.models import Agency, District
 from csphub.registers.models import Person, Place
@@ -63,14 +64,33 @@ def _link_count(model: type[CasePerson] | type[CasePlace]) -> Coalesce:
     return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
 
 
+# What a case page lists beside its timeline, people and places: a query each, and most cases have none of most
+# of them, so the page asks first (one EXISTS each, in the case's own query) and skips the empty ones.
+PAGE_RELATIONS = (
+    "actions",
+    "status_changes",
+    "transfers",
+    "case_review_applications",
+    "marac_referrals",
+    "powers",
+    "assessments",
+)
+
+
 def case_page_queryset() -> QuerySet[Case]:
     """Cases with what their page shows of them in the same query: the owner (agency and its partnership, whose
-    rule settings the statutory panels read; district team; officer) and how many people and places are linked
-    (to say how many the user may not see). The access policy is applied on top (``fetch``)."""
+    rule settings the statutory panels read; district team; officer), how many people and places are linked
+    (to say how many the user may not see) and which of its other lists have anything in them
+    (``Case.related``). The access policy is applied on top (``fetch``)."""
     return (
         Case.objects.select_related("owning_agency__partnership", "owning_district", "owning_officer")
         .defer("owning_district__boundary")
-        .annotate(people_links=_link_count(CasePerson), place_links=_link_count(CasePlace))
+        .annotate(
+            people_links=_link_count(CasePerson),
+            place_links=_link_count(CasePlace),
+            **{f"has_{relation}": Case.has_related(relation) for relation in PAGE_RELATIONS},
+            has_complaints=Case.has_related("timeline", kind=EntryKind.INCIDENT, is_complaint=True),
+        )
     )
 
 
@@ -96,12 +116,16 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
         people=people,
         places=places,
         timeline_page=entries,
-        actions=list(case.actions.select_related("assigned_agency", "assigned_officer").order_by("due_on", "id")),
-        status_changes=list(case.status_changes.select_related("by")),
+        actions=list(
+            case.related("actions").select_related("assigned_agency", "assigned_officer").order_by("due_on", "id")
+        ),
+        status_changes=list(case.related("status_changes").select_related("by")),
         transfers=list(
-            case.transfers.select_related(
+            case.related("transfers")
+            .select_related(
                 "from_agency", "to_agency", "from_officer", "to_officer", "from_district", "to_district", "by"
-            ).defer("from_district__boundary", "to_district__boundary")
+            )
+            .defer("from_district__boundary", "to_district__boundary")
         ),
         parties=list(case.parties.order_by("name")),
         districts=list(case.districts.order_by("name")),

@@ -78,7 +78,8 @@ def case_review_panel(case: Case, rules: StatutoryRules, as_of: dt.date) -> case
 
     Every complaint recorded in the case counts, including entries restricted from some agencies: the threshold
     is statutory. The result shows dates and counts, not what the restricted entries say."""
-    entries = list(case.timeline.filter(kind=EntryKind.INCIDENT, is_complaint=True))
+    has_complaints = getattr(case, "has_complaints", True)
+    entries = list(case.timeline.filter(kind=EntryKind.INCIDENT, is_complaint=True)) if has_complaints else []
     if not entries and case.case_type not in ASB_TYPES | HATE_TYPES:
         return None
     return case_review.assess(complaints(case, entries), as_of, rules.case_review)
@@ -95,12 +96,12 @@ class MaracPanel:
 def marac_panel(case: Case, rules: StatutoryRules, as_of: dt.date) -> MaracPanel | None:
     if case.case_type != CaseType.DOMESTIC_ABUSE:
         return None
-    dash = case.assessments.filter(question_set__key="dash").order_by("-completed_at", "-id").first()
+    dash = case.related("assessments").filter(question_set__key="dash").order_by("-completed_at", "-id").first()
     incidents = [
         timezone.localtime(at).date()
         for at in case.timeline.filter(kind=EntryKind.INCIDENT).values_list("occurred_at", flat=True)
     ]
-    last = case.marac_referrals.order_by("-referred_on").values_list("referred_on", flat=True).first()
+    last = case.related("marac_referrals").order_by("-referred_on").values_list("referred_on", flat=True).first()
     judgement = marac.RiskLevel(dash.judgement_level) if dash is not None and dash.judgement_level else None
     try:
         result = marac.assess(
@@ -160,7 +161,7 @@ def powers_panels(
 ) -> list[PowersPanel]:
     """One tracker per perpetrator the user may see, and one per place with closure or PSPO records."""
     panels = []
-    records = list(case.powers.select_related("person", "place"))
+    records = list(case.related("powers").select_related("person", "place"))
     for person in perpetrators:
         mine = [r for r in records if r.person_id == person.pk]
         tracker = asb_powers.track([power_event(r) for r in mine], perpetrator_of(person), now, rules.powers)
@@ -210,14 +211,14 @@ def statutory_context(profile: Any) -> dict[str, Any]:
     perpetrators = [link.person for link in profile.people if link.role == "perpetrator"]
     return {
         "case_review": case_review_panel(case, rules, today),
-        "case_review_applications": list(case.case_review_applications.select_related("applicant")),
+        "case_review_applications": list(case.related("case_review_applications").select_related("applicant")),
         "marac": (panel := marac_panel(case, rules, today)),
         "marac_criteria": [MARAC_CRITERIA.get(c, c) for c in panel.assessment.criteria_met]
         if panel is not None and panel.assessment is not None
         else [],
-        "marac_referrals": list(case.marac_referrals.select_related("person")),
+        "marac_referrals": list(case.related("marac_referrals").select_related("person")),
         "powers": powers_panels(case, perpetrators, [link.place for link in profile.places], rules, timezone.now()),
-        "assessments": list(case.assessments.select_related("question_set", "person", "completed_by")),
+        "assessments": list(case.related("assessments").select_related("question_set", "person", "completed_by")),
         "assessment_sets": [
             ("dash", "DASH risk checklist"),
             ("asb_victim_risk", "ASB victim risk matrix"),

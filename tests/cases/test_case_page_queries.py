@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from csphub.cases import services
 from csphub.cases.models import Case
@@ -12,11 +15,24 @@ from csphub.registers import services as register
 from tests.cases.factories import make_case
 from tests.factories import World, make_person, verified_client
 
-# The signed-in user and their roles and agency, the case (with owner, partnership and link counts), people,
-# places, a page of the timeline (count, entries, their restrictions), actions, status changes, transfers,
-# parties, districts, the statutory panels' records (complaints, case review applications, MARAC referrals, powers,
-# assessments) and the audit append (savepoint, chain head, insert, update, release).
-CASE_PAGE_QUERIES = 26
+# The session, the signed-in user (their second factor, agency and roles), the case (with owner, partnership, link
+# counts and which of its lists have anything), people, places, a page of the timeline (count, entries, their
+# restrictions), parties, districts and the audit append (savepoint, chain head, insert, update, release). Actions,
+# status changes, transfers and the statutory panels' records cost a query only when the case has some.
+CASE_PAGE_QUERIES = 18
+LISTS = (
+    "cases_action",
+    "cases_statuschange",
+    "cases_casetransfer",
+    "cases_casereviewapplication",
+    "cases_maracreferral",
+    "cases_powerrecord",
+    "assessments_completedassessment",
+)
+
+
+def _tables(queries: list[str]) -> set[str]:
+    return {t for t in LISTS if any(q.startswith(f'SELECT "{t}".') for q in queries)}
 
 
 def _queries(user: User, case: Case) -> list[str]:
@@ -38,6 +54,25 @@ def test_it_answers_a_case_page_within_the_query_bound(world: World) -> None:
     # The owner's agency, partnership, district team and officer come with the case, not one query each.
     assert not [q for q in queries if q.startswith('SELECT "partnership_partnership"')]
     assert not [q for q in queries if 'SELECT COUNT(*) AS "__count" FROM "cases_caseperson"' in q]
+    assert _tables(queries) == set()  # a case with no actions, transfers or statutory records asks for none
+
+
+def test_it_lists_what_a_case_has_at_one_query_a_list(world: World) -> None:
+    police = world["police_officer"]
+    case = make_case(police)
+    services.add_action(
+        case,
+        police,
+        title="Visit the complainant",
+        due_on=dt.date(2026, 1, 5),
+        assigned_agency=world.agencies["police"],
+    )
+    services.change_status(case, police, to="under_review", reason="Threshold review requested")
+    services.apply_for_case_review(case, police, received_on=timezone.localdate(), applicant_description="Neighbour")
+    queries = _queries(police, case)
+    assert _tables(queries) == {"cases_action", "cases_statuschange", "cases_casereviewapplication"}
+    page = verified_client(police).get(case.get_absolute_url()).content.decode()
+    assert "Visit the complainant" in page and "Threshold review requested" in page
 
 
 def test_its_queries_do_not_grow_with_the_case(world: World) -> None:
