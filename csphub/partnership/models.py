@@ -132,7 +132,10 @@ class Role(models.TextChoices):
 
 
 class CsphubUserManager(UserManager["User"]):
-    pass
+    def get_queryset(self) -> models.QuerySet[User]:
+        """Users come with their agency: every page reads the signed-in user's (the access policy, the header),
+        and Django's ModelBackend loads that user through this manager, so it is one query instead of two."""
+        return super().get_queryset().select_related("agency")
 
 
 class User(AbstractUser):
