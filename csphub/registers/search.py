@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
 
 from csphub.access import consultation
 from csphub.access.policy import Action
@@ -99,6 +99,29 @@ def _name_candidates(given: str, family: str) -> Q:
     return q
 
 
+def _candidate_rank(given: str, family: str) -> Expression:
+    """How strongly a candidate's name matches, strongest first (0): which candidates are kept when more than
+    ``CANDIDATE_LIMIT`` match the loose filter. Ordered by name alone, a family-only search for a common name
+    ("Williams": 2,600 "wil…" among 500,000) kept the 2,000 alphabetically first — the Wilkinsons — and lost the
+    Williamses; PostgreSQL also walked the whole name index in order to find them (0.4 s)."""
+    family_rank = Case(
+        When(family_norm=family, then=Value(0)),
+        When(family_key=names.key(family.replace(" ", "")), then=Value(1)),
+        When(family_norm__startswith=family, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    if not given:
+        return family_rank
+    given_rank = Case(
+        When(given_norm=given, then=Value(0)),
+        When(given_key=names.key(given), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return family_rank * Value(3) + given_rank
+
+
 def _name_score(given: str, family: str, cand_given: str, cand_family: str) -> float:
     family_sim = names.similarity(family, cand_family)
     if not given:
@@ -123,12 +146,22 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
     given, family = _split_name(query.name)
     if family:
         name_q = _name_candidates(given, family)
+        rank = _candidate_rank(given, family)
         found: dict[int, float] = {}
-        for pk, cg, cf in visible.filter(name_q).values_list("pk", "given_norm", "family_norm")[:CANDIDATE_LIMIT]:
+        candidates = (
+            visible.filter(name_q)
+            .alias(name_rank=rank)
+            .order_by("name_rank", "family_norm", "given_norm", "pk")
+            .values_list("pk", "given_norm", "family_norm")[:CANDIDATE_LIMIT]
+        )
+        for pk, cg, cf in candidates:
             found[pk] = max(found.get(pk, 0.0), _name_score(given, family, cg, cf))
-        alias_rows = Alias.objects.filter(name_q, person__in=visible).values_list(
-            "person_id", "given_norm", "family_norm"
-        )[:CANDIDATE_LIMIT]
+        alias_rows = (
+            Alias.objects.filter(name_q, person__in=visible)
+            .alias(name_rank=rank)
+            .order_by("name_rank", "family_norm", "given_norm", "pk")
+            .values_list("person_id", "given_norm", "family_norm")[:CANDIDATE_LIMIT]
+        )
         alias_hits: set[int] = set()
         for pk, cg, cf in alias_rows:
             s = _name_score(given, family, cg, cf)

@@ -122,3 +122,19 @@ def test_the_search_page_shows_results_and_errors(world: World, people: dict[str
     assert "There is a problem" in empty.content.decode()
     partial = client.get("/register/people/", {"date_of_birth_0": "", "date_of_birth_1": "4", "date_of_birth_2": ""})
     assert "Enter at least the year" in partial.content.decode()
+
+
+def test_it_keeps_the_closest_names_when_more_match_than_it_fetches(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A family-only search for a common name: the loose filter ("wil…") matches more people than are fetched,
+    # and the alphabetically first of them (Wilkins, Wilkinson) are not the people searched for.
+    officer = world["police_officer"]
+    for i, family in enumerate(["Wilkins", "Wilkinson", "Wilby", "Wilcox", "Wilde"] * 2):
+        make_person(officer, given_name=f"Person{i}", family_name=family)
+    williams = make_person(officer, given_name="Ann", family_name="Williams")
+    williamson = make_person(officer, given_name="Bob", family_name="Williamson")
+    monkeypatch.setattr("csphub.registers.search.CANDIDATE_LIMIT", 3)
+    found = [m.person for m in search_people(officer, PersonQuery(name="Williams"))]
+    assert found[:2] == [williams, williamson]
+    assert search_people(officer, PersonQuery(name="Ann Williams"))[0].person == williams
