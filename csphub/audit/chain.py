@@ -49,14 +49,51 @@ def canonical_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of the hashed fields."""
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+# The two fields an appender only knows once it holds the chain head. They sort in this order among the others.
+_LINK_FIELDS = ("prev_hash", "seq")
+
+
+def hash_template(fields: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The canonical JSON of an entry, cut around the values of ``prev_hash`` and ``seq``: ``(a, b, c)`` such that
+    the hashed text is ``a + prev_hash + b + str(seq) + c``.
+
+    The text is ``json.dumps(payload, sort_keys=True, separators=(",", ":"))`` of the hashed fields plus
+    ``{"v": 1}``, written member by member so that it can be cut: an appender builds everything but the link
+    before it takes the chain head's lock, and PostgreSQL's ``csphub_audit_append`` (migration 0003) splices the
+    link in and hashes it while holding it. ``fields`` needs every hashed field but the two link fields."""
     payload: dict[str, Any] = {"v": 1}
     for name in HASHED_FIELDS:
-        value = fields[name]
-        payload[name] = canonical_time(value) if isinstance(value, datetime) else value
-    data = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        if name not in _LINK_FIELDS:
+            value = fields[name]
+            payload[name] = canonical_time(value) if isinstance(value, datetime) else value
+    cuts: list[str] = []
+    text = "{"
+    for i, name in enumerate(sorted((*payload, *_LINK_FIELDS))):
+        text += ("," if i else "") + _json(name) + ":"
+        if name == "prev_hash":
+            cuts.append(text + '"')
+            text = '"'  # prev_hash is hex: a JSON string with nothing to escape
+        elif name == "seq":
+            cuts.append(text)
+            text = ""
+        else:
+            text += _json(payload[name])
+    return cuts[0], cuts[1], text + "}"
+
+
+def link_hash(template: tuple[str, str, str], seq: int, prev_hash: str) -> str:
+    """SHA-256 (hex) of an entry's canonical JSON, given its template and its place in the chain."""
+    a, b, c = template
+    return hashlib.sha256(f"{a}{prev_hash}{b}{seq}{c}".encode()).hexdigest()
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the hashed fields."""
+    return link_hash(hash_template(fields), int(fields["seq"]), str(fields["prev_hash"]))
 
 
 @dataclass(frozen=True)

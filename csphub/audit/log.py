@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from csphub.audit.chain import GENESIS_HASH, entry_hash
-from csphub.audit.context import current
+from csphub.audit.chain import GENESIS_HASH, canonical_time, hash_template, link_hash
+from csphub.audit.context import AuditContext, current
 from csphub.audit.models import AuditEntry, ChainHead, Operation
 
 
@@ -93,44 +94,81 @@ def write(*events: Event) -> list[AuditEntry]:
     if not events:
         return []
     ctx = current()
+    now = timezone.now()
+    rows = [_fields(ctx, event, now) for event in events]
+    if connection.vendor == "postgresql":
+        return _append_in_database(rows)
+    return _append(rows)
+
+
+def _fields(ctx: AuditContext, event: Event, now: dt.datetime) -> dict[str, Any]:
+    """An entry's fields but its place in the chain (``seq``, ``prev_hash``, ``hash``)."""
+    justification = event.justification
+    if justification is None:
+        justification = ctx.justification_for(event.record_id)
+    return {
+        "at": now,
+        "action": str(event.action),
+        "actor_id": ctx.actor.pk if ctx.actor is not None else None,
+        "actor_username": ctx.username,
+        "agency_uuid": ctx.agency_uuid,
+        "agency_name": ctx.agency_label,
+        "channel": ctx.channel,
+        "request_id": ctx.request_id,
+        "record_type": event.record_type,
+        "record_id": event.record_id,
+        "related_type": event.related_type,
+        "related_id": event.related_id,
+        "summary": event.summary[:300],
+        "justification": justification,
+        "basis": event.basis[:200],
+        "recipients": jsonable(list(event.recipients)),
+        "detail": jsonable(dict(event.detail)),
+        "before": jsonable(dict(event.before)) if event.before is not None else None,
+        "after": jsonable(dict(event.after)) if event.after is not None else None,
+    }
+
+
+def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Extend the chain under a row lock on its head, hashing here (SQLite, whose writers queue anyway)."""
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().get(id=1)
         seq, prev = head.last_seq, head.last_hash
-        now = timezone.now()
         entries: list[AuditEntry] = []
-        for event in events:
+        for row in rows:
             seq += 1
-            justification = event.justification
-            if justification is None:
-                justification = ctx.justification_for(event.record_id)
-            fields: dict[str, Any] = {
-                "seq": seq,
-                "at": now,
-                "action": str(event.action),
-                "actor_id": ctx.actor.pk if ctx.actor is not None else None,
-                "actor_username": ctx.username,
-                "agency_uuid": ctx.agency_uuid,
-                "agency_name": ctx.agency_label,
-                "channel": ctx.channel,
-                "request_id": ctx.request_id,
-                "record_type": event.record_type,
-                "record_id": event.record_id,
-                "related_type": event.related_type,
-                "related_id": event.related_id,
-                "summary": event.summary[:300],
-                "justification": justification,
-                "basis": event.basis[:200],
-                "recipients": jsonable(list(event.recipients)),
-                "detail": jsonable(dict(event.detail)),
-                "before": jsonable(dict(event.before)) if event.before is not None else None,
-                "after": jsonable(dict(event.after)) if event.after is not None else None,
-                "prev_hash": prev,
-            }
-            fields["hash"] = entry_hash(fields)
-            prev = fields["hash"]
-            entries.append(AuditEntry(**fields))
+            entry_hash = link_hash(hash_template(row), seq, prev)
+            entries.append(AuditEntry(**row, seq=seq, prev_hash=prev, hash=entry_hash))
+            prev = entry_hash
         AuditEntry.objects.bulk_create(entries)
         ChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
+    return entries
+
+
+def _append_in_database(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Extend the chain in one statement: ``csphub_audit_append`` (migration 0003) locks the head, splices each
+    entry's place into its hash template, hashes, inserts and moves the head, all inside PostgreSQL.
+
+    Every web request appends, so the head's lock is the one point all requests pass through. Taken from Python
+    it was held over four round trips (lock, insert, update, commit), each waiting for a thread's turn at the
+    interpreter on a busy server: 59 ms of waiting per request at 16 concurrent clients on the 2-core bench. In
+    the database it is held for the statement (and, outside a transaction, its commit)."""
+    payload = []
+    for row in rows:
+        a, b, c = hash_template(row)
+        payload.append({**row, "at": canonical_time(row["at"]), "hash_a": a, "hash_b": b, "hash_c": c})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT out_id, out_seq, out_prev_hash, out_hash FROM csphub_audit_append(%s::jsonb)",
+            [json.dumps(payload, ensure_ascii=False, allow_nan=False)],
+        )
+        placed = cursor.fetchall()
+    entries = []
+    for row, (pk, seq, prev, entry_hash) in zip(rows, placed, strict=True):
+        entry = AuditEntry(**row, id=pk, seq=seq, prev_hash=prev, hash=entry_hash)
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        entries.append(entry)
     return entries
 
 

@@ -91,3 +91,21 @@ def test_it_refuses_naive_times() -> None:
     entry["at"] = dt.datetime(2026, 1, 1)
     with pytest.raises(ValueError, match="timezone"):
         entry_hash(entry)
+
+
+def test_it_hashes_the_canonical_json_of_the_entry() -> None:
+    # The hash is defined as SHA-256 of json.dumps(sort_keys, compact) of the fields plus {"v": 1}: entries already
+    # in a log were hashed so, and the appenders build it in pieces (hash_template) — the pieces must join to it.
+    import hashlib
+    import json
+
+    from csphub.audit.chain import canonical_time, hash_template, link_hash
+
+    entry = _chain(1)[0]
+    entry.update(summary='a "quoted" \\ naïve 😀 \n', detail={"b": [1, {"c": None}], "a": 2.5}, actor_id=None)
+    payload = {k: v for k, v in entry.items() if k != "hash"} | {"v": 1, "at": canonical_time(entry["at"])}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    assert entry_hash(entry) == hashlib.sha256(text.encode()).hexdigest()
+    a, b, c = hash_template({k: v for k, v in entry.items() if k not in ("seq", "prev_hash")})
+    assert a + entry["prev_hash"] + b + str(entry["seq"]) + c == text
+    assert link_hash((a, b, c), entry["seq"], entry["prev_hash"]) == entry_hash(entry)

@@ -85,3 +85,26 @@ def test_it_is_append_only_in_the_database_too(world: World) -> None:
         ):
             cur.execute(sql, [seq])
     assert AuditEntry.objects.filter(seq=seq, summary__startswith="Recorded").exists()
+
+
+def test_it_hashes_awkward_text_the_same_whichever_database_appends_it(world: World) -> None:
+    # PostgreSQL hashes in the database (csphub_audit_append), SQLite in Python: both must hash the canonical
+    # JSON that verification recomputes, whatever the text holds.
+    officer = world["police_officer"]
+    person = make_person(officer)
+    awkward = 'He said "get out", \\ {not json} — naïve café 😀 \n\t 50% ; DROP TABLE x; \u2028'
+    with audit_context("cli", actor=officer, reason=awkward):
+        written = log.write(
+            log.Event.about(Operation.CONSULTATION, person, awkward, detail={"z": [1, 2.5, None], "a": awkward}),
+            log.Event.about(Operation.ALTERATION, person, "Changed", before={"n": "é"}, after=None),
+        )
+    stored = list(AuditEntry.objects.filter(seq__in=[e.seq for e in written]).order_by("seq"))
+    assert [e.hash for e in stored] == [e.hash for e in written]
+    assert stored[0].summary == awkward and stored[0].justification == awkward and stored[0].detail["a"] == awkward
+    assert stored[1].before == {"n": "é"} and stored[1].after is None
+    assert stored[1].prev_hash == stored[0].hash
+    for entry in stored:
+        fields = {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
+        assert entry_hash(fields) == entry.hash
+    head = ChainHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (stored[1].seq, stored[1].hash)
