@@ -572,6 +572,10 @@ def summarise(samples: list[Sample], args: argparse.Namespace, counts: dict[str,
         },
         "endpoints": endpoints,
         "total_per_second": len(samples) / args.duration,
+        # every process on the machine (gunicorn, PostgreSQL, the load generator): busy cores over requests served
+        "cpu_ms_per_request": (
+            busy * (os.cpu_count() or 1) * args.duration * 1000 / len(samples) if samples else float("nan")
+        ),
     }
 
 
@@ -605,7 +609,10 @@ def print_report(report: dict[str, Any]) -> None:
         )
         for err in e["first_errors"]:
             print(f"    error: {err}")
-    print(f"all: {report['total_per_second']:.1f} requests/s")
+    print(
+        f"all: {report['total_per_second']:.1f} requests/s; "
+        f"{report['cpu_ms_per_request']:.0f} ms of CPU per request (all processes, {report['machine']['cpus']} cores)"
+    )
 
 
 if __name__ == "__main__":
