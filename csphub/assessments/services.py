@@ -106,7 +106,7 @@ def complete(
         final = decision.level.value
         reasons.extend(decision.reasons)
     assessment = CompletedAssessment(
-        case=case,
+        case_id=case.pk,
         person=person,
         question_set=version,
         answers={k: v for k, v in answers.items() if v},
@@ -119,5 +119,6 @@ def complete(
         reasons=reasons,
         completed_by=by,
     )
+    assessment.case = case  # type: ignore[assignment]  # the case object itself, for the log's record link
     assessment.save()
     return assessment
