@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from csphub.access.services import DisclosureRefused
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.cases import services
+from csphub.cases.exports import export_csv
 from csphub.cases.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -49,20 +49,6 @@ from csphub.registers.models import Person, Place
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
 from csphub.rules.asb_powers import Deadline
 from csphub.ui.views_support import apply_errors
-
-EXPORT_COLUMNS = (
-    "reference",
-    "type",
-    "title",
-    "status",
-    "opened_on",
-    "closed_on",
-    "owning_agency",
-    "owning_officer",
-    "districts",
-    "cross_boundary",
-    "caveat",
-)
 
 
 def _filters(request: HttpRequest, form: CaseFilterForm) -> CaseFilters:
@@ -124,27 +110,7 @@ class CaseExportView(ReadMixin, View):
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for case in cases:
-            writer.writerow(
-                [
-                    case.reference,
-                    case.get_case_type_display(),
-                    case.title,
-                    case.get_status_display(),
-                    case.opened_on.isoformat(),
-                    case.closed_on.isoformat() if case.closed_on else "",
-                    case.owning_agency.name,
-                    case.owning_officer.get_full_name() if case.owning_officer else "",
-                    "; ".join(d.name for d in case.districts.all()),
-                    "yes" if case.cross_boundary else "no",
-                    case.get_caveat_display(),
-                ]
-            )
-        consultation.record_export(
-            cases, "a case list export", {"filters": request.GET.urlencode(), "rows": len(cases)}
-        )
+        export_csv(cases, response, what="a case list export", detail={"filters": request.GET.urlencode()})
         return response
 
 
