@@ -39,7 +39,7 @@ import numpy as np
 
 from csphub.analytics.api import Analytics
 from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
-from csphub.analytics.ingest import _read_arrow
+from csphub.analytics.ingest.arrow_path import _read_arrow
 from csphub.analytics.schema import STREET
 from csphub.analytics.sources import SourceFile, parse_file_name
 

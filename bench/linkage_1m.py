@@ -62,8 +62,8 @@ def main() -> None:
     import logging
 
     from csphub.linkage.engine.evaluate import score_clusters, score_predictions
-    from csphub.linkage.engine.model import dedupe
     from csphub.linkage.engine.parse import parse_source
+    from csphub.linkage.engine.pipeline import dedupe
     from csphub.linkage.engine.records import RecordSet
     from csphub.linkage.engine.settings import LinkageSettings
     from csphub.linkage.engine.synthetic import DISTRICT_KEYS, load_truth

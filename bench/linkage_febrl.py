@@ -107,7 +107,7 @@ def csphub_records(df: Any) -> Any:
 
 
 def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
-    from csphub.linkage.engine.model import dedupe
+    from csphub.linkage.engine.pipeline import dedupe
     from csphub.linkage.engine.settings import LinkageSettings
 
     records = csphub_records(df)

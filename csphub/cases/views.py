@@ -19,10 +19,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation
-from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import allowed_actions, may_see_statistics, restricted_entries_filter
 from csphub.access.services import DisclosureRefused
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
+from csphub.access.vocabulary import Verb
 from csphub.cases import services
 from csphub.cases.forms import (
     ActionForm,
@@ -48,7 +48,7 @@ from csphub.cases.statutory import annual_case_review_figures, powers_panels, ru
 from csphub.registers.models import Person, Place
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
 from csphub.rules.asb_powers import Deadline
-from csphub.web.views_support import apply_errors
+from csphub.ui.views_support import apply_errors
 
 EXPORT_COLUMNS = (
     "reference",
@@ -102,8 +102,8 @@ class CaseListView(ReadMixin, TemplateView):
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             sort=filters.sort,
-            can_export=AccessAction.EXPORT in allowed_actions(user),
-            can_create=AccessAction.CREATE in allowed_actions(user),
+            can_export=Verb.EXPORT in allowed_actions(user),
+            can_create=Verb.CREATE in allowed_actions(user),
             can_see_figures=may_see_statistics(user),
         )
         return context
@@ -114,11 +114,11 @@ class CaseExportView(ReadMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = acting_user(request)
-        if AccessAction.EXPORT not in allowed_actions(user):
+        if Verb.EXPORT not in allowed_actions(user):
             raise PermissionDenied("Your role does not allow you to export case lists.")
         filters = _filters(request, CaseFilterForm(request.GET or None))
         cases = list(
-            cases_for(user, filters, AccessAction.EXPORT)
+            cases_for(user, filters, Verb.EXPORT)
             .select_related("owning_agency", "owning_officer")
             .prefetch_related("districts")[:50_000]
         )
@@ -244,7 +244,7 @@ class CaseDetailView(RecordMixin[Case], TemplateView):
 class _CaseFormView(RecordMixin[Case], FormView):
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = "cases/form.html"
     heading = ""
     success = ""
@@ -432,7 +432,7 @@ class _PickView(RecordMixin[Case], View):
 
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = ""
 
     def results(self, request: HttpRequest) -> Any:
@@ -487,7 +487,7 @@ class CasePersonAddView(_PickView):
         if not pick.is_valid():
             raise ValidationError("Choose a role for the person")
         user = acting_user(request)
-        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["person"])
+        person = consultation.open_record(Person.objects.all(), user, Verb.VIEW, uuid=pick.cleaned_data["person"])
         services.add_person(self.record, person, user, role=pick.cleaned_data["role"])
 
 
@@ -513,7 +513,7 @@ class CasePlaceAddView(_PickView):
         if not pick.is_valid():
             raise ValidationError("Choose a role for the place")
         user = acting_user(request)
-        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["place"])
+        place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=pick.cleaned_data["place"])
         services.add_place(self.record, place, user, role=pick.cleaned_data["role"])
 
 
@@ -565,7 +565,7 @@ class AssessmentView(RecordMixin[Case], View):
 
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = "cases/assessment_form.html"
 
     def _form(self, request: HttpRequest, key: str, data: Any = None) -> tuple[Any, Any]:
@@ -664,8 +664,8 @@ class PowerAddView(_CaseFormView):
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         kind, _, uid = data["subject"].partition(":")
-        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "person" else None
-        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "place" else None
+        person = consultation.open_record(Person.objects.all(), user, Verb.VIEW, uuid=uid) if kind == "person" else None
+        place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=uid) if kind == "place" else None
         services.record_power(
             self.record,
             user,

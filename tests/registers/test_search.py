@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
 from csphub.partnership.models import User
 from csphub.registers import services

@@ -116,8 +116,11 @@ def read_input(path: Path) -> tuple[RecordSet, bool, list[str]]:
 
 
 def _dedupe(args: argparse.Namespace, err: TextIO) -> int:
-    from .model import TrainedModel, cluster, dedupe, predict
+    from .clustering import cluster
+    from .pipeline import dedupe
+    from .scoring import predict
     from .settings import LinkageSettings
+    from .trained import TrainedModel
 
     records, has_source, warnings = read_input(args.input)
     for w in warnings:
@@ -208,7 +211,8 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
-    from .model import TrainedModel, explain
+    from .explaining import explain
+    from .trained import TrainedModel
 
     model = TrainedModel.load(args.model)
     records, _, _ = read_input(args.input)

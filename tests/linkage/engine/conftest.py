@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from csphub.linkage.engine.model import DedupeResult, dedupe
 from csphub.linkage.engine.parse import ParsedSource, parse_source
+from csphub.linkage.engine.pipeline import DedupeResult, dedupe
 from csphub.linkage.engine.records import RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
 from csphub.linkage.engine.synthetic import DISTRICT_KEYS, Truth, load_truth

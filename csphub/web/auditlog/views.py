@@ -15,9 +15,9 @@ from django.views import View
 from csphub.access.policy import may_use_audit_log
 from csphub.access.views_base import acting_user
 from csphub.audit.exports import ExportScope, write_csv
-from csphub.audit.forms import ExportForm
 from csphub.audit.models import AuditEntry
 from csphub.audit.verification import verify_log
+from csphub.web.auditlog.forms import ExportForm
 
 
 class AuditRequiredMixin(LoginRequiredMixin):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from csphub.web.forms import GovukForm
+from csphub.ui.forms import GovukForm
 
 
 class ExportForm(GovukForm):

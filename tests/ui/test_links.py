@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from csphub.web.links import record_url
+from csphub.ui.links import record_url
 
 
 @pytest.mark.parametrize(

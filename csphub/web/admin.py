@@ -1,4 +1,4 @@
-"""Django admin for the partnership's configuration (agencies, districts, agreements, users and roles).
+"""Django admin for the partnership's configuration (agencies, districts, agreements, users and roles, question sets).
 
 Only users with the administrator role reach it. Personal records (people, places…) are deliberately not in the
 admin: they are reached only through views that ask the access policy.
@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from csphub.access.policy import may_administer
+from csphub.assessments.models import QuestionSetVersion
 from csphub.partnership.models import (
     Agency,
     DataCategory,
@@ -25,8 +27,6 @@ from csphub.partnership.models import (
 
 
 def _is_administrator(request: HttpRequest) -> bool:
-    from csphub.access.policy import may_administer
-
     user = request.user
     return isinstance(user, User) and may_administer(user)
 
@@ -118,3 +118,10 @@ class CsphubUserAdmin(AdministratorsOnly, UserAdmin):
     list_filter = ("agency", "is_active")
     inlines = [RoleInline]
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Agency", {"fields": ("agency", "job_title")}))
+
+
+@admin.register(QuestionSetVersion)
+class QuestionSetVersionAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ("key", "version", "title", "active", "loaded_at")
+    list_filter = ("key", "active")
+    readonly_fields = ("digest", "title", "loaded_at")
