@@ -52,11 +52,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from csphub.common.progress import Steps
 from csphub.geography import wgs84_to_bng_arrays
 
 from .errors import IngestError, SettingsError
 from .geo import Districts
-from .progress import Steps
 from .schema import FileKind, sql_str
 from .sources import SourceFile, discover
 from .store import CrimeStore

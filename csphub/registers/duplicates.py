@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Max
 
-from csphub.registers.dates import PartialDate
+from csphub.common.dates import PartialDate
 from csphub.registers.search import PersonMatch, PersonQuery, SearchError, search_people
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from csphub.registers.dates import PartialDateError
+from csphub.common.dates import PartialDateError
 
 from .errors import LinkageError, MappingError, SettingsError, SourceFileError
 from .normalise import clean_postcode, compile_date_formats, parse_date

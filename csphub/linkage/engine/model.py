@@ -37,7 +37,7 @@ from splink import Linker, SettingsCreator
 from splink.internals.exceptions import SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from csphub.analytics.progress import Steps, wanted
+from csphub.common.progress import Steps, wanted
 
 from . import comparisons as spec
 from .backends import Backend, Features, open_backend

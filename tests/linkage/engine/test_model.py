@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from csphub.common.dates import PartialDate
 from csphub.linkage.engine.comparisons import SPEC_VERSION
 from csphub.linkage.engine.errors import InputError, ModelError, SettingsError
 from csphub.linkage.engine.evaluate import blocking_recall, score_clusters, score_predictions
@@ -25,7 +26,6 @@ from csphub.linkage.engine.model import (
 from csphub.linkage.engine.records import Record, RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
 from csphub.linkage.engine.synthetic import Truth
-from csphub.registers.dates import PartialDate
 
 
 def test_the_demo_register_merges_to_about_the_true_number_of_people(
