@@ -4,9 +4,9 @@ import csv
 import io
 from pathlib import Path
 
-from csphub.linkage.engine.cli import main
+from csphub.linkage.cli import main
 from csphub.linkage.engine.records import RecordSet
-from csphub.linkage.engine.synthetic import Truth
+from csphub.synthetic.registers import Truth
 
 COLUMNS = ["record_id", "source", "first_name", "surname", "date_of_birth", "sex", "address", "postcode"]
 

@@ -25,7 +25,7 @@ from csphub.linkage.engine.model import (
 )
 from csphub.linkage.engine.records import Record, RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
-from csphub.linkage.engine.synthetic import Truth
+from csphub.synthetic.registers import Truth
 
 
 def test_the_demo_register_merges_to_about_the_true_number_of_people(
