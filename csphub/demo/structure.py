@@ -204,6 +204,7 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("kbc.asb", "kettering-bc", (R.CASE_OFFICER,), "Laura", "Bennett", "ASB officer"),
     UserSpec("kbc.manager", "kettering-bc", (R.PARTNERSHIP_MANAGER,), "Tom", "Fletcher", "Community safety manager"),
     UserSpec("kbc.admin", "kettering-bc", (R.ADMINISTRATOR,), "Amy", "Reed", "Systems administrator", True),
+    UserSpec("kbc.ig", "kettering-bc", (R.INFORMATION_GOVERNANCE,), "Maya", "Osei", "Information governance lead"),
     UserSpec("cbc.asb", "corby-bc", (R.CASE_OFFICER,), "Kirsty", "Campbell", "ASB officer"),
     UserSpec("cbc.warden", "corby-bc", (R.PARTNER,), "Liam", "Douglas", "Community warden"),
     UserSpec("bcw.asb", "wellingborough-bc", (R.CASE_OFFICER,), "Nadia", "Hussain", "Community safety officer"),

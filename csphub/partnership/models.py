@@ -128,6 +128,9 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner (read-only)"
     VOLUNTARY_REFERRER = "voluntary_referrer", "Voluntary-sector referrer"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The partnership's information governance lead: reads the whole audit log, and reviews break-glass grants
+    # that no agency manager can (or that went unreviewed too long).
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance lead"
 
 
 class CsphubUserManager(UserManager["User"]):
