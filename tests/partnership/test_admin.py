@@ -6,8 +6,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
+from csphub.audit.context import replaced
 from csphub.audit.models import AuditEntry, Operation
 from csphub.partnership.models import InformationSharingAgreement, Role, RoleAssignment, User
 from tests.factories import PASSWORD, World, verified_client
@@ -188,3 +190,29 @@ def test_finding_5_moving_a_user_to_another_agency_voids_the_password_the_admini
     assert "reset link" in response.content.decode()
     officer.refresh_from_db()
     assert officer.agency == world.agencies["police"] and not officer.has_usable_password()
+
+
+def test_accounts_made_by_djangos_own_commands_are_audited_as_the_system(world: World) -> None:
+    with replaced(None):  # createsuperuser and changepassword run outside any audit context
+        call_command("createsuperuser", interactive=False, username="root", email="root@example.org", verbosity=0)
+    root = User.objects.get(username="root")
+    entry = AuditEntry.objects.filter(record_id=str(root.uuid)).get()
+    assert entry.actor_username == "system:accounts" and "password" not in (entry.after or {})
+
+
+def test_a_password_change_is_logged_without_the_hash(world: World) -> None:
+    officer = world["council_officer"]
+    officer.set_password("another good pass phrase")
+    officer.save()
+    entry = AuditEntry.objects.filter(record_id=str(officer.uuid)).latest("seq")
+    assert entry.summary == "Password changed" and officer.password not in str(entry.detail)
+
+
+def test_finding_5_an_administrator_cannot_remove_their_own_role(world: World) -> None:
+    admin_user = world["council_admin"]
+    client = verified_client(admin_user)
+    data = _change_form(client, admin_user)
+    data["role_assignments-0-DELETE"] = "on"
+    response = client.post(f"/admin/partnership/user/{admin_user.pk}/change/", data)
+    assert response.status_code == 200 and "cannot change your own roles" in response.content.decode()
+    assert RoleAssignment.objects.filter(user=admin_user, role=Role.ADMINISTRATOR).exists()
