@@ -7,6 +7,8 @@ from the environment and turns on the transport-security settings; ``manage.py c
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,7 +57,13 @@ for _name, _key in (("CSPHUB_AUDIT_KEY", CSPHUB_AUDIT_KEY), ("CSPHUB_AUDIT_CHECK
             f"{_name} must be at least {_AUDIT_KEY_MIN_LENGTH} characters long, got {len(_key)} "
             "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
-CSPHUB_AUDIT_CHECKPOINT_DIR = env.path("CSPHUB_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+# Tests never read the checkout's checkpoints (they belong to its demo database): theirs are in a temporary place.
+CSPHUB_AUDIT_CHECKPOINT_DIR = env.path(
+    "CSPHUB_AUDIT_CHECKPOINT_DIR",
+    VAR_DIR / "audit-checkpoints"
+    if ENVIRONMENT != "test"
+    else Path(tempfile.gettempdir()) / f"csphub-test-audit-checkpoints-{os.getpid()}",
+)
 
 if PRODUCTION:
     ALLOWED_HOSTS = env.list("CSPHUB_ALLOWED_HOSTS")
