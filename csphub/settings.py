@@ -51,7 +51,8 @@ else:
         "CSPHUB_AUDIT_KEY", hashlib.sha256(f"csphub audit key, not for production: {SECRET_KEY}".encode()).hexdigest()
     )
 CSPHUB_AUDIT_CHECKPOINT_KEY = env.optional_str("CSPHUB_AUDIT_CHECKPOINT_KEY")
-for _name, _key in (("CSPHUB_AUDIT_KEY", CSPHUB_AUDIT_KEY), ("CSPHUB_AUDIT_CHECKPOINT_KEY", CSPHUB_AUDIT_CHECKPOINT_KEY)):
+_AUDIT_KEYS = {"CSPHUB_AUDIT_KEY": CSPHUB_AUDIT_KEY, "CSPHUB_AUDIT_CHECKPOINT_KEY": CSPHUB_AUDIT_CHECKPOINT_KEY}
+for _name, _key in _AUDIT_KEYS.items():
     if _key is not None and len(_key) < _AUDIT_KEY_MIN_LENGTH:
         raise ImproperlyConfigured(
             f"{_name} must be at least {_AUDIT_KEY_MIN_LENGTH} characters long, got {len(_key)} "

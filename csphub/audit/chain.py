@@ -34,6 +34,7 @@ VERSIONS = frozenset({LEGACY_VERSION, KEYED_VERSION})
 class KeyRequired(ValueError):
     """A keyed (v2) hash was asked for without the key."""
 
+
 # The fields that are hashed, in a fixed order. Adding a field to the entry means adding it here (new entries
 # only: old ones were hashed without it, so the hash version is part of the payload).
 HASHED_FIELDS: tuple[str, ...] = (

@@ -143,9 +143,7 @@ def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:
         for row, template in zip(rows, templates, strict=True):
             seq += 1
             entry_hash = link_hash(template, seq, prev, CURRENT_VERSION, key)
-            entries.append(
-                AuditEntry(**row, seq=seq, prev_hash=prev, hash=entry_hash, hash_version=CURRENT_VERSION)
-            )
+            entries.append(AuditEntry(**row, seq=seq, prev_hash=prev, hash=entry_hash, hash_version=CURRENT_VERSION))
             prev = entry_hash
         AuditEntry.objects.bulk_create(entries)
         ChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)

@@ -83,9 +83,7 @@ def check_checkpoints(loaded: Sequence[checkpoints.Loaded], head_seq: int) -> li
     return problems
 
 
-def verify_log(
-    progress: Callable[[int], None] | None = None, *, directory: Path | None = None
-) -> VerifyResult:
+def verify_log(progress: Callable[[int], None] | None = None, *, directory: Path | None = None) -> VerifyResult:
     """Check the whole chain (with the audit key) and every checkpoint of the checkpoint directory. The result
     names the first bad entry; ``problems`` lists every checkpoint that failed."""
     loaded = checkpoints.load_dir(checkpoint_dir(directory), checkpoint_key())
@@ -95,9 +93,7 @@ def verify_log(
     result = replace(result, checkpoints=len(loaded), problems=tuple(str(p) for p in problems))
     if result.ok and problems:
         first = problems[0]
-        return replace(
-            result, ok=False, first_bad_seq=first.seq, reason=str(first), bad_checkpoint=first.path.name
-        )
+        return replace(result, ok=False, first_bad_seq=first.seq, reason=str(first), bad_checkpoint=first.path.name)
     return result
 
 
@@ -155,4 +151,3 @@ def _first_keyed_seq() -> int:
         AuditEntry.objects.filter(hash_version=LEGACY_VERSION).order_by("-seq").values_list("seq", flat=True).first()
     )
     return (last_legacy or 0) + 1
-

@@ -68,8 +68,10 @@ def test_it_writes_nothing_over_a_log_that_fails_verification(directory: Path) -
     assert _run("checkpoint")[0] == 0
     _write(3)
     with connection.cursor() as cur:
-        cur.execute("DROP TRIGGER audit_entry_no_update" + (" ON audit_auditentry" if connection.vendor != "sqlite" else ""))
-        cur.execute("UPDATE audit_auditentry SET summary = 'forged' WHERE seq = %s", [ChainHead.objects.get().last_seq])
+        on = " ON audit_auditentry" if connection.vendor != "sqlite" else ""
+        cur.execute(f"DROP TRIGGER audit_entry_no_update{on}")
+        last = ChainHead.objects.get().last_seq
+        cur.execute("UPDATE audit_auditentry SET summary = 'forged' WHERE seq = %s", [last])
     before = sorted(p.name for p in directory.glob("*.json"))
     code, _, err = _run("checkpoint")
     assert code == 1 and "no checkpoint written" in err and "altered" in err

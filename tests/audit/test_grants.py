@@ -73,7 +73,7 @@ def test_finding_7_the_app_role_cannot_update_or_delete_audit_rows_but_appends(a
         ("DROP TRIGGER audit_entry_no_update ON audit_auditentry", []),
     ]:
         with (
-            pytest.raises(DatabaseError, match="permission denied|must be owner"),
+            pytest.raises(DatabaseError, match=r"permission denied|must be owner"),
             transaction.atomic(),
             connection.cursor() as cur,
         ):

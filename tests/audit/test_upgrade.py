@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from csphub.audit import log
-from csphub.audit.chain import GENESIS_HASH, hash_template, link_hash
+from csphub.audit.chain import hash_template, link_hash
 from csphub.audit.models import AuditEntry, ChainHead, Operation
 from tests.environment import run_python
 

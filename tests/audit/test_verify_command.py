@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.models import JSONField
 
 from csphub.audit import log
+from csphub.audit.chain import GENESIS_HASH as GENESIS
 from csphub.audit.chain import HASHED_FIELDS, hash_template
 from csphub.audit.keys import chain_key
 from csphub.audit.models import AuditEntry, ChainHead, Operation
@@ -252,7 +254,7 @@ def test_finding_7_an_insert_or_replace_is_caught(logged: list[int], _checkpoint
     row["hash"], row["hash_version"] = _forge(row, how="sha256-as-v2")
     cols = [f.column for f in AuditEntry._meta.concrete_fields]
     values = [
-        connection.ops.adapt_json_value(row[f.attname], None) if f.get_internal_type() == "JSONField" else row[f.attname]
+        connection.ops.adapt_json_value(row[f.attname], None) if isinstance(f, JSONField) else row[f.attname]
         for f in AuditEntry._meta.concrete_fields
     ]
     with connection.cursor() as cur:
@@ -282,7 +284,7 @@ def test_finding_7_the_chain_head_only_moves_forward(logged: list[int]) -> None:
             cur.execute(sql, params)
     if connection.vendor == "sqlite":
         with pytest.raises(DatabaseError, match="chain head"), transaction.atomic(), connection.cursor() as cur:
-            cur.execute("INSERT OR REPLACE INTO audit_chainhead (id, last_seq, last_hash) VALUES (1, 0, %s)", ["0" * 64])
+            cur.execute("INSERT OR REPLACE INTO audit_chainhead (id, last_seq, last_hash) VALUES (1, 0, %s)", [GENESIS])
     else:
         with pytest.raises(DatabaseError, match="chain head"), transaction.atomic(), connection.cursor() as cur:
             cur.execute("TRUNCATE audit_chainhead")
