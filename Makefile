@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install
+.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
@@ -80,6 +80,11 @@ pytest-postgres: install
 pytest: pytest-sqlite pytest-postgres
 
 test: lint typecheck pytest
+
+# Build a wheel, install it with the locked dependencies into a fresh virtualenv outside the checkout, and run
+# `csphub link dedupe` and `csphub crime hotspots` there on shipped data (tests/test_wheel.py; make test runs it too).
+wheel-check: install
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_wheel.py
 
 # The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
 bench-install: install

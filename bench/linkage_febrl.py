@@ -74,8 +74,8 @@ def scores(predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) ->
 def csphub_records(df: Any) -> Any:
     """FEBRL's rows as csphub records, the address in its parts as a source with split addresses would map it:
     house number and street (with FEBRL's second address line), locality (FEBRL's suburb), county (its state)."""
+    from csphub.common.dates import PartialDate, PartialDateError
     from csphub.linkage.engine.records import Record, RecordSet
-    from csphub.registers.dates import PartialDate, PartialDateError
 
     records = []
     for rec_id, row in df.iterrows():

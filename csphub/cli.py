@@ -1,7 +1,8 @@
 """The ``csphub`` command: one entry point for every csphub command.
 
-``csphub crime …`` runs the analytics command line directly (it needs no Django); everything else is a Django
-management command (``csphub demo``, ``csphub audit verify``, ``csphub migrate``, ``csphub runserver`` …).
+``csphub crime …`` runs the analytics command line directly (it needs no Django); ``csphub link …`` is one parser
+(:mod:`csphub.linkage.cli`) whose database subcommands (``import``, ``run``) it hands to Django; everything else is a
+Django management command (``csphub demo``, ``csphub audit verify``, ``csphub migrate``, ``csphub runserver`` …).
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def main(argv: list[str] | None = None) -> None:
         from csphub.analytics.cli import main as crime_main
 
         sys.exit(crime_main(args[1:]))
-    if args[:1] == ["link"] and args[1:2] != ["import"] and args[1:2] != ["run"]:
-        from csphub.linkage.engine.cli import main as link_main
+    if args[:1] == ["link"]:
+        from csphub.linkage.cli import main as link_main
 
         sys.exit(link_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csphub.settings")

@@ -18,6 +18,7 @@ from typing import TextIO
 
 import numpy as np
 
+from csphub.common.progress import wanted
 from csphub.env import ImproperlyConfigured
 
 from .api import Analytics
@@ -29,7 +30,6 @@ from .ingest import IngestSettings
 from .kde import KdeResult, KdeSettings
 from .nearrepeat import KnoxSettings
 from .output import cell_features, district_features, point_features, write_csv, write_geojson
-from .progress import wanted
 from .store import EventFilter, MonthRange
 
 log = logging.getLogger("csphub.analytics")

@@ -19,8 +19,8 @@ from csphub.registers.models import Person
 from csphub.registers.search import PersonMatch
 
 if TYPE_CHECKING:
+    from csphub.common.dates import PartialDate
     from csphub.partnership.models import User
-    from csphub.registers.dates import PartialDate
 
 _lock = threading.Lock()
 _index: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from csphub.access import consultation
-from csphub.registers.dates import PartialDate
+from csphub.common.dates import PartialDate
 from csphub.registers.search import PersonMatch, PersonQuery, SearchError, search_people
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from csphub.access.models import Governed, GovernedManager
 from csphub.audit.registry import audited
-from csphub.registers import names
-from csphub.registers.dates import PartialDate, PartialDateError
+from csphub.common import names
+from csphub.common.dates import PartialDate, PartialDateError
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
 from csphub.ui.links import record_url

@@ -15,12 +15,12 @@ from django.db.models import Case, Expression, IntegerField, Q, Value, When
 
 from csphub.access import consultation
 from csphub.access.vocabulary import Verb
-from csphub.registers import names
-from csphub.registers.dates import PartialDate
+from csphub.common import names
+from csphub.common.dates import PartialDate
+from csphub.common.postcodes import search_prefix
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
 from csphub.registers.models import Alias, Person, Place, fold_address
-from csphub.registers.postcodes import search_prefix
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User

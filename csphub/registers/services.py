@@ -17,9 +17,11 @@ from csphub.access.models import Governed
 from csphub.access.policy import allowed_actions, is_community_user
 from csphub.access.services import require
 from csphub.access.vocabulary import Caveat, Sensitivity, Verb
+from csphub.common.dates import PartialDate
+from csphub.common.postcodes import PostcodeError
+from csphub.common.postcodes import normalise as normalise_postcode
 from csphub.geography import CoordinateError
 from csphub.registers import geo
-from csphub.registers.dates import PartialDate
 from csphub.registers.identifiers import IdentifierError
 from csphub.registers.identifiers import normalise as normalise_identifier
 from csphub.registers.models import (
@@ -36,8 +38,6 @@ from csphub.registers.models import (
     PlaceKind,
     Vehicle,
 )
-from csphub.registers.postcodes import PostcodeError
-from csphub.registers.postcodes import normalise as normalise_postcode
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User

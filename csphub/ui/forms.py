@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
-from csphub.registers.dates import PartialDate, PartialDateError
+from csphub.common.dates import PartialDate, PartialDateError
 
 
 class GovukRenderer(TemplatesSetting):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import duckdb
 
+from csphub.common.progress import Steps
+
 from ..errors import IngestError
 from ..geo import Districts
-from ..progress import Steps
 from ..schema import FileKind
 from ..sources import SourceFile, discover
 from ..store import CrimeStore

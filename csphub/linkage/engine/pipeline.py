@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from csphub.analytics.progress import Steps, wanted
+from csphub.common.progress import Steps, wanted
 
 from . import comparisons as spec
 from .clustering import Clusters, cluster

@@ -3,10 +3,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from csphub.common.dates import PartialDate
 from csphub.linkage.engine.explaining import explain
 from csphub.linkage.engine.pipeline import DedupeResult
 from csphub.linkage.engine.records import Record
-from csphub.registers.dates import PartialDate
 
 
 def _record(record_id: str, **fields: object) -> Record:

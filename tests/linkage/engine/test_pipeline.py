@@ -6,7 +6,7 @@ from csphub.linkage.engine.evaluate import score_clusters
 from csphub.linkage.engine.pipeline import DedupeResult
 from csphub.linkage.engine.records import RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
-from csphub.linkage.engine.synthetic import Truth
+from csphub.linkage.synthetic.registers import Truth
 
 
 def test_the_demo_register_merges_to_about_the_true_number_of_people(

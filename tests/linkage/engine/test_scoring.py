@@ -4,7 +4,7 @@ from csphub.linkage.engine.evaluate import blocking_recall, score_predictions
 from csphub.linkage.engine.pipeline import DedupeResult
 from csphub.linkage.engine.records import Record, RecordSet
 from csphub.linkage.engine.scoring import LinkIndex, candidates, link
-from csphub.linkage.engine.synthetic import Truth
+from csphub.linkage.synthetic.registers import Truth
 
 
 def test_blocking_finds_nearly_every_true_pair(legacy_records: RecordSet, legacy_truth: Truth) -> None:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from csphub.registers.dates import PartialDate, PartialDateError
+from csphub.common.dates import PartialDate, PartialDateError
 
 
 @pytest.mark.parametrize(

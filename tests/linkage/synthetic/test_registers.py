@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from csphub.linkage.engine.errors import SettingsError
-from csphub.linkage.engine.synthetic import (
+from csphub.linkage.synthetic.registers import (
     DISTRICT_KEYS,
+    DISTRICTS,
     SyntheticSettings,
+    _postcodes,
     generate,
     generate_exports,
     load_truth,
@@ -116,3 +118,18 @@ def test_truth_file_lines_match_the_exports(tmp_path: Path) -> None:
     truth_rows = [r for r in csv.DictReader(exports.truth.open()) if r["source"] == "wellingborough"]
     for t in truth_rows[:20]:
         assert rows[int(t["line"]) - 1][0] == t["record_id"]
+
+
+def test_it_ships_the_four_districts_postcodes_of_the_reference_data() -> None:
+    """The packaged cut (``linkage/synthetic/data/postcodes.csv``) holds exactly the districts' shipped postcodes."""
+    shipped = Path(__file__).resolve().parents[3] / "data" / "postcodes"
+    codes = {d.code: d.key for d in DISTRICTS}
+    expected: dict[str, set[str]] = {key: set() for key in DISTRICT_KEYS}
+    with (shipped / "northamptonshire_postcodes_with_latlon_DERIVED.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["Admin_district_code"] in codes:
+                raw = row["Postcode"].replace(" ", "")
+                expected[codes[row["Admin_district_code"]]].add(f"{raw[:-3]} {raw[-3:]}")
+    packaged = _postcodes()
+    assert {key: set(values) for key, values in packaged.items()} == expected
+    assert all(len(values) > 1_000 for values in packaged.values())

@@ -1,7 +1,7 @@
 """A seeded generator of the four former districts' registers of people, with their true identities known.
 
 People live in households (shared address, mostly a shared surname, twins and a son named after his father now and
-then) at real North Northamptonshire postcodes (OS Code-Point Open, ``data/postcodes``) in Corby (E07000150), East
+then) at real North Northamptonshire postcodes (OS Code-Point Open, ``data/postcodes.csv``) in Corby (E07000150), East
 Northamptonshire (E07000152), Kettering (E07000153) and Wellingborough (E07000156). Some move within or across the
 districts; some women change surname. Each person is known to one to four registers, sometimes twice to the same
 one (double keying), and every record may carry the errors real registers carry: nicknames (Bill for William),
@@ -32,12 +32,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .features import nickname_groups
-from .mapping import SourceMapping, mapping_to_toml
+from csphub.linkage.engine.errors import SettingsError
+from csphub.linkage.engine.features import nickname_groups
+from csphub.linkage.engine.mapping import SourceMapping, mapping_to_toml
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-POSTCODES = REPO_ROOT / "data" / "postcodes" / "northamptonshire_postcodes_with_latlon_DERIVED.csv"
 REFERENCE_DATE = dt.date(2021, 3, 31)  # the day before the four districts became North Northamptonshire
 
 
@@ -135,7 +133,8 @@ class SyntheticSettings:
 
 # --- reference lists ---------------------------------------------------------------------------------------------
 def _data_rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("csphub.linkage.engine").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    """The rows of one of the package's reference files (``csphub/linkage/synthetic/data``), comments left out."""
+    text = resources.files("csphub.linkage.synthetic").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
@@ -210,16 +209,15 @@ def _streets() -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
-@lru_cache(maxsize=2)
-def _postcodes(path: Path = POSTCODES) -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=1)
+def _postcodes() -> dict[str, tuple[str, ...]]:
+    """Each district's real postcodes, sorted (``data/postcodes.csv``, cut from OS Code-Point Open)."""
     codes = {d.code: d.key for d in DISTRICTS}
     out: dict[str, list[str]] = {d.key: [] for d in DISTRICTS}
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            district = codes.get(row["Admin_district_code"])
-            if district:
-                raw = row["Postcode"].replace(" ", "")
-                out[district].append(f"{raw[:-3]} {raw[-3:]}")
+    for row in _data_rows("postcodes.csv"):
+        district = codes.get(row["district_code"])
+        if district:
+            out[district].append(row["postcode"])
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from csphub.registers import names
+from csphub.common import names
 
 
 def test_it_folds_accents_punctuation_and_case() -> None:

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from csphub.registers import geo
-from csphub.registers.postcodes import PostcodeError, normalise, search_prefix
+from csphub.common.postcodes import PostcodeError, normalise, search_prefix
 
 
 @pytest.mark.parametrize(
@@ -25,10 +24,3 @@ def test_it_turns_partial_postcodes_into_search_prefixes() -> None:
     assert search_prefix("NN16 0") == "NN16 0"
     assert search_prefix("nn160ab") == "NN16 0AB"
     assert search_prefix("kettering") is None
-
-
-def test_the_shipped_directory_locates_real_postcodes() -> None:
-    directory = geo.postcode_directory()
-    assert len(directory) > 16_000
-    point = directory.lookup("nn16 0ab") or directory.lookup(directory.codes()[0])
-    assert point is not None and 51.5 < point.latitude < 53 and 400_000 < point.easting < 560_000
