@@ -183,8 +183,10 @@ def _server_binding_cursor() -> CursorWrapper:
     that carries the audit key: Django's default psycopg cursor writes parameters into the statement's text, and
     the text is what ``pg_stat_activity`` shows and what the server logs when a statement fails. Wrapped as Django
     wraps its own, so the append is still counted (and, under ``DEBUG``, logged) with the other queries."""
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
-
+    try:
+        from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+    except ImportError:  # psycopg2 binds on the client whatever the cursor: no better cursor to be had
+        return connection.cursor()
     connection.ensure_connection()
     raw = ServerBindingCursor(connection.connection)
     wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper

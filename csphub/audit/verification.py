@@ -66,8 +66,8 @@ def check_checkpoints(loaded: Sequence[checkpoints.Loaded], head_seq: int) -> li
                 CheckpointProblem(
                     item.path,
                     first,
-                    f"it records entry #{point.head_seq} (of {point.at}), which is no longer in the log: entries "
-                    f"#{first}–#{point.head_seq} were removed (the log's head is now at #{head_seq})",
+                    f"it records entry #{point.head_seq} (checkpointed {point.at}), which is no longer in the log: "
+                    f"entries #{first}–#{point.head_seq} were removed (the log's head is now at #{head_seq})",
                 )
             )
         elif stored[point.head_seq] != point.head_hash:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -57,7 +58,7 @@ def test_finding_7_the_app_role_cannot_update_or_delete_audit_rows_but_appends(a
     (entry,) = log.write(event)  # appending works, through csphub_audit_append
     head = ChainHead.objects.get()
     assert (head.last_seq, head.last_hash) == (entry.seq, entry.hash)
-    for sql, params in [
+    attempts: list[tuple[str, list[Any]]] = [
         ("UPDATE audit_auditentry SET summary = 'forged' WHERE seq = %s", [entry.seq]),
         ("DELETE FROM audit_auditentry WHERE seq = %s", [entry.seq]),
         ("TRUNCATE audit_auditentry", []),
@@ -71,7 +72,8 @@ def test_finding_7_the_app_role_cannot_update_or_delete_audit_rows_but_appends(a
         ("UPDATE audit_chainhead SET last_seq = 0", []),
         ("DELETE FROM audit_chainhead", []),
         ("DROP TRIGGER audit_entry_no_update ON audit_auditentry", []),
-    ]:
+    ]
+    for sql, params in attempts:
         with (
             pytest.raises(DatabaseError, match=r"permission denied|must be owner"),
             transaction.atomic(),

@@ -142,7 +142,8 @@ class Command(AuditedCommand):
                 f"the key), chain head #{result.head_seq} {result.head_hash}"
             )
             if result.checkpoints:
-                self.stdout.write(f"{result.checkpoints:,} signed checkpoints in {directory} agree with the log")
+                plural = "s agree" if result.checkpoints != 1 else " agrees"
+                self.stdout.write(f"{result.checkpoints:,} signed checkpoint{plural} with the log ({directory})")
             else:
                 self.stderr.write(
                     f"warning: no checkpoints in {directory}: a log truncated or rewritten by someone holding the "
