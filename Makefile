@@ -51,7 +51,8 @@ demo-setup: install assets var/demo.env
 	$(BIN)/csphub demo && \
 	$(BIN)/csphub link import data/legacy/*.toml && \
 	$(BIN)/csphub link run && \
-	$(BIN)/csphub crime ingest data/police-uk
+	$(BIN)/csphub crime ingest data/police-uk && \
+	$(BIN)/csphub audit checkpoint
 
 demo: demo-setup
 	set -a && . var/demo.env && set +a && $(BIN)/csphub demo --logins && \
