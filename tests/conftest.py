@@ -38,14 +38,38 @@ def uses_database(item: pytest.Item) -> bool:
     return False
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses the database ``database``, before ``-m`` selects (tryfirst); and put the tests
-    marked ``slow`` first, so that with several workers the longest tests start at once rather than last."""
+@pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
+def mark_database_tests(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the database ``database``, before ``-m`` selects (tryfirst)."""
     for item in items:
         if uses_database(item):
             item.add_marker(pytest.mark.database)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def start_slow_tests_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With several workers (``--dist worksteal``), start the tests marked ``slow`` at once, spread over the workers.
+
+    worksteal gives each worker a contiguous share of the tests (the first ``n // workers``, then an equal share of
+    the rest, …) and an idle worker steals from the tail of another's. A slow test left where it was collected may
+    start last; all slow tests at the front would fall into one worker's share. So each share starts with its own
+    slow tests, dealt round-robin, and keeps the rest in collection order (a module's shared data is built once).
+    Runs last, after ``-m``/``-k`` have deselected; every worker computes the same order."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    if workers < 2 or not slow:
+        return
+    rest = [item for item in items if item.get_closest_marker("slow") is None]
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for worker in range(workers):
+        share = remaining // (workers - worker)
+        own = slow[worker::workers]
+        taken = max(0, share - len(own))
+        ordered += own + rest[:taken]
+        del rest[:taken]
+        remaining -= share
+    items[:] = ordered + rest
 
 
 @pytest.fixture(scope="session", autouse=True)
