@@ -39,7 +39,7 @@ def uses_database(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
-def mark_database_tests(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems_mark_database(items: list[pytest.Item]) -> None:
     """Mark every test that uses the database ``database``, before ``-m`` selects (tryfirst)."""
     for item in items:
         if uses_database(item):
@@ -47,7 +47,7 @@ def mark_database_tests(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
-def start_slow_tests_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems_slow_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With several workers (``--dist worksteal``), start the tests marked ``slow`` at once, spread over the workers.
 
     worksteal gives each worker a contiguous share of the tests (the first ``n // workers``, then an equal share of
