@@ -280,13 +280,16 @@ class CaseStatusView(_CaseFormView):
 
 
 class CaseTransferView(_CaseFormView):
+    """Transfer the case; the page then lists what went with it and what stayed with its owners."""
+
     form_class = TransferForm
     heading = "Transfer the case"
     success = "Case transferred."
     submit = "Transfer"
+    result: services.TransferResult | None = None
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.transfer(
+        self.result = services.transfer(
             self.record,
             acting_user(self.request),
             to_agency=data["to_agency"],
@@ -297,12 +300,20 @@ class CaseTransferView(_CaseFormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        if (
-            response.status_code == 302
-            and not Case.objects.visible_to(acting_user(self.request)).filter(pk=self.record.pk).exists()
-        ):
-            return redirect("cases:list")
-        return response
+        if self.result is None or response.status_code != 302:
+            return response
+        user = acting_user(self.request)
+        result = self.result
+        named = [h.record for h in result.handed_on] + [w.record for w in result.withheld]
+        consultation.record_results(
+            named, f"the transfer of case {self.record.reference}", {"case": self.record.reference}
+        )
+        still_visible = Case.objects.visible_to(user).filter(pk=self.record.pk).exists()
+        return render(
+            self.request,
+            "cases/transferred.html",
+            {"case": self.record, "result": result, "still_visible": still_visible},
+        )
 
 
 class EntryCreateView(_CaseFormView):
