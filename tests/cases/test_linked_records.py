@@ -41,7 +41,7 @@ FORMS = ("timeline/new/", "powers/new/", "case-review/apply/", "marac/refer/")
 def test_finding_2_form_choices_list_only_people_and_places_the_viewer_may_see(
     world: World, shared: tuple[Case, Person, Person, Place, Place], form: str
 ) -> None:
-    case, seen, hidden, seen_place, hidden_place = shared
+    case, _seen, hidden, _seen_place, hidden_place = shared
     page = verified_client(world["council_officer"]).get(f"/cases/{case.reference}/{form}").content.decode()
     assert "SEENBY" in page
     assert "HIDDENWOMAN" not in page and str(hidden.uuid) not in page
@@ -52,7 +52,7 @@ def test_finding_2_form_choices_list_only_people_and_places_the_viewer_may_see(
 def test_finding_2_a_hidden_person_posted_anyway_is_refused(
     world: World, shared: tuple[Case, Person, Person, Place, Place]
 ) -> None:
-    case, seen, hidden, seen_place, hidden_place = shared
+    case, _seen, hidden, _seen_place, _hidden_place = shared
     response = verified_client(world["council_officer"]).post(
         f"/cases/{case.reference}/marac/refer/", {"referred_on": "2026-01-02", "person": str(hidden.uuid)}
     )
@@ -62,7 +62,7 @@ def test_finding_2_a_hidden_person_posted_anyway_is_refused(
 def test_finding_3_the_case_page_does_not_print_hidden_names_and_addresses(
     world: World, shared: tuple[Case, Person, Person, Place, Place]
 ) -> None:
-    case, seen, hidden, seen_place, hidden_place = shared
+    case, _seen, hidden, _seen_place, hidden_place = shared
     police = world["police_officer"]
     when = timezone.now() - dt.timedelta(days=3)
     services.record_entry(

@@ -63,7 +63,7 @@ def test_it_withholds_what_the_user_may_see_but_no_isa_covers_and_says_why(world
 
 
 def test_the_transfer_page_lists_what_was_handed_on_and_what_stayed(world: World) -> None:
-    case, victim, police_only, intelligence, home = _shared_case_with_police_additions(world)
+    case, _victim, _police_only, _intelligence, _home = _shared_case_with_police_additions(world)
     client = verified_client(world["council_officer"])
     response = client.post(
         f"/cases/{case.reference}/transfer/",  # type: ignore[attr-defined]

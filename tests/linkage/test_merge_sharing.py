@@ -92,7 +92,7 @@ def test_an_uncovered_merge_is_refused_for_reviewers_and_left_for_review_by_the_
     from csphub.linkage.merging import merge
 
     third = _wellingborough(world)
-    pair, kept, other = _pair(world, third)
+    _, kept, other = _pair(world, third)
     with pytest.raises(ValidationError, match="Wellingborough"):
         merge(kept, other, by=world["council_officer"] if by_user else None, reason="Same")
     assert Person.objects.filter(pk=other.pk).exists()
