@@ -225,8 +225,8 @@ def hand_on(
     add_parties: bool = True,
 ) -> list[Handover]:
     """Carry out a plan: each record handed on is made the recipient's (``add_parties``) and logged as a disclosure
-    naming its ISA (``{to}`` in ``summary`` names the recipient). ``add_parties`` False: the data reaches the recipient another way (a merge moves it onto a
-    record they hold), and only the disclosure is logged."""
+    naming its ISA (``{to}`` in ``summary`` names the recipient). ``add_parties`` False: the data reaches the
+    recipient another way (a merge moves it onto a record they hold), and only the disclosure is logged."""
     events = []
     with transaction.atomic():
         for item in plan.handed_on:

@@ -35,7 +35,8 @@ def visible_by_pk(user: User, model: type[G], pks: Iterable[int | None]) -> dict
     wanted = {pk for pk in pks if pk is not None}
     if not wanted:
         return {}
-    return {obj.pk: obj for obj in model.objects.visible_to(user).filter(pk__in=wanted)}
+    found: list[G] = list(model.objects.visible_to(user).filter(pk__in=wanted))  # type: ignore[arg-type]
+    return {obj.pk: obj for obj in found}
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,15 @@ def person_profile(user: User, person: Person) -> PersonProfile:
         hidden_source_records=hidden_source_records,
         merges=list(person.merges_in.filter(undone_at__isnull=True).select_related("absorbed", "merged_by")),
     )
+
+
+def linked_people(user: User, record: Place | Phone | Vehicle) -> tuple[list[Any], int]:
+    """The links from people to a place, phone or vehicle whose person the user may see (each shown logged as
+    consulted), and how many people linked to it they may not see (counted, never named)."""
+    links: Any = record.person_links.all()
+    visible = Person.objects.visible_to(user, Verb.VIEW)
+    shown = list(links.filter(person__in=visible).select_related("person"))
+    hidden = links.exclude(person__in=visible).values("person").distinct().count()
+    people: dict[int, Person] = {link.person.pk: link.person for link in shown}
+    consultation.record_results(people.values(), f"the page of {record.reference}", {"record": str(record.uuid)})
+    return shown, hidden

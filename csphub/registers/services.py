@@ -297,7 +297,8 @@ def _known_to(by: User, records: list[G]) -> G | None:
     see. None: only other agencies hold it, out of the user's sight; the caller records the agency's own."""
     assert by.agency is not None
     own = [r for r in records if r.owning_agency_id == by.agency.pk]
-    return (own or records or [None])[0]
+    candidates = own or records
+    return candidates[0] if candidates else None
 
 
 @transaction.atomic

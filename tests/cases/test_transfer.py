@@ -5,12 +5,13 @@ from __future__ import annotations
 from csphub.access.vocabulary import Sensitivity
 from csphub.audit.models import AuditEntry, Operation
 from csphub.cases import services
+from csphub.cases.models import Case
 from csphub.registers.models import Person, Place
 from tests.cases.factories import make_case
 from tests.factories import World, make_person, make_place, verified_client
 
 
-def _shared_case_with_police_additions(world: World) -> tuple[object, Person, Person, Person, Place]:
+def _shared_case_with_police_additions(world: World) -> tuple[Case, Person, Person, Person, Place]:
     council, police, chair = world["council_officer"], world["police_officer"], world["police_chair"]
     case = make_case(council, parties=(world.agencies["police"],))
     victim = make_person(council, given_name="Ada", family_name="Okoro")
@@ -66,7 +67,7 @@ def test_the_transfer_page_lists_what_was_handed_on_and_what_stayed(world: World
     case, _victim, _police_only, _intelligence, _home = _shared_case_with_police_additions(world)
     client = verified_client(world["council_officer"])
     response = client.post(
-        f"/cases/{case.reference}/transfer/",  # type: ignore[attr-defined]
+        f"/cases/{case.reference}/transfer/",
         {"to_agency": world.agencies["corby"].pk, "reason": "Victim rehoused in Corby"},
         follow=True,
     )

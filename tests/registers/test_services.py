@@ -187,6 +187,6 @@ def test_a_phone_the_user_may_see_is_linked_not_copied(world: World) -> None:
     police, council = world["police_officer"], world["council_officer"]
     services.link_phone(make_person(police), police, number="07700 900124")
     phone = Phone.objects.get()
-    phone.parties.add(council.agency)  # shared with the council before (e.g. under an ISA)
+    phone.parties.add(world.agencies["council"])  # shared with the council before (e.g. under an ISA)
     link = services.link_phone(make_person(council, family_name="Jones"), council, number="07700 900124")
     assert link.phone == phone and Phone.objects.count() == 1
