@@ -218,6 +218,9 @@ def urls(cw: CanaryWorld) -> Iterator[str]:
         elif params == {"uuid"}:
             for uid in cw.uuids.get(label) or cw.others:
                 yield reverse(name, kwargs={"uuid": uid})
+        elif params == {"uidb64", "token"}:
+            # A password reset link (sent by e-mail, public): a stale one shows only that it no longer works.
+            yield reverse(name, kwargs={"uidb64": "MQ", "token": "stale-token"})
         else:
             raise AssertionError(f"{name}: the canary harness does not know how to fill {sorted(params)}")
 
