@@ -76,11 +76,14 @@ def open_case(
     sensitivity: str | None = None,
     uuid: uuid_module.UUID | None = None,
 ) -> Case:
-    """Open a case owned by the user's agency (and by the user, unless a volunteer refers it).
+    """Open a case owned by the user's agency and the user (volunteers make referrals instead: csphub.referrals).
 
     ``uuid`` lets an import or the demo give a case a stable identity, so that loading it again adds nothing."""
     if Verb.CREATE not in allowed_actions(by) or by.agency is None:
         raise PermissionDenied("Your role does not allow you to open cases.")
+    if is_community_user(by):
+        # A volunteer's case was owned by their charity and seen by nobody who could act on it: they refer instead.
+        raise PermissionDenied("Volunteers and business members make a referral; the partnership team opens the case.")
     default_caveat, default_sensitivity = DEFAULT_HANDLING.get(case_type, (Caveat.OFFICIAL, Sensitivity.GENERAL))
     opened = opened_on or timezone.localdate()
     partnership_code = by.agency.partnership.code
@@ -92,7 +95,7 @@ def open_case(
         summary=summary.strip(),
         issue=issue.strip(),
         owning_agency=by.agency,
-        owning_officer=None if is_community_user(by) else by,
+        owning_officer=by,
         owning_district=owning_district,
         hate_strands=sorted(set(hate_strands)),
         sara_stage=sara_stage,
@@ -100,7 +103,6 @@ def open_case(
         caveat=caveat or default_caveat,
         sensitivity=sensitivity or default_sensitivity,
         created_by=by,
-        referred_by=by if is_community_user(by) else None,
     )
     case.full_clean()
     case.save()

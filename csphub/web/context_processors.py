@@ -8,14 +8,20 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from csphub.access.policy import allowed_actions, may_use_audit_log
+from csphub.access.policy import allowed_actions, is_community_user, may_refer, may_triage, may_use_audit_log
 from csphub.access.vocabulary import Verb
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     nav: list[dict[str, str]] = []
-    if user.is_authenticated:
+    community = bool(user.is_authenticated and is_community_user(user))
+    if community:
+        # Volunteers and business members: their referrals, nothing of the case-officer interface.
+        if may_refer(user):
+            nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
+        nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
+    elif user.is_authenticated:
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
         if Verb.VIEW in actions:
@@ -23,6 +29,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
             nav.append({"label": "Cases", "url": reverse("cases:list")})
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
+        if may_triage(user):
+            nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):
@@ -36,4 +44,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "service_name": settings.CSPHUB_SERVICE_NAME,
         "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,
         "service_nav": nav,
+        "community_user": community,
     }
