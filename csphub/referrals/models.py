@@ -64,9 +64,7 @@ class Referral(Governed):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decline_reason = models.TextField(blank=True, help_text="Shown to the referrer")
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
-    )
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -105,7 +105,6 @@ def _postcode(text: str) -> str:
         raise ValidationError({"postcode": str(exc)}) from exc
 
 
-@transaction.atomic
 def refer(
     by: User,
     *,
@@ -120,7 +119,8 @@ def refer(
     occurred_at: dt.datetime | None = None,
     uuid: uuid_module.UUID | None = None,
 ) -> Referral:
-    """A volunteer's referral, sent to the team that deals with it under an ISA (refused, and logged, without one)."""
+    """A volunteer's referral, sent to the team that deals with it under an ISA (refused, and logged, without one:
+    the refusal is written outside the transaction that would have saved the referral, so it stays)."""
     if not may_refer(by) or by.agency is None:
         raise PermissionDenied("Only voluntary and business members make referrals; case officers open cases.")
     postcode = _postcode(postcode)
@@ -160,19 +160,20 @@ def refer(
         )
         raise DisclosureRefused(sharing.reason)
     assert sharing.agreement is not None
-    referral.reference = _reference(by, timezone.localdate(now).year)
-    referral.agreement = sharing.agreement.reference
-    referral.save()
-    log.write(
-        log.Event.about(
-            Operation.DISCLOSURE,
-            referral,
-            f"Referred to {to.agency}",
-            basis=sharing.agreement.reference,
-            recipients=[to.agency.name],
-            detail={"purpose": purpose, "agreement": sharing.agreement.reference, "route": to.why},
+    with transaction.atomic():
+        referral.reference = _reference(by, timezone.localdate(now).year)
+        referral.agreement = sharing.agreement.reference
+        referral.save()
+        log.write(
+            log.Event.about(
+                Operation.DISCLOSURE,
+                referral,
+                f"Referred to {to.agency}",
+                basis=sharing.agreement.reference,
+                recipients=[to.agency.name],
+                detail={"purpose": purpose, "agreement": sharing.agreement.reference, "route": to.why},
+            )
         )
-    )
     return referral
 
 
@@ -195,7 +196,8 @@ def _close(referral: Referral, by: User, status: str, *, case: Case | None = Non
 
 
 def _entry(referral: Referral) -> str:
-    lines = [referral.what_happened, "", f"Where: {referral.where}" + (f" ({referral.postcode})" if referral.postcode else "")]
+    where = referral.where + (f" ({referral.postcode})" if referral.postcode else "")
+    lines = [referral.what_happened, "", f"Where: {where}"]
     if referral.people:
         lines += ["Who:", *(f"- {line}" for line in referral.people_lines())]
     lines += [f"Consent: {referral.get_consent_display()}", f"Urgency: {referral.get_urgency_display()}"]

@@ -3,7 +3,7 @@
 Canary records are planted as real users plant them (a council case shared with the police; a police-only person
 and an intelligence person added to it by police officers; a restricted timeline entry naming a police-only
 complainant and place; a domestic-abuse case with its victim's home address; a break-glass request; a transfer to
-another council). Then every URL pattern of the project is requested (GET: pages, forms with their choices, CSV
+another council; a volunteer's referral to the Kettering ASB team). Then every URL pattern of the project is requested (GET: pages, forms with their choices, CSV
 and JSON) by every user of the test partnership, with the canaries' UUIDs and references filled in, and each answer
 is scanned for the names, addresses, UUIDs and references of the canaries that user may not see.
 
@@ -35,6 +35,7 @@ from csphub.audit.context import audit_context
 from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
 from csphub.partnership.models import Purpose
+from csphub.referrals import services as referral_services
 from tests.conftest import built_once
 from tests.factories import USER_SPECS, World, build_world, make_person, make_place, verified_client
 
@@ -148,6 +149,18 @@ def plant(world: World) -> CanaryWorld:
             to_agency=world.agencies["corby"],
             reason="The family moved to Corby: the Corby ASB team leads from now on",
         )
+    pastor = world["pastor"]
+    with audit_context("test", actor=pastor, reason="canary planting"):
+        referral = referral_services.refer(
+            pastor,
+            concern="asb",
+            what_happened="Canaryreferral: shouting and bottles thrown",
+            where="3 Canaryreferral Row, Kettering",
+            postcode="NN16 8AA",
+            people="Rex Canaryreferred, about 20",
+            consent="not_asked",
+            urgency="routine",
+        )
     shared.refresh_from_db()
     _add(cw, "a police-only person", police_only, "Canarypoliceonly")
     _add(cw, "a police-only place", police_place, "Canarypolice Lane")
@@ -156,6 +169,7 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a domestic-abuse victim's home", refuge, "Canaryrefuge")
     _add(cw, "a shared case", shared, shared.reference, "Canary shared noise case")
     _add(cw, "a domestic-abuse case", da_case, da_case.reference, "Canarydomestic")
+    _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryreferred")
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
     cw.references = [shared.reference, da_case.reference]
     for case in (shared, da_case):
