@@ -249,7 +249,8 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
     AgreementSpec(
         "NN-ISA-001",
         "Community safety information sharing agreement",
-        (*STATUTORY, "street-pastors", "faith-youth", "outreach"),
+        # The voluntary and business members refer under it (csphub.referrals).
+        (*STATUTORY, "street-pastors", "faith-youth", "outreach", "pubwatch", "purple-flag"),
         ("crime_disorder", "asb", "safeguarding", "soc", "nte"),
         ("personal", "special", "criminal"),
         ("art6_1e", "art9_2g", "art10", "dpa_part3"),

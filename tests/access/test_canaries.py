@@ -3,9 +3,10 @@
 Canary records are planted as real users plant them (a council case shared with the police; a police-only person
 and an intelligence person added to it by police officers; a restricted timeline entry naming a police-only
 complainant and place; a domestic-abuse case with its victim's home address; a break-glass request; a transfer to
-another council; a volunteer's referral to the Kettering ASB team). Then every URL pattern of the project is requested (GET: pages, forms with their choices, CSV
-and JSON) by every user of the test partnership, with the canaries' UUIDs and references filled in, and each answer
-is scanned for the names, addresses, UUIDs and references of the canaries that user may not see.
+another council; a volunteer's referral to the Kettering ASB team). Then every URL pattern of the project is
+requested (GET: pages, forms with their choices, CSV and JSON) by every user of the test partnership, with the
+canaries' UUIDs and references filled in, and each answer is scanned for the names, addresses, UUIDs and
+references of the canaries that user may not see.
 
 The oracle is the record filter itself (``visible_to`` on the canary record, and the restricted-entry filter for
 timeline entries): a record a user cannot open must not leak through any other page. New views are covered

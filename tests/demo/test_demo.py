@@ -85,6 +85,25 @@ def test_a_police_officer_and_a_street_pastor_see_different_things(demo: None) -
         assert person.referred_by == pastor or person.shared_with_users.filter(pk=pastor.pk).exists()
     police_only = Person.objects.visible_to(officer).exclude(pk__in=pastor_sees).first()
     assert police_only is not None
-    assert verified_client(pastor).get(police_only.get_absolute_url()).status_code == 404
+    # Volunteers have no register pages at all (issue 19, finding 4): 403 for every person, seen or not.
+    response = verified_client(pastor).get(police_only.get_absolute_url())
+    assert response.status_code == 403 and police_only.family_name not in response.content.decode()
+    assert Person.objects.fetch(officer, Verb.VIEW, uuid=police_only.uuid) == police_only
     assert Person.objects.visible_to(pastor, Verb.CHANGE).exclude(referred_by=pastor).count() == 0
     assert Case.objects.visible_to(officer).exists() and not Case.objects.visible_to(pastor).exists()
+
+
+def test_it_has_referrals_in_every_state_for_the_triage_journey(demo: None) -> None:
+    from csphub.referrals.models import Referral, ReferralStatus
+
+    volunteer, coordinator = User.objects.get(username="sp.volunteer"), User.objects.get(username="sp.coordinator")
+    waiting = Referral.objects.get(referred_by=volunteer, status=ReferralStatus.RECEIVED)
+    assert waiting.owning_agency.short_name == "kettering-bc"
+    accepted = Referral.objects.get(referred_by=coordinator)
+    assert accepted.status == ReferralStatus.ACCEPTED and accepted.case is not None
+    assert accepted.case.owning_agency.short_name == "kettering-bc"
+    declined = Referral.objects.get(status=ReferralStatus.DECLINED)
+    assert declined.owning_agency.short_name == "police" and declined.decline_reason
+    assert declined.referred_by is not None and declined.referred_by.username == "pubwatch.chair"
+    inbox = verified_client(User.objects.get(username="kbc.asb")).get("/referrals/triage/").content.decode()
+    assert waiting.reference in inbox
