@@ -28,7 +28,7 @@ class AccessDecisionMiddleware:
         match = request.resolver_match
         if match is None or not request.user.is_authenticated:
             return
-        reason = page_refusal(request.user, match.view_name or "", match.namespace or "")  # type: ignore[arg-type]
+        reason = page_refusal(request.user, match.view_name or "", match.namespace or "")
         if reason:
             raise PermissionDenied(reason)
 

@@ -15,8 +15,9 @@ from csphub.access.vocabulary import Verb
 def service(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     nav: list[dict[str, str]] = []
-    community = bool(user.is_authenticated and is_community_user(user))
-    if community:
+    community = False
+    if user.is_authenticated and is_community_user(user):
+        community = True
         # Volunteers and business members: their referrals, nothing of the case-officer interface.
         if may_refer(user):
             nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
