@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/csphub
 # pytest-xdist processes per suite (2 cores here: 225 -> 163 s on SQLite, 360 -> 272 s on PostgreSQL); 0 runs in one process
 PYTEST_WORKERS ?= 2
 # worksteal: each worker starts on a contiguous half (a module's shared data is built once) and takes from the other's
-# tail when idle; tests marked slow are collected first (tests/conftest.py) so the longest start at once
+# tail when idle; each share starts with its own tests marked slow (tests/conftest.py), so the longest start at once
 PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal
 # extra pytest arguments, e.g. make pytest-sqlite PYTEST_ARGS="--durations=25" or PYTEST_ARGS=tests/cases
 PYTEST_ARGS ?=
@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test test-fast lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install
+.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
@@ -69,6 +69,7 @@ demo: demo-setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy csphub tests bench
@@ -87,12 +88,19 @@ pytest-postgres: install
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi
 
+# The inner loop: ruff (and the import contracts), then the SQLite suite without slow tests, stopping at a failure.
+.PHONY: test-fast
+test-fast: lint
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
+
 pytest: pytest-sqlite pytest-postgres
 
 test: lint typecheck pytest
 
-test-fast: lint
-	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
+# Build a wheel, install it with the locked dependencies into a fresh virtualenv outside the checkout, and run
+# `csphub link dedupe` and `csphub crime hotspots` there on shipped data (tests/test_wheel.py; make test runs it too).
+wheel-check: install
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_wheel.py
 
 # The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
 bench-install: install

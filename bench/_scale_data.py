@@ -144,7 +144,7 @@ def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
 
 
 def fold(text: str) -> str:
-    """Same folding as ``csphub.registers.names.fold`` for the plain ASCII names generated here."""
+    """Same folding as ``csphub.common.names.fold`` for the plain ASCII names generated here."""
     return " ".join(text.lower().replace("'", "").replace("-", " ").split())
 
 

@@ -19,16 +19,19 @@ import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
 from csphub.analytics.api import Analytics
-from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
+from csphub.analytics.config import AnalyticsConfig
 from csphub.analytics.gistar import GiStarResult, band_kernel, gi_star
 from csphub.analytics.grid import Grid
 from csphub.analytics.queries import event_points
 from csphub.analytics.store import EventFilter, MonthRange
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]  # the checkout: its data/ and var/
 
 T = TypeVar("T")
 

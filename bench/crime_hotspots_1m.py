@@ -17,15 +17,18 @@ import argparse
 import statistics
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from csphub.analytics.api import Analytics
-from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
+from csphub.analytics.config import AnalyticsConfig
 from csphub.analytics.grid import build_grid
 from csphub.analytics.hotspots import HotspotSettings, hotspots_of_points
 from csphub.analytics.queries import event_points
 from csphub.analytics.store import EventFilter
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]  # the checkout: its data/ and var/
 
 
 def main() -> None:

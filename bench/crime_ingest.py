@@ -38,10 +38,12 @@ import duckdb
 import numpy as np
 
 from csphub.analytics.api import Analytics
-from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
-from csphub.analytics.ingest import _read_arrow
+from csphub.analytics.config import AnalyticsConfig
+from csphub.analytics.ingest.arrow_path import _read_arrow
 from csphub.analytics.schema import STREET
 from csphub.analytics.sources import SourceFile, parse_file_name
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]  # the checkout: its data/ and var/
 
 BENCH = PROJECT_DIR / "var" / "bench"
 REAL = PROJECT_DIR / "data" / "police-uk"

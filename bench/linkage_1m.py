@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 
 def _generate(directory: str, people: int, seed: int) -> None:
-    from csphub.linkage.engine.synthetic import SyntheticSettings, generate_exports
+    from csphub.linkage.synthetic.registers import SyntheticSettings, generate_exports
 
     generate_exports(directory, SyntheticSettings(people=people, seed=seed, bad_rows_per_source=25))
 
@@ -62,11 +62,11 @@ def main() -> None:
     import logging
 
     from csphub.linkage.engine.evaluate import score_clusters, score_predictions
-    from csphub.linkage.engine.model import dedupe
     from csphub.linkage.engine.parse import parse_source
+    from csphub.linkage.engine.pipeline import dedupe
     from csphub.linkage.engine.records import RecordSet
     from csphub.linkage.engine.settings import LinkageSettings
-    from csphub.linkage.engine.synthetic import DISTRICT_KEYS, load_truth
+    from csphub.linkage.synthetic.registers import DISTRICT_KEYS, load_truth
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     settings = LinkageSettings(threads=args.threads)

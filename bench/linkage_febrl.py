@@ -74,8 +74,8 @@ def scores(predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) ->
 def csphub_records(df: Any) -> Any:
     """FEBRL's rows as csphub records, the address in its parts as a source with split addresses would map it:
     house number and street (with FEBRL's second address line), locality (FEBRL's suburb), county (its state)."""
+    from csphub.common.dates import PartialDate, PartialDateError
     from csphub.linkage.engine.records import Record, RecordSet
-    from csphub.registers.dates import PartialDate, PartialDateError
 
     records = []
     for rec_id, row in df.iterrows():
@@ -107,7 +107,7 @@ def csphub_records(df: Any) -> Any:
 
 
 def run_csphub(df: Any) -> tuple[dict[str, set[tuple[str, str]]], float]:
-    from csphub.linkage.engine.model import dedupe
+    from csphub.linkage.engine.pipeline import dedupe
     from csphub.linkage.engine.settings import LinkageSettings
 
     records = csphub_records(df)

@@ -1,4 +1,4 @@
-"""Links to records: Django's ``reverse()`` against ``csphub.web.links.record_url``, microseconds per link.
+"""Links to records: Django's ``reverse()`` against ``csphub.ui.links.record_url``, microseconds per link.
 
 .venv/bin/python bench/record_links.py [--links 100000]
 
@@ -42,7 +42,7 @@ def main() -> None:
     django.setup()
     from django.urls import reverse
 
-    from csphub.web.links import record_url
+    from csphub.ui.links import record_url
 
     references = [f"NN-ASB-2026-{i:06d}" for i in range(1000)]
     uuids = [uuid.uuid4() for _ in range(1000)]

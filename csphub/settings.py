@@ -105,7 +105,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "csphub.web.forms.GovukRenderer"
+FORM_RENDERER = "csphub.ui.forms.GovukRenderer"
 
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'csphub.sqlite3'}"
 DATABASES = {

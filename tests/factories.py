@@ -10,7 +10,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.demo.structure import (
     AgencySpec,
     AgreementSpec,

@@ -1,35 +1,58 @@
-"""Consulting governed records: justifications and the consultation entries of the audit log."""
+"""Opening governed records for a person: the justification gate and the consultation entries of the audit log.
+
+This is the one framework layer between deciding access (``GovernedQuerySet.fetch``/``visible_to``: pure reads) and
+showing a record: ``open_record`` fetches, asks for a justification where the policy requires one, and records the
+consultation. Every record view passes through it (``csphub.access.views_base.RecordMixin``).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.conf import settings
-from django.utils import timezone
+from django.db.models import QuerySet
 
-from csphub.access.policy import ACTION_VERBS, Action, Decision
+from csphub.access.models import Governed, GovernedQuerySet, JustificationRequired
+from csphub.access.policy import Decision, requires_justification
+from csphub.access.vocabulary import ACTION_VERBS, Verb
 from csphub.audit import log
 from csphub.audit.context import current
 from csphub.audit.models import Operation
 from csphub.audit.registry import spec_for
 
 if TYPE_CHECKING:
-    from csphub.access.models import Governed
+    from csphub.partnership.models import User
 
-SESSION_KEY = "csphub_justifications"
+G = TypeVar("G", bound=Governed)
+
 MIN_JUSTIFICATION_LENGTH = 15
 
 
-def require_justification(record: Governed) -> None:
-    from csphub.access.models import JustificationRequired
+def open_record(records: QuerySet[G], user: User, action: Verb = Verb.VIEW, **lookup: Any) -> G:
+    """The record for ``action`` (404 outside, 403 without the right), opened for the user to see.
 
-    if not current().justification_for(record.uuid).strip():
+    OFFICIAL-SENSITIVE, domestic-abuse and intelligence records, and records seen only through a break-glass
+    grant, raise ``JustificationRequired`` until a written justification has been given; the opening is written to
+    the audit log as a consultation with its basis of access.
+    """
+    if not isinstance(records, GovernedQuerySet):
+        raise TypeError(f"{records.model.__name__} is not a governed record")
+    obj: G = records.fetch(user, action, **lookup)
+    require_justification(obj)
+    decision = obj.access_decision
+    assert decision is not None
+    record(obj, action, decision)
+    return obj
+
+
+def require_justification(record: Governed) -> None:
+    """Raise ``JustificationRequired`` if the policy wants a justification for this record and none was given."""
+    needed = requires_justification(record.caveat, record.sensitivity, record.matched_rules())
+    if needed and not current().justification_for(record.uuid).strip():
         raise JustificationRequired(record)
 
 
-def record(obj: Governed, action: Action, decision: Decision) -> None:
+def record(obj: Governed, action: Verb, decision: Decision) -> None:
     """Write a consultation entry for opening ``obj`` (for reading, or to act on it)."""
     spec = spec_for(type(obj))
     label = spec.label if spec is not None else obj._meta.verbose_name
@@ -72,25 +95,3 @@ def record_export(objs: Iterable[Governed], what: str, detail: Mapping[str, Any]
             for obj in objs
         )
     )
-
-
-def remember(session: MutableMapping[str, Any], record_uuid: object, text: str) -> None:
-    """Keep a justification in the user's session for CSPHUB_JUSTIFICATION_MINUTES."""
-    until = timezone.now() + dt.timedelta(minutes=settings.CSPHUB_JUSTIFICATION_MINUTES)
-    stored = dict(session.get(SESSION_KEY, {}))
-    stored[str(record_uuid)] = {"text": text.strip(), "until": until.isoformat()}
-    session[SESSION_KEY] = stored
-
-
-def active(session: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The justifications in a session that have not expired."""
-    now = timezone.now()
-    result = []
-    for uid, item in dict(session.get(SESSION_KEY, {})).items():
-        try:
-            until = dt.datetime.fromisoformat(item["until"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if until > now and item.get("text"):
-            result.append((uid, str(item["text"])))
-    return tuple(result)

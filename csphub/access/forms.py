@@ -6,7 +6,7 @@ from django import forms
 
 from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
 from csphub.partnership.models import Agency, Purpose, User
-from csphub.web.forms import GovukForm
+from csphub.ui.forms import GovukForm
 
 _JUSTIFICATION_HELP = (
     "Why you need this record now, for which case or duty. This is written to the audit log with every view."

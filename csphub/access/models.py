@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -10,26 +9,27 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper
-from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
 from csphub.access import filter_cache
+from csphub.access.grants import AccessGrant, AccessGrantQuerySet, GrantStatus
 from csphub.access.policy import (
     RULE_FIELD_PREFIX,
-    Action,
-    Caveat,
     Decision,
-    Sensitivity,
+    allowed_actions,
     decide,
-    requires_justification,
     rule_filters,
     visibility_filter,
 )
+from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.partnership.models import DataCategory
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
+
+# AccessGrant lives in ``grants`` (the policy reads it); named here so that Django finds it among the app's models.
+__all__ = ["AccessGrant", "AccessGrantQuerySet", "Governed", "GovernedQuerySet", "GrantStatus", "JustificationRequired"]
 
 G = TypeVar("G", bound="Governed")
 
@@ -45,13 +45,11 @@ class JustificationRequired(Exception):
 class GovernedQuerySet(models.QuerySet[G], Generic[G]):
     """Querysets of governed records: the only way views, search and exports fetch them."""
 
-    def visible_to(self, user: User, action: Action = Action.VIEW) -> GovernedQuerySet[G]:
+    def visible_to(self, user: User, action: Verb = Verb.VIEW) -> GovernedQuerySet[G]:
         """Records the user may see (action VIEW) or may do ``action`` to."""
-        from csphub.access.policy import allowed_actions
-
-        if action is not Action.VIEW and action not in allowed_actions(user):
+        if action is not Verb.VIEW and action not in allowed_actions(user):
             return self.none()
-        writable_only = action is not Action.VIEW
+        writable_only = action is not Verb.VIEW
         if getattr(self, "_fields", None) is not None or self.query.distinct or self.query.combinator:
             return self.filter(visibility_filter(user, self.model, writable_only=writable_only))
         # The same filter as above, resolved once per kind of user (``filter_cache``) and ANDed in: resolving the rules'
@@ -73,28 +71,20 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         }
         return self.annotate(**annotations) if annotations else self
 
-    def fetch(self, user: User, action: Action = Action.VIEW, **lookup: Any) -> G:
+    def fetch(self, user: User, action: Verb = Verb.VIEW, **lookup: Any) -> G:
         """One record for ``action``: 404 if the user may not see it, 403 if they may see but not do it.
 
-        Consulting a record is written to the audit log with the basis of access and the user's justification;
-        OFFICIAL-SENSITIVE, domestic-abuse and intelligence records, and records opened through a break-glass
-        grant, raise ``JustificationRequired`` until a written justification has been given.
+        A pure read: it decides and returns the record with its ``access_decision``; it writes nothing. Opening the
+        record for a person (the justification gate and the consultation entry of the audit log) is the framework's
+        job: ``csphub.access.consultation.open_record``, which every record view passes through.
         """
-        from csphub.access import consultation
-
-        obj = (
-            self.visible_to(user, Action.VIEW).with_rules(user).select_related("owning_agency").filter(**lookup).first()
-        )
+        obj = self.visible_to(user, Verb.VIEW).with_rules(user).select_related("owning_agency").filter(**lookup).first()
         if obj is None:
             raise Http404("No such record")
-        matched = obj.matched_rules()
-        decision = decide(user, action, matched)
+        decision = decide(user, action, obj.matched_rules())
         if not decision.allowed:
             raise PermissionDenied(decision.reason)
-        if requires_justification(obj.caveat, obj.sensitivity, matched):
-            consultation.require_justification(obj)
         obj.access_decision = decision
-        consultation.record(obj, action, decision)
         return obj
 
 
@@ -162,54 +152,3 @@ class Governed(models.Model):
 
         if self.partnership_wide and self.is_sensitive:
             raise ValidationError({"partnership_wide": "Only OFFICIAL, general records can be partnership-wide."})
-
-
-class GrantStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting supervisor review"
-    UPHELD = "upheld", "Upheld by supervisor"
-    REVOKED = "revoked", "Revoked by supervisor"
-
-
-class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
-    def current(self, at: dt.datetime | Now | None = None) -> AccessGrantQuerySet:
-        """Grants not revoked and not expired at ``at`` (now; ``Now()`` for the database's clock)."""
-        return self.filter(expires_at__gt=at if at is not None else timezone.now()).exclude(status=GrantStatus.REVOKED)
-
-    def awaiting_review(self) -> AccessGrantQuerySet:
-        return self.filter(status=GrantStatus.PENDING)
-
-
-AccessGrantManager = models.Manager.from_queryset(AccessGrantQuerySet)
-
-
-class AccessGrant(models.Model):
-    """A deliberate, justified, time-limited access to one record by a user outside its parties ("break glass")."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants")
-    record_type = models.CharField(max_length=64)
-    record_uuid = models.UUIDField()
-    record_label = models.CharField(max_length=200)
-    owning_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
-    justification = models.TextField()
-    granted_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
-
-    objects = AccessGrantManager()
-
-    class Meta:
-        ordering = ["-granted_at"]
-        indexes = [models.Index(fields=["user", "record_type", "record_uuid", "expires_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.record_label} until {self.expires_at:%d %b %Y %H:%M}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.status != GrantStatus.REVOKED and self.expires_at > timezone.now()

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -36,38 +35,22 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 
 from csphub.access import filter_cache
+from csphub.access.grants import AccessGrant
+from csphub.access.vocabulary import ACTION_VERBS, Caveat, Sensitivity, Verb
 from csphub.partnership.models import COMMUNITY_SECTORS, Role
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    CREATE = "create"
-    CHANGE = "change"
-    SHARE = "share"
-    EXPORT = "export"
-    ERASE = "erase"
-
-
-ACTION_VERBS = {
-    Action.VIEW: "see",
-    Action.CREATE: "create",
-    Action.CHANGE: "change",
-    Action.SHARE: "share",
-    Action.EXPORT: "export",
-    Action.ERASE: "erase",
-}
-
-ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.PARTNERSHIP_MANAGER: frozenset(Action),
-    Role.CASE_OFFICER: frozenset({Action.VIEW, Action.CREATE, Action.CHANGE, Action.SHARE}),
-    Role.PANEL_CHAIR: frozenset({Action.VIEW, Action.CHANGE, Action.SHARE}),
-    Role.ANALYST: frozenset({Action.VIEW, Action.EXPORT}),
-    Role.PARTNER: frozenset({Action.VIEW}),
+ROLE_ACTIONS: dict[str, frozenset[Verb]] = {
+    Role.PARTNERSHIP_MANAGER: frozenset(Verb),
+    Role.CASE_OFFICER: frozenset({Verb.VIEW, Verb.CREATE, Verb.CHANGE, Verb.SHARE}),
+    Role.PANEL_CHAIR: frozenset({Verb.VIEW, Verb.CHANGE, Verb.SHARE}),
+    Role.ANALYST: frozenset({Verb.VIEW, Verb.EXPORT}),
+    Role.PARTNER: frozenset({Verb.VIEW}),
     # Voluntary referrers record what they see and refer it on (a disclosure, under an ISA).
-    Role.VOLUNTARY_REFERRER: frozenset({Action.VIEW, Action.CREATE, Action.SHARE}),
+    Role.VOLUNTARY_REFERRER: frozenset({Verb.VIEW, Verb.CREATE, Verb.SHARE}),
     # Administrators run accounts and configuration; the role alone gives no access to personal data.
     Role.ADMINISTRATOR: frozenset(),
 }
@@ -76,17 +59,6 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 SENSITIVE_CAVEAT_ROLES = frozenset({Role.PARTNERSHIP_MANAGER, Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.ANALYST})
 # Roles that review break-glass access grants.
 SUPERVISOR_ROLES = frozenset({Role.PARTNERSHIP_MANAGER})
-
-
-class Caveat(models.TextChoices):
-    OFFICIAL = "official", "OFFICIAL"
-    OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
-
-
-class Sensitivity(models.TextChoices):
-    GENERAL = "general", "General"
-    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
-    INTELLIGENCE = "intelligence", "Intelligence"
 
 
 # Which roles of a party agency may see records of each sensitivity (None: every role).
@@ -99,10 +71,10 @@ SENSITIVITY_ROLES: dict[str, frozenset[str] | None] = {
 }
 
 
-def allowed_actions(user: User) -> frozenset[Action]:
+def allowed_actions(user: User) -> frozenset[Verb]:
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return frozenset()
-    actions: set[Action] = set()
+    actions: set[Verb] = set()
     for role in user.roles:
         actions |= ROLE_ACTIONS.get(role, frozenset())
     return frozenset(actions)
@@ -172,8 +144,6 @@ def _partnership_wide(user: User, model: type[models.Model]) -> Q | None:
 
 
 def _access_grant(user: User, model: type[models.Model]) -> Q | None:
-    from csphub.access.models import AccessGrant
-
     # Current by the database's clock, so that the filter does not depend on when it was built (filter_cache).
     grants = AccessGrant.objects.current(Now()).filter(
         user_id=user.pk, record_type=model._meta.label_lower, record_uuid=OuterRef("uuid")
@@ -201,7 +171,7 @@ def rule_filters(user: User, model: type[models.Model], *, writable_only: bool =
 
 
 def _rule_filters(user: User, model: type[models.Model], *, writable_only: bool) -> dict[str, Q]:
-    if Action.VIEW not in allowed_actions(user):
+    if Verb.VIEW not in allowed_actions(user):
         # No role that reads personal data (e.g. administrator only): a grant is the only way in.
         candidates: tuple[Rule, ...] = tuple(r for r in RULES if r.name == "access_grant")
     else:
@@ -234,7 +204,7 @@ class Decision:
     bases: tuple[str, ...] = ()
 
 
-def decide(user: User, action: Action, matched_rules: tuple[str, ...]) -> Decision:
+def decide(user: User, action: Verb, matched_rules: tuple[str, ...]) -> Decision:
     """Given the rules through which the user sees a record, may they do ``action`` on it?"""
     bases = tuple(r.basis for r in RULES if r.name in matched_rules)
     if not matched_rules:
@@ -245,7 +215,7 @@ def decide(user: User, action: Action, matched_rules: tuple[str, ...]) -> Decisi
         return Decision(
             False, f"Your role ({roles}) does not allow you to {ACTION_VERBS[action]} records.", basis, bases
         )
-    if action is not Action.VIEW and not any(r.writable for r in RULES if r.name in matched_rules):
+    if action is not Verb.VIEW and not any(r.writable for r in RULES if r.name in matched_rules):
         return Decision(
             False,
             f"You can see this record through a {basis}, which lets you read it but not {ACTION_VERBS[action]} it.",
@@ -285,7 +255,7 @@ def may_review_grants(user: User) -> bool:
 
 def permissions(user: User, matched_rules: tuple[str, ...]) -> dict[str, bool]:
     """What the user may do to a record seen through these rules, for pages to offer only allowed actions."""
-    return {str(action): decide(user, action, matched_rules).allowed for action in Action}
+    return {str(action): decide(user, action, matched_rules).allowed for action in Verb}
 
 
 def restricted_entries_filter(user: User, model: type[models.Model], field: str = "restricted_to") -> Q:

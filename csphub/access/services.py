@@ -13,8 +13,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
-from csphub.access.models import AccessGrant, AccessGrantQuerySet, Governed, GrantStatus
-from csphub.access.policy import SUPERVISOR_ROLES, Action, allowed_actions, decide, is_community_user
+from csphub.access.grants import AccessGrant, AccessGrantQuerySet, GrantStatus
+from csphub.access.models import Governed
+from csphub.access.policy import SUPERVISOR_ROLES, allowed_actions, decide, is_community_user
+from csphub.access.vocabulary import Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.partnership.models import Agency, Purpose
@@ -52,7 +54,7 @@ def _check_justification(text: str) -> str:
     return text
 
 
-def require(user: User, action: Action, record: Governed) -> None:
+def require(user: User, action: Verb, record: Governed) -> None:
     obj = type(record).objects.filter(pk=record.pk).with_rules(user).first()
     decision = decide(user, action, obj.matched_rules() if obj is not None else ())
     if not decision.allowed:
@@ -61,7 +63,7 @@ def require(user: User, action: Action, record: Governed) -> None:
 
 def disclose(record: Governed, *, to: Agency, by: User, purpose: str, justification: str) -> SharingDecision:
     """Make ``to`` a party to the record, if an ISA covers it. Refused (with the reason) otherwise."""
-    require(by, Action.SHARE, record)
+    require(by, Verb.SHARE, record)
     justification = _check_justification(justification)
     if purpose not in Purpose.values:
         raise ValidationError(f"Unknown purpose {purpose!r}")
@@ -124,14 +126,14 @@ def _companions_to_share(record: Governed, by: User, to: Agency) -> list[Governe
         if companion.parties.filter(pk=to.pk).exists():
             continue
         obj = type(companion).objects.filter(pk=companion.pk).with_rules(by).first()
-        if obj is not None and decide(by, Action.SHARE, obj.matched_rules()).allowed:
+        if obj is not None and decide(by, Verb.SHARE, obj.matched_rules()).allowed:
             result.append(companion)
     return result
 
 
 def share_with_user(record: Governed, *, to: User, by: User, purpose: str, justification: str) -> SharingDecision:
     """Share a record with one named user (e.g. a voluntary-sector worker), under an ISA with their agency."""
-    require(by, Action.SHARE, record)
+    require(by, Verb.SHARE, record)
     justification = _check_justification(justification)
     if to.agency is None or by.agency is None:
         raise DisclosureRefused("Both users must belong to an agency.")
@@ -164,10 +166,23 @@ def share_with_user(record: Governed, *, to: User, by: User, purpose: str, justi
     return decision
 
 
+def note_unmatched_request(reference: str, justification: str) -> None:
+    """Someone asked for access to a reference that matches no record: a security event (probing is visible)."""
+    log.write(
+        log.Event(
+            action=Operation.SECURITY,
+            record_type="unknown",
+            record_id=reference,
+            summary="Access requested to a reference that matches no record",
+            justification=justification,
+        )
+    )
+
+
 def request_access(user: User, record: Governed, justification: str) -> AccessGrant:
     """Break glass: a time-limited read grant to a record outside the user's parties, flagged for review."""
     justification = _check_justification(justification)
-    if Action.VIEW not in allowed_actions(user):
+    if Verb.VIEW not in allowed_actions(user):
         raise PermissionDenied("Your role does not give access to personal data.")
     if is_community_user(user):
         raise PermissionDenied(

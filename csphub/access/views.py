@@ -14,14 +14,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from csphub.access import consultation, services
+from csphub.access import services
 from csphub.access.forms import AccessRequestForm, JustificationForm, ReviewForm, ShareForm, ShareWithUserForm
+from csphub.access.grants import AccessGrant
 from csphub.access.lookup import fetch_record, peek_record
-from csphub.access.models import AccessGrant
-from csphub.access.policy import Action, allowed_actions, may_review_grants
+from csphub.access.policy import allowed_actions, may_review_grants
 from csphub.access.views_base import acting_user
-from csphub.audit import log
-from csphub.audit.models import Operation
+from csphub.access.vocabulary import Verb
+from csphub.audit import justifications
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -46,7 +46,7 @@ class JustifyView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form: JustificationForm) -> HttpResponse:
-        consultation.remember(self.request.session, self.record.uuid, form.cleaned_data["justification"])
+        justifications.remember(self.request.session, self.record.uuid, form.cleaned_data["justification"])
         fallback = getattr(self.record, "get_absolute_url", lambda: "/")()
         return redirect(_safe_next(self.request, fallback))
 
@@ -62,15 +62,7 @@ class RequestAccessView(LoginRequiredMixin, FormView):
         user = acting_user(self.request)
         record = services.find_record(form.cleaned_data["record"])
         if record is None:
-            log.write(
-                log.Event(
-                    action=Operation.SECURITY,
-                    record_type="unknown",
-                    record_id=str(form.cleaned_data["record"]),
-                    summary="Access requested to a reference that matches no record",
-                    justification=form.cleaned_data["justification"],
-                )
-            )
+            services.note_unmatched_request(str(form.cleaned_data["record"]), form.cleaned_data["justification"])
             form.add_error("record", "No record has this reference. Check it with the agency that gave it to you.")
             return self.form_invalid(form)
         already = type(record).objects.visible_to(user).filter(pk=record.pk).exists()
@@ -82,7 +74,7 @@ class RequestAccessView(LoginRequiredMixin, FormView):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        consultation.remember(self.request.session, record.uuid, grant.justification)
+        justifications.remember(self.request.session, record.uuid, grant.justification)
         messages.success(
             self.request,
             f"Access granted until {grant.expires_at:%d %B %Y %H:%M}. A supervisor will review your justification.",
@@ -99,7 +91,7 @@ class GrantsView(LoginRequiredMixin, TemplateView):
         context.update(
             grants=AccessGrant.objects.filter(user=user).select_related("owning_agency")[:100],
             may_review=may_review_grants(user),
-            may_request=Action.VIEW in allowed_actions(user),
+            may_request=Verb.VIEW in allowed_actions(user),
         )
         return context
 
@@ -159,7 +151,7 @@ class ShareView(LoginRequiredMixin, View):
     template_name = "access/share.html"
 
     def _record(self, request: HttpRequest, uuid: Any) -> Any:
-        return fetch_record(acting_user(request), Action.SHARE, uuid)
+        return fetch_record(acting_user(request), Verb.SHARE, uuid)
 
     def _render(
         self,

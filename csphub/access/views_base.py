@@ -1,4 +1,4 @@
-"""Base classes for views of governed records: every fetch goes through the access policy."""
+"""Base classes for views of governed records: every record is opened through the access policy and the log."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from csphub.access.models import Governed, GovernedQuerySet
-from csphub.access.policy import Action, allowed_actions, permissions
+from csphub.access import consultation
+from csphub.access.models import Governed
+from csphub.access.policy import allowed_actions, permissions
+from csphub.access.vocabulary import Verb
 from csphub.partnership.models import User
 
 
@@ -32,7 +34,7 @@ class RecordMixin(LoginRequiredMixin, Generic[G]):
     model: type[G]
     record: G
     lookup: ClassVar[str] = "uuid"  # the model field the URL's <lookup> carries (a UUID or a case reference)
-    action: ClassVar[Action] = Action.VIEW
+    action: ClassVar[Verb] = Verb.VIEW
     request: HttpRequest
     kwargs: dict[str, Any]
 
@@ -43,8 +45,9 @@ class RecordMixin(LoginRequiredMixin, Generic[G]):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        records = cast(GovernedQuerySet[G], self.record_queryset())
-        self.record = records.fetch(acting_user(request), self.action, **{self.lookup: kwargs[self.lookup]})
+        self.record = consultation.open_record(
+            self.record_queryset(), acting_user(request), self.action, **{self.lookup: kwargs[self.lookup]}
+        )
         self.allowed = permissions(acting_user(request), self.record.matched_rules())
         return super().dispatch(request, *args, **kwargs)
 
@@ -53,7 +56,7 @@ class CreateMixin(LoginRequiredMixin):
     """Views that create records: 403 for roles that may not create."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and Action.CREATE not in allowed_actions(acting_user(request)):
+        if request.user.is_authenticated and Verb.CREATE not in allowed_actions(acting_user(request)):
             raise PermissionDenied("Your role does not allow you to create records.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -62,6 +65,6 @@ class ReadMixin(LoginRequiredMixin):
     """List and search views of personal data: 403 for roles that read no personal data (administrators)."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and Action.VIEW not in allowed_actions(acting_user(request)):
+        if request.user.is_authenticated and Verb.VIEW not in allowed_actions(acting_user(request)):
             raise PermissionDenied("Your role does not give access to personal records.")
         return super().dispatch(request, *args, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from csphub.web.forms import GovukForm, GovukFormMixin
+from csphub.ui.forms import GovukForm, GovukFormMixin
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):

@@ -15,13 +15,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csphub.access.views_base import acting_user
+from csphub.accounts import services
 from csphub.accounts.forms import SignInForm, TokenForm
-from csphub.audit import log
-from csphub.audit.models import Operation
 
 
 class SignInView(auth_views.LoginView):
@@ -60,10 +58,9 @@ class VerifyView(LoginRequiredMixin, FormView):
                 form.add_error("token", "Too many wrong codes. Wait a minute and try again.")
                 return self.form_invalid(form)
             if device.verify_token(token):
-                otp_login(self.request, device)
-                log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Second factor verified"))
+                services.pass_second_factor(self.request, acting_user(self.request), device)
                 return redirect(_next(self.request))
-        log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Wrong second-factor code"))
+        services.fail_second_factor(acting_user(self.request))
         form.add_error("token", "The security code is wrong or has expired")
         return self.form_invalid(form)
 
@@ -102,9 +99,6 @@ class SetupView(LoginRequiredMixin, FormView):
         if not device.verify_token(form.cleaned_data["token"]):
             form.add_error("token", "The security code is wrong or has expired")
             return self.form_invalid(form)
-        device.confirmed = True
-        device.save()
-        otp_login(self.request, device)
-        log.write(log.Event.about(Operation.SECURITY, acting_user(self.request), "Second factor set up"))
+        services.set_up_second_factor(self.request, acting_user(self.request), device)
         messages.success(self.request, "Your authenticator app is set up. You will need a code each time you sign in.")
         return redirect(_next(self.request))

@@ -18,6 +18,7 @@ from typing import TextIO
 
 import numpy as np
 
+from csphub.common.progress import wanted
 from csphub.env import ImproperlyConfigured
 
 from .api import Analytics
@@ -29,7 +30,6 @@ from .ingest import IngestSettings
 from .kde import KdeResult, KdeSettings
 from .nearrepeat import KnoxSettings
 from .output import cell_features, district_features, point_features, write_csv, write_geojson
-from .progress import wanted
 from .store import EventFilter, MonthRange
 
 log = logging.getLogger("csphub.analytics")
@@ -86,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument(
         "--crime-type", action="append", default=[], help="a police.uk crime type or series (repeatable)"
     )
-    filters.add_argument("--source", choices=("police", "partner", "all"), default="police")
+    filters.add_argument(
+        "--source",
+        choices=("police", "partner", "all"),
+        default="police",
+        help="police.uk events, partner events or both (default police)",
+    )
 
     districts = argparse.ArgumentParser(add_help=False)
     districts.add_argument("--district", action="append", default=[], help="an ONS district code (repeatable)")
@@ -105,15 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     band.add_argument("--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)")
 
     fmt = argparse.ArgumentParser(add_help=False)
-    fmt.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    fmt.add_argument(
+        "--format", choices=("csv", "geojson"), default="csv", help="CSV, or GeoJSON in WGS84 (default csv)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="csphub crime", description="Crime and place analytics (police.uk, partner data)."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", parents=[common], help="ingest police.uk CSV files, folders or monthly zip archives")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="ingest police.uk CSV files, folders or monthly zip archives",
+        description="Ingest police.uk street, outcomes and stop-and-search CSV files (files, folders or monthly zip "
+        "archives) into the store; a month ingested again replaces the one held. Prints one row per file.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="CSV files, folders or zip archives")
     p.add_argument("--lsoa-vintage", type=int, choices=(2011, 2021), help="force the LSOA vintage of the files")
     p.add_argument(
         "--default-lsoa-vintage",
@@ -123,16 +136,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="vintage of files whose LSOA codes exist in both (default 2021)",
     )
 
-    p = sub.add_parser("ingest-partner", parents=[common], help="ingest partner CSV files (see docs/analytics.md)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    p = sub.add_parser(
+        "ingest-partner",
+        parents=[common],
+        help="ingest partner CSV files (see docs/analytics.md)",
+        description="Ingest partner CSV files (council ASB reports, night-time economy logs; the columns are in "
+        "docs/analytics.md), stored per agency and month; an agency's month ingested again replaces it.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="FILE", help="partner CSV files")
 
-    sub.add_parser("status", parents=[common], help="list the months held in the store")
+    sub.add_parser(
+        "status",
+        parents=[common],
+        help="list the months held in the store",
+        description="List the partitions held in the store: table, owner (force or agency), month and file.",
+    )
 
-    p = sub.add_parser("counts", parents=[common, filters, districts], help="counts by month, crime type, district")
+    p = sub.add_parser(
+        "counts",
+        parents=[common, filters, districts],
+        help="counts by month, crime type, district",
+        description="Count events by any of month, crime_type, crime_series, district, force, source.",
+    )
     p.add_argument("--by", type=_csv_list, default=["month", "crime_type", "district"], help="comma-separated columns")
 
     p = sub.add_parser(
-        "change", parents=[common, filters, districts], help="change between periods, exact Poisson test"
+        "change",
+        parents=[common, filters, districts],
+        help="change between periods, exact Poisson test",
+        description="Change between two periods (--base, --compare) or year on year, with the exact conditional "
+        "Poisson test on daily rates.",
     )
     p.add_argument("--by", type=_csv_list, default=["crime_type"], help="comma-separated columns")
     p.add_argument("--base", type=_months, help="the earlier period, YYYY-MM:YYYY-MM")
@@ -140,34 +173,77 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year-on-year", action="store_true", help="each month against the same month a year before")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
 
-    sub.add_parser("seasonality", parents=[common, filters, districts], help="seasonal index per calendar month")
+    sub.add_parser(
+        "seasonality",
+        parents=[common, filters, districts],
+        help="seasonal index per calendar month",
+        description="Daily rate per calendar month over all years as an index (1 = average), with a chi-square "
+        "test of equal daily rates (printed on standard error).",
+    )
 
-    p = sub.add_parser("hotspots", parents=[common, filters, grid, band, fmt], help="Getis-Ord Gi* hotspot grid")
+    p = sub.add_parser(
+        "hotspots",
+        parents=[common, filters, grid, band, fmt],
+        help="Getis-Ord Gi* hotspot grid",
+        description="Getis-Ord Gi* on a grid of square cells over the study area, significance by "
+        "Benjamini-Hochberg; one row per cell, or per hotspot (touching significant hot cells) with --hotspots.",
+    )
     p.add_argument("--hotspots", action="store_true", help="one row per hotspot instead of one per cell")
 
     p = sub.add_parser(
-        "map", parents=[common, filters, grid, band], help="hotspot map as PNG (or GeoJSON by --out name)"
+        "map",
+        parents=[common, filters, grid, band],
+        help="hotspot map as PNG (or GeoJSON by --out name)",
+        description="Draw the Gi* hotspots with the district lines: --out FILE.png, or FILE.geojson for the cells "
+        "and the district boundaries.",
     )
     p.add_argument("--title", default="Hotspots, North Northamptonshire", help="map title")
 
-    p = sub.add_parser("kde", parents=[common, filters, grid, fmt], help="kernel density surface (quartic kernel)")
+    p = sub.add_parser(
+        "kde",
+        parents=[common, filters, grid, fmt],
+        help="kernel density surface (quartic kernel)",
+        description="Kernel density of events per km² on the grid (quartic kernel, integrating to the events).",
+    )
     p.add_argument("--bandwidth", type=_positive, default=500.0, help="bandwidth in metres (default 500)")
 
-    sub.add_parser("emerging", parents=[common, filters, grid, band, fmt], help="emerging hotspot categories")
+    sub.add_parser(
+        "emerging",
+        parents=[common, filters, grid, band, fmt],
+        help="emerging hotspot categories",
+        description="Gi* per month and a Mann-Kendall trend per cell, in the categories of emerging hot spot "
+        "analysis (new, consecutive, intensifying, persistent, … hot or cold spots); at least 3 months.",
+    )
 
-    p = sub.add_parser("repeat-places", parents=[common, filters, districts, fmt], help="places with most events")
+    p = sub.add_parser(
+        "repeat-places",
+        parents=[common, filters, districts, fmt],
+        help="places with most events",
+        description="The places (police.uk snap points) with most events, and the share of events at the top "
+        "--fraction of places (printed on standard error).",
+    )
     p.add_argument("--top", type=int, default=50, help="places to list (default 50)")
     p.add_argument("--fraction", type=float, default=0.05, help="top share of places for concentration (0.05)")
 
     p = sub.add_parser(
-        "near-repeat", parents=[common, filters, districts], help="Knox near-repeat test (default: burglary)"
+        "near-repeat",
+        parents=[common, filters, districts],
+        help="Knox near-repeat test (default: burglary)",
+        description="Knox test of events close in space and time: observed pairs per space band and time band "
+        "against permutations of the months; burglary unless --crime-type is given.",
     )
     p.add_argument("--space-bands", type=_numbers, default=None, help="upper limits in metres (0,200,400,600,800,1000)")
     p.add_argument("--time-bands", type=_numbers, default=None, help="upper limits in months (0,1,2,3)")
-    p.add_argument("--permutations", type=int, default=999)
-    p.add_argument("--seed", type=int, default=1964)
+    p.add_argument("--permutations", type=int, default=999, help="permutations for the p-values (default 999)")
+    p.add_argument("--seed", type=int, default=1964, help="seed of the permutations (default 1964)")
 
-    sub.add_parser("deprivation", parents=[common, filters], help="rates per 1,000 residents by LSOA with IMD decile")
+    sub.add_parser(
+        "deprivation",
+        parents=[common, filters],
+        help="rates per 1,000 residents by LSOA with IMD decile",
+        description="Events per LSOA 2021 with its residents (Census 2021), rate per 1,000 and annualised, and "
+        "the IMD 2019 rank and decile.",
+    )
     return parser
 
 

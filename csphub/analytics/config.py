@@ -1,8 +1,11 @@
 """Where the analytics package finds its store and its reference data, read from the environment.
 
-- ``CSPHUB_DATA_DIR``: the store (Parquet files read by DuckDB), default ``<project>/var/data``;
-- ``CSPHUB_REFERENCE_DATA_DIR``: the small open data shipped with the project (boundaries, postcodes, IMD,
-  population), default ``<project>/data``;
+- ``CSPHUB_DATA_DIR``: the store (Parquet files read by DuckDB), default ``$CSPHUB_VAR_DIR/data``, where
+  ``CSPHUB_VAR_DIR`` defaults to ``<checkout>/var`` when csphub runs from its source checkout and to ``./var`` (under
+  the current directory) when it is installed from a wheel;
+- ``CSPHUB_REFERENCE_DATA_DIR``: the small open data the analytics read (district boundaries, postcodes, IMD,
+  population), default the copies shipped inside the package (``csphub/analytics/reference/``, the same files as
+  the checkout's ``data/``), so an installed wheel needs no checkout;
 - ``CSPHUB_CSP_DISTRICTS``: the ONS codes of the districts that make the partnership's area (comma separated),
   default the four pre-2021 districts of North Northamptonshire.
 
@@ -12,13 +15,18 @@ The same variable names as the Django settings, read through the same typed help
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from csphub.env import Env
 
 from .errors import SettingsError
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The source checkout holding this package, or None when it is installed (from a wheel, in site-packages).
+_ABOVE = Path(__file__).resolve().parents[2]
+CHECKOUT_DIR: Path | None = _ABOVE if (_ABOVE / "pyproject.toml").is_file() else None
+# The reference files shipped as package data (a wheel installs unzipped, so this is a real directory).
+PACKAGED_REFERENCE_DIR = Path(str(resources.files("csphub.analytics.reference")))
 
 # Corby, East Northamptonshire, Kettering, Wellingborough: North Northamptonshire (E06000061) since
 # 2021-04-01.
@@ -46,10 +54,11 @@ class AnalyticsConfig:
     @classmethod
     def from_env(cls, env: Env | None = None) -> AnalyticsConfig:
         env = env or Env()
-        var_dir = env.path("CSPHUB_VAR_DIR", PROJECT_DIR / "var")
+        default_var = CHECKOUT_DIR / "var" if CHECKOUT_DIR is not None else Path.cwd() / "var"
+        var_dir = env.path("CSPHUB_VAR_DIR", default_var)
         return cls(
             data_dir=env.path("CSPHUB_DATA_DIR", var_dir / "data"),
-            reference_dir=env.path("CSPHUB_REFERENCE_DATA_DIR", PROJECT_DIR / "data"),
+            reference_dir=env.path("CSPHUB_REFERENCE_DATA_DIR", PACKAGED_REFERENCE_DIR),
             csp_districts=tuple(env.list("CSPHUB_CSP_DISTRICTS", list(NORTH_NORTHAMPTONSHIRE_DISTRICTS))),
         )
 

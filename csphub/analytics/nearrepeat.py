@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from csphub.common.progress import track
+
 from .errors import SettingsError
-from .progress import track
 
 
 @dataclass(frozen=True)

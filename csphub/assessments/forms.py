@@ -9,7 +9,7 @@ from django import forms
 from csphub.assessments import engine
 from csphub.registers.models import Person
 from csphub.rules.marac import RiskLevel
-from csphub.web.forms import GovukForm
+from csphub.ui.forms import GovukForm
 
 
 class AssessmentForm(GovukForm):

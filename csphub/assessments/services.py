@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from csphub.access.policy import Action as AccessAction
 from csphub.access.services import require
+from csphub.access.vocabulary import Verb
 from csphub.assessments import engine
 from csphub.assessments.models import CompletedAssessment, QuestionSetVersion
 from csphub.rules.marac import LoweringRefused, RiskLevel, apply_professional_judgement
 
 if TYPE_CHECKING:
-    from csphub.cases.models import Case
+    from csphub.access.models import Governed
     from csphub.partnership.models import User
     from csphub.registers.models import Person
 
@@ -75,7 +75,7 @@ def active_version(key: str) -> QuestionSetVersion:
 
 @transaction.atomic
 def complete(
-    case: Case,
+    case: Governed,  # a case (cases use assessments; assessments know no cases module)
     by: User,
     *,
     key: str,
@@ -87,7 +87,7 @@ def complete(
     """Score answers with the active version of the set and record the result with that version.
 
     Professional judgement may raise the level and never lower it (a lower judgement is refused)."""
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     version = active_version(key)
     question_set = version.question_set()
     try:
@@ -106,7 +106,7 @@ def complete(
         final = decision.level.value
         reasons.extend(decision.reasons)
     assessment = CompletedAssessment(
-        case=case,
+        case_id=case.pk,
         person=person,
         question_set=version,
         answers={k: v for k, v in answers.items() if v},
@@ -119,5 +119,6 @@ def complete(
         reasons=reasons,
         completed_by=by,
     )
+    assessment.case = case  # type: ignore[assignment]  # the case object itself, for the log's record link
     assessment.save()
     return assessment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from csphub.audit.context import audit_context
@@ -18,12 +19,10 @@ class AuditedCommand(BaseCommand):
         parser.add_argument("--reason", default="", help="the justification recorded in the audit log")
 
     def execute(self, *args: Any, **options: Any) -> str | None:
-        from csphub.partnership.models import User
-
         actor = None
         username = options.get("as_user")
         if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
+            actor = get_user_model()._default_manager.filter(username=username, is_active=True).first()
             if actor is None:
                 raise CommandError(f"no active user {username!r}")
         name = type(self).__module__.rsplit(".", 1)[-1]

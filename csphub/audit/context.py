@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from csphub.partnership.models import User
+    # The actor is the project's user model (settings.AUTH_USER_MODEL): the log knows no csphub app.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 Channel = Literal["web", "cli", "job", "test"]
 

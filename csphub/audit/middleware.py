@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from csphub.access import consultation
-from csphub.audit import log
+from csphub.audit import justifications, log
 from csphub.audit.context import audit_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -28,13 +27,13 @@ class AuditContextMiddleware:
         supplied = request.headers.get("X-Request-ID", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         user = request.user if request.user.is_authenticated else None
-        justifications = consultation.active(request.session) if hasattr(request, "session") else ()
+        given = justifications.active(request.session) if hasattr(request, "session") else ()
         with audit_context(
             "web",
             actor=user,
             actor_label="anonymous",
             request_id=request_id,
-            justifications=justifications,
+            justifications=given,
             batch=True,
         ):
             response = self.get_response(request)

@@ -23,7 +23,7 @@ from csphub.cases.kinds import (
 )
 from csphub.cases.models import Case
 from csphub.partnership.models import Agency, District, User
-from csphub.web.forms import GovukForm, PartialDateField
+from csphub.ui.forms import GovukForm, PartialDateField
 
 
 def _district_choices() -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 
 
 class CaseType(models.TextChoices):

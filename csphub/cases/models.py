@@ -28,7 +28,7 @@ from csphub.cases.kinds import (
     ReportingChannel,
     SaraStage,
 )
-from csphub.web.links import record_url
+from csphub.ui.links import record_url
 
 
 class CaseSequence(models.Model):

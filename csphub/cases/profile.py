@@ -10,8 +10,8 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from csphub.access import consultation
-from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import restricted_entries_filter
+from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import EntryKind
 from csphub.cases.models import Action, Case, CasePerson, CasePlace, CaseTransfer, StatusChange, TimelineEntry
 from csphub.partnership.models import Agency, District
@@ -99,8 +99,8 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
     places_qs = (
         case.case_places.select_related("place", "place__district").defer("place__district__boundary").order_by("role")
     )
-    visible_people = people_qs.filter(person__in=Person.objects.visible_to(user, AccessAction.VIEW))
-    visible_places = places_qs.filter(place__in=Place.objects.visible_to(user, AccessAction.VIEW))
+    visible_people = people_qs.filter(person__in=Person.objects.visible_to(user, Verb.VIEW))
+    visible_places = places_qs.filter(place__in=Place.objects.visible_to(user, Verb.VIEW))
     people, places = list(visible_people), list(visible_places)
     entries = timeline_page(user, case, timeline)
     consultation.record_results(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from csphub.access.policy import Action as AccessAction
+from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES
 from csphub.cases.models import Action, Case
 
@@ -40,7 +40,7 @@ class CaseFilters:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def cases_for(user: User, filters: CaseFilters, action: AccessAction = AccessAction.VIEW) -> QuerySet[Case]:
+def cases_for(user: User, filters: CaseFilters, action: Verb = Verb.VIEW) -> QuerySet[Case]:
     qs = Case.objects.visible_to(user, action)
     if filters.text.strip():
         text = filters.text.strip()

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from csphub.access.policy import Action as AccessAction
-from csphub.access.policy import Caveat, Sensitivity, allowed_actions, is_community_user
+from csphub.access.policy import allowed_actions, is_community_user
 from csphub.access.services import DisclosureRefused, require
+from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.cases.kinds import (
@@ -77,7 +77,7 @@ def open_case(
     """Open a case owned by the user's agency (and by the user, unless a volunteer refers it).
 
     ``uuid`` lets an import or the demo give a case a stable identity, so that loading it again adds nothing."""
-    if AccessAction.CREATE not in allowed_actions(by) or by.agency is None:
+    if Verb.CREATE not in allowed_actions(by) or by.agency is None:
         raise PermissionDenied("Your role does not allow you to open cases.")
     default_caveat, default_sensitivity = DEFAULT_HANDLING.get(case_type, (Caveat.OFFICIAL, Sensitivity.GENERAL))
     opened = opened_on or timezone.localdate()
@@ -119,7 +119,7 @@ def change_case(
     sara_stage: str = "",
 ) -> Case:
     """Change a case's details. Its type keeps its reference (the reference records the type it was opened as)."""
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     case.case_type = case_type
     case.title = title.strip()
     case.summary = summary.strip()
@@ -148,7 +148,7 @@ def _add_link(
     case: Case, by: User, link_model: type[CasePerson] | type[CasePlace], field: str, record: Person | Place, role: str
 ) -> CasePerson | CasePlace:
     """Put a person or place the user may see into the case, in a role (once per role)."""
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     noun = type(record)._meta.verbose_name
     if not type(record).objects.visible_to(by).filter(pk=record.pk).exists():
         raise PermissionDenied(f"You cannot add a {noun} you may not see.")
@@ -194,7 +194,7 @@ def record_entry(
     document: UploadedFile | None = None,
     restricted_to: Iterable[Agency] = (),
 ) -> TimelineEntry:
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     assert by.agency is not None
     if place is not None and not Place.objects.visible_to(by).filter(pk=place.pk).exists():
         raise PermissionDenied("You cannot record an incident at a place you may not see.")
@@ -238,7 +238,7 @@ def add_action(
     assigned_officer: User | None = None,
     detail: str = "",
 ) -> Action:
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     parties = {case.owning_agency_id, *case.parties.values_list("pk", flat=True)}
     if assigned_agency.pk not in parties:
         raise ValidationError(
@@ -260,9 +260,9 @@ def add_action(
 
 def check_may_update_action(action: Action, by: User) -> None:
     """The assigned agency's users whose role may change records, or anyone who may change the case."""
-    if by.agency_id == action.assigned_agency_id and AccessAction.CHANGE in allowed_actions(by):
+    if by.agency_id == action.assigned_agency_id and Verb.CHANGE in allowed_actions(by):
         return
-    require(by, AccessAction.CHANGE, action.case)
+    require(by, Verb.CHANGE, action.case)
 
 
 @transaction.atomic
@@ -278,7 +278,7 @@ def update_action(action: Action, by: User, *, status: str, outcome: str = "") -
 
 @transaction.atomic
 def change_status(case: Case, by: User, *, to: str, reason: str) -> StatusChange:
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     if to not in TRANSITIONS.get(case.status, frozenset()):
         allowed = ", ".join(CaseStatus(s).label.lower() for s in sorted(TRANSITIONS.get(case.status, ())))
         raise ValidationError(
@@ -304,7 +304,7 @@ def transfer(
 ) -> CaseTransfer:
     """Hand the case to another agency or district team. Every record stays with it; the previous owner stays a
     party. A transfer to another agency is a disclosure: it needs an ISA covering the case's data."""
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     reason = _reason(reason, "the transfer")
     if to_officer is not None and to_officer.agency_id != to_agency.pk:
         raise ValidationError({"to_officer": f"{to_officer.get_full_name()} does not work for {to_agency}"})
@@ -365,7 +365,7 @@ def apply_for_case_review(
     case: Case, by: User, *, received_on: dt.date, applicant: Person | None = None, applicant_description: str = ""
 ) -> CaseReviewApplication:
     """Record an application for an ASB case review; the calculator says whether the threshold is met on that day."""
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "The application date cannot be in the future"})
     application = CaseReviewApplication(
@@ -393,7 +393,7 @@ def decide_case_review(
 ) -> CaseReviewApplication:
     from csphub.rules.case_review import Application
 
-    require(by, AccessAction.CHANGE, application.case)
+    require(by, Verb.CHANGE, application.case)
     try:
         Application(application.received_on, threshold_met, review_completed_on, recommendations)
     except ValueError as exc:
@@ -414,7 +414,7 @@ def refer_to_marac(case: Case, by: User, *, referred_on: dt.date, person: Person
     """Record a MARAC referral with the criteria the calculator found met on the day."""
     from csphub.cases.statutory import marac_panel, rules_for
 
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     panel = marac_panel(case, rules_for(case), referred_on)
     if panel is None or panel.assessment is None:
         raise ValidationError("Only a domestic abuse case with a valid assessment can be referred to MARAC")
@@ -452,7 +452,7 @@ def record_power(
     from csphub.cases.statutory import perpetrator_of, power_event, rules_for
     from csphub.rules import asb_powers
 
-    require(by, AccessAction.CHANGE, case)
+    require(by, Verb.CHANGE, case)
     if (person is None) == (place is None):
         raise ValidationError("A power is used against a perpetrator or for a place: choose one")
     record = PowerRecord(

@@ -7,8 +7,8 @@ with the partnership's local settings (``Partnership.rule_settings``), and retur
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -17,40 +17,13 @@ from csphub.cases.kinds import ASB_TYPES, HATE_TYPES, CaseType, EntryKind
 from csphub.cases.models import Case, CaseReviewApplication, PowerRecord, TimelineEntry
 from csphub.registers.models import Person, Place
 from csphub.rules import asb_powers, case_review, marac
+from csphub.rules.settings import StatutoryRules, settings_from
 
 # Powers whose times matter to the hour (closure): recorded and checked as datetimes; the others by the day.
 _TIMED = {(asb_powers.Power.CLOSURE_NOTICE, a) for a in ("served", "extended", "cancelled")} | {
     (asb_powers.Power.CLOSURE_ORDER, a) for a in ("applied", "heard")
 }
 _TIMED_UNTIL = {(asb_powers.Power.CLOSURE_NOTICE, "served"), (asb_powers.Power.CLOSURE_NOTICE, "extended")}
-
-
-@dataclass(frozen=True)
-class StatutoryRules:
-    case_review: case_review.CaseReviewSettings
-    marac: marac.MaracSettings
-    powers: asb_powers.AsbPowersSettings
-
-
-def _build(cls: type[Any], data: Mapping[str, Any], section: str) -> Any:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValueError(f"{section}: unknown settings {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    return cls(**data)
-
-
-def settings_from(data: Mapping[str, Any] | None) -> StatutoryRules:
-    """The calculators' settings from a partnership's ``rule_settings`` (validated; bad values raise ValueError)."""
-    data = dict(data or {})
-    unknown = sorted(set(data) - {"case_review", "marac", "asb_powers"})
-    if unknown:
-        raise ValueError(f"unknown rule settings sections: {', '.join(unknown)}")
-    return StatutoryRules(
-        _build(case_review.CaseReviewSettings, data.get("case_review", {}), "case_review"),
-        _build(marac.MaracSettings, data.get("marac", {}), "marac"),
-        _build(asb_powers.AsbPowersSettings, data.get("asb_powers", {}), "asb_powers"),
-    )
 
 
 def rules_for(case: Case) -> StatutoryRules:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +18,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation
-from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import allowed_actions, may_see_statistics, restricted_entries_filter
 from csphub.access.services import DisclosureRefused
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
+from csphub.access.vocabulary import Verb
 from csphub.cases import services
+from csphub.cases.exports import export_csv
 from csphub.cases.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -48,21 +48,7 @@ from csphub.cases.statutory import annual_case_review_figures, powers_panels, ru
 from csphub.registers.models import Person, Place
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
 from csphub.rules.asb_powers import Deadline
-from csphub.web.views_support import apply_errors
-
-EXPORT_COLUMNS = (
-    "reference",
-    "type",
-    "title",
-    "status",
-    "opened_on",
-    "closed_on",
-    "owning_agency",
-    "owning_officer",
-    "districts",
-    "cross_boundary",
-    "caveat",
-)
+from csphub.ui.views_support import apply_errors
 
 
 def _filters(request: HttpRequest, form: CaseFilterForm) -> CaseFilters:
@@ -102,8 +88,8 @@ class CaseListView(ReadMixin, TemplateView):
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             sort=filters.sort,
-            can_export=AccessAction.EXPORT in allowed_actions(user),
-            can_create=AccessAction.CREATE in allowed_actions(user),
+            can_export=Verb.EXPORT in allowed_actions(user),
+            can_create=Verb.CREATE in allowed_actions(user),
             can_see_figures=may_see_statistics(user),
         )
         return context
@@ -114,37 +100,17 @@ class CaseExportView(ReadMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = acting_user(request)
-        if AccessAction.EXPORT not in allowed_actions(user):
+        if Verb.EXPORT not in allowed_actions(user):
             raise PermissionDenied("Your role does not allow you to export case lists.")
         filters = _filters(request, CaseFilterForm(request.GET or None))
         cases = list(
-            cases_for(user, filters, AccessAction.EXPORT)
+            cases_for(user, filters, Verb.EXPORT)
             .select_related("owning_agency", "owning_officer")
             .prefetch_related("districts")[:50_000]
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for case in cases:
-            writer.writerow(
-                [
-                    case.reference,
-                    case.get_case_type_display(),
-                    case.title,
-                    case.get_status_display(),
-                    case.opened_on.isoformat(),
-                    case.closed_on.isoformat() if case.closed_on else "",
-                    case.owning_agency.name,
-                    case.owning_officer.get_full_name() if case.owning_officer else "",
-                    "; ".join(d.name for d in case.districts.all()),
-                    "yes" if case.cross_boundary else "no",
-                    case.get_caveat_display(),
-                ]
-            )
-        consultation.record_export(
-            cases, "a case list export", {"filters": request.GET.urlencode(), "rows": len(cases)}
-        )
+        export_csv(cases, response, what="a case list export", detail={"filters": request.GET.urlencode()})
         return response
 
 
@@ -244,7 +210,7 @@ class CaseDetailView(RecordMixin[Case], TemplateView):
 class _CaseFormView(RecordMixin[Case], FormView):
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = "cases/form.html"
     heading = ""
     success = ""
@@ -432,7 +398,7 @@ class _PickView(RecordMixin[Case], View):
 
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = ""
 
     def results(self, request: HttpRequest) -> Any:
@@ -487,7 +453,7 @@ class CasePersonAddView(_PickView):
         if not pick.is_valid():
             raise ValidationError("Choose a role for the person")
         user = acting_user(request)
-        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["person"])
+        person = consultation.open_record(Person.objects.all(), user, Verb.VIEW, uuid=pick.cleaned_data["person"])
         services.add_person(self.record, person, user, role=pick.cleaned_data["role"])
 
 
@@ -513,7 +479,7 @@ class CasePlaceAddView(_PickView):
         if not pick.is_valid():
             raise ValidationError("Choose a role for the place")
         user = acting_user(request)
-        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=pick.cleaned_data["place"])
+        place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=pick.cleaned_data["place"])
         services.add_place(self.record, place, user, role=pick.cleaned_data["role"])
 
 
@@ -565,7 +531,7 @@ class AssessmentView(RecordMixin[Case], View):
 
     model = Case
     lookup = "reference"
-    action = AccessAction.CHANGE
+    action = Verb.CHANGE
     template_name = "cases/assessment_form.html"
 
     def _form(self, request: HttpRequest, key: str, data: Any = None) -> tuple[Any, Any]:
@@ -664,8 +630,8 @@ class PowerAddView(_CaseFormView):
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         kind, _, uid = data["subject"].partition(":")
-        person = Person.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "person" else None
-        place = Place.objects.fetch(user, AccessAction.VIEW, uuid=uid) if kind == "place" else None
+        person = consultation.open_record(Person.objects.all(), user, Verb.VIEW, uuid=uid) if kind == "person" else None
+        place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=uid) if kind == "place" else None
         services.record_power(
             self.record,
             user,

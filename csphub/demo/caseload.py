@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from csphub.access.policy import Action as AccessAction
 from csphub.access.services import disclose
+from csphub.access.vocabulary import Verb
 from csphub.assessments.engine import load_shipped
 from csphub.assessments.services import complete
 from csphub.cases import services
@@ -591,7 +591,7 @@ def _ordinary(b: _Builder) -> None:
             if case is None:
                 continue
             people = list(
-                Person.objects.visible_to(owner, AccessAction.VIEW).filter(sensitivity="general").order_by("pk")[:200]
+                Person.objects.visible_to(owner, Verb.VIEW).filter(sensitivity="general").order_by("pk")[:200]
             )
             if people:
                 services.add_person(case, b.rng.choice(people), owner, role="victim")

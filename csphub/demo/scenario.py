@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from faker import Faker
 
-from csphub.access.policy import Caveat, Sensitivity
 from csphub.access.services import DisclosureRefused, disclose, share_with_user
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.context import audit_context
 from csphub.demo.structure import Structure
 from csphub.geography import wgs84_to_bng

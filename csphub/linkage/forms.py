@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from csphub.web.forms import GovukForm
+from csphub.ui.forms import GovukForm
 
 
 class DecisionForm(GovukForm):

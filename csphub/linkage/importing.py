@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.linkage.engine import ParsedSource, Record, parse_source
 from csphub.linkage.models import ImportBatch, QuarantinedRow, SourceRecord
 from csphub.partnership.models import Agency, User

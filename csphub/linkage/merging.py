@@ -18,9 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from csphub.access.policy import Action as AccessAction
-from csphub.access.policy import Caveat, Sensitivity
 from csphub.access.services import require
+from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.linkage.models import CandidatePair, MergeEvent, SourceRecord
@@ -145,8 +144,8 @@ def merge(
     if survivor.merged_into_id or absorbed.merged_into_id:
         raise ValidationError("Both people must be current: one of them has already been merged")
     if by is not None:
-        require(by, AccessAction.CHANGE, survivor)
-        require(by, AccessAction.CHANGE, absorbed)
+        require(by, Verb.CHANGE, survivor)
+        require(by, Verb.CHANGE, absorbed)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for the merge")
     survivor_before, absorbed_before = _values(survivor), _values(absorbed)
@@ -239,7 +238,7 @@ def unmerge(event: MergeEvent, *, by: User | None, reason: str) -> None:
     if survivor.merged_into_id is not None:
         raise ValidationError("The surviving person has since been merged into another: undo that merge first")
     if by is not None:
-        require(by, AccessAction.CHANGE, survivor)
+        require(by, Verb.CHANGE, survivor)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for undoing the merge")
     moved = dict(event.moved)

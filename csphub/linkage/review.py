@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from csphub.access.policy import Action as AccessAction
 from csphub.access.services import require
+from csphub.access.vocabulary import Verb
 from csphub.linkage.merging import merge
 from csphub.linkage.models import CandidatePair, PairStatus, SourceRecord
 from csphub.registers.models import Person
@@ -29,7 +29,7 @@ COMPARED = ("given_name", "middle_names", "family_name", "date_of_birth", "sex",
 
 def queue_for(user: User) -> QuerySet[CandidatePair]:
     """Pairs waiting for review (or marked unsure) whose two people the user may change."""
-    changeable = Person.objects.visible_to(user, AccessAction.CHANGE)
+    changeable = Person.objects.visible_to(user, Verb.CHANGE)
     return (
         CandidatePair.objects.filter(status__in=[PairStatus.PENDING, PairStatus.UNSURE])
         .filter(Exists(changeable.filter(pk=OuterRef("record_a__person_id"))))
@@ -76,7 +76,7 @@ def decide(pair: CandidatePair, by: User, *, decision: str, reason: str) -> Cand
     person_a = Person.all_objects.get(pk=pair.record_a.person_id)
     person_b = Person.all_objects.get(pk=pair.record_b.person_id)
     for person in (person_a, person_b):
-        require(by, AccessAction.CHANGE, person)
+        require(by, Verb.CHANGE, person)
     status = DECISIONS[decision]
     if status == PairStatus.ACCEPTED and person_a.pk != person_b.pk:
         survivor, absorbed = _order(person_a, person_b)
@@ -98,5 +98,5 @@ def _order(a: Person, b: Person) -> tuple[Person, Person]:
 def check_reviewer(user: User) -> None:
     from csphub.access.policy import allowed_actions
 
-    if AccessAction.CHANGE not in allowed_actions(user):
+    if Verb.CHANGE not in allowed_actions(user):
         raise PermissionDenied("Your role does not allow you to review possible duplicates.")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from csphub.common.dates import PartialDate
 from csphub.linkage.engine import LinkageSettings, Record, RecordSet, TrainedModel, explain, predict, train
 from csphub.linkage.merging import merge
 from csphub.linkage.models import CandidatePair, LinkageModelVersion, PairStatus, SourceRecord
-from csphub.registers.dates import PartialDate
 from csphub.registers.models import Person
 
 

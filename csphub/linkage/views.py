@@ -12,16 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from csphub.access.policy import Action as AccessAction
 from csphub.access.policy import may_see_statistics
 from csphub.access.services import require
 from csphub.access.views_base import acting_user
+from csphub.access.vocabulary import Verb
 from csphub.linkage.forms import DecisionForm, UnmergeForm
 from csphub.linkage.merging import unmerge
 from csphub.linkage.models import ImportBatch, MergeEvent
 from csphub.linkage.review import check_reviewer, compare, decide, queue_for
 from csphub.registers.models import Person
-from csphub.web.views_support import apply_errors
+from csphub.ui.views_support import apply_errors
 
 
 class QueueView(LoginRequiredMixin, TemplateView):
@@ -73,14 +73,14 @@ class UnmergeView(LoginRequiredMixin, View):
 
     def _event(self, request: HttpRequest, uuid: Any) -> MergeEvent:
         user = acting_user(request)
-        survivors = Person.objects.visible_to(user, AccessAction.VIEW)
+        survivors = Person.objects.visible_to(user, Verb.VIEW)
         event = get_object_or_404(
             MergeEvent.objects.filter(undone_at__isnull=True, survivor__in=survivors).select_related(
                 "survivor", "absorbed"
             ),
             uuid=uuid,
         )
-        require(user, AccessAction.CHANGE, event.survivor)
+        require(user, Verb.CHANGE, event.survivor)
         return event
 
     def get(self, request: HttpRequest, uuid: Any) -> HttpResponse:

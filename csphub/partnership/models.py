@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from csphub.audit.registry import audited
+from csphub.rules.settings import settings_from
 
 
 class Partnership(models.Model):
@@ -30,8 +31,6 @@ class Partnership(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from csphub.cases.statutory import settings_from
-
         try:
             settings_from(self.rule_settings)
         except (TypeError, ValueError) as exc:

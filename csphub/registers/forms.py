@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.registers.identifiers import Scheme
 from csphub.registers.models import (
     AliasKind,
@@ -15,7 +15,7 @@ from csphub.registers.models import (
     Sex,
     VehicleRelation,
 )
-from csphub.web.forms import GovukForm, PartialDateField
+from csphub.ui.forms import GovukForm, PartialDateField
 
 
 class PersonSearchForm(GovukForm):

@@ -6,9 +6,9 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from csphub.common.postcodes import PostcodeDirectory, PostcodePoint, directory
 from csphub.geography import Area, AreaLocator, bng_to_wgs84, wgs84_to_bng
 from csphub.partnership.models import District
-from csphub.registers.postcodes import PostcodeDirectory, PostcodePoint, directory
 
 POSTCODE_FILE = "postcodes/northamptonshire_postcodes_with_latlon_DERIVED.csv"
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from csphub.access.models import Governed, GovernedManager
 from csphub.audit.registry import audited
-from csphub.registers import names
-from csphub.registers.dates import PartialDate, PartialDateError
+from csphub.common import names
+from csphub.common.dates import PartialDate, PartialDateError
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
-from csphub.web.links import record_url
+from csphub.ui.links import record_url
 
 _NAME_INDEX_FIELDS = ("given_norm", "family_norm", "given_key", "family_key")
 

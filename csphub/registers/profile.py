@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from csphub.access import consultation
-from csphub.access.policy import Action
+from csphub.access.vocabulary import Verb
 from csphub.partnership.models import Agency
 from csphub.registers.models import (
     Alias,
@@ -42,15 +42,15 @@ class PersonProfile:
 def person_profile(user: User, person: Person) -> PersonProfile:
     """Everything shown on a person's page, limited to what the user may see; linked records are logged too."""
     place_links = list(
-        person.place_links.filter(place__in=Place.objects.visible_to(user, Action.VIEW)).select_related(
+        person.place_links.filter(place__in=Place.objects.visible_to(user, Verb.VIEW)).select_related(
             "place", "place__district", "source_agency"
         )
     )
     phone_links = list(
-        person.phone_links.filter(phone__in=Phone.objects.visible_to(user, Action.VIEW)).select_related("phone")
+        person.phone_links.filter(phone__in=Phone.objects.visible_to(user, Verb.VIEW)).select_related("phone")
     )
     vehicle_links = list(
-        person.vehicle_links.filter(vehicle__in=Vehicle.objects.visible_to(user, Action.VIEW)).select_related("vehicle")
+        person.vehicle_links.filter(vehicle__in=Vehicle.objects.visible_to(user, Verb.VIEW)).select_related("vehicle")
     )
     linked = [
         *{link.place.pk: link.place for link in place_links}.values(),

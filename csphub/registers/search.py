@@ -14,13 +14,13 @@ from django.conf import settings
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
 
 from csphub.access import consultation
-from csphub.access.policy import Action
-from csphub.registers import names
-from csphub.registers.dates import PartialDate
+from csphub.access.vocabulary import Verb
+from csphub.common import names
+from csphub.common.dates import PartialDate
+from csphub.common.postcodes import search_prefix
 from csphub.registers.identifiers import IdentifierError, Scheme
 from csphub.registers.identifiers import normalise as normalise_identifier
 from csphub.registers.models import Alias, Person, Place, fold_address
-from csphub.registers.postcodes import search_prefix
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -138,7 +138,7 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
     if query.is_empty():
         raise SearchError("Enter a name, date of birth, postcode, address or identifier to search")
     limit = limit or settings.CSPHUB_SEARCH_LIMIT
-    visible = Person.objects.visible_to(user, Action.VIEW)
+    visible = Person.objects.visible_to(user, Verb.VIEW)
     scores: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}
     filters: list[set[int]] = []
@@ -201,7 +201,7 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
             place_q &= Q(address_norm__contains=token)
         place_reason.append("address")
     if place_reason:
-        places = Place.objects.visible_to(user, Action.VIEW).filter(place_q)
+        places = Place.objects.visible_to(user, Verb.VIEW).filter(place_q)
         base = visible.filter(pk__in=filters[-1]) if filters else visible
         hits = set(base.filter(place_links__place__in=places).values_list("pk", flat=True)[:CANDIDATE_LIMIT])
         filters.append(hits)
@@ -244,7 +244,7 @@ class PlaceQuery:
 def search_places(user: User, query: PlaceQuery, *, limit: int | None = None) -> list[Place]:
     if not (query.postcode.strip() or query.address.strip() or query.district_code):
         raise SearchError("Enter a postcode, an address or a district to search")
-    qs = Place.objects.visible_to(user, Action.VIEW).select_related("district").defer("district__boundary")
+    qs = Place.objects.visible_to(user, Verb.VIEW).select_related("district").defer("district__boundary")
     if query.postcode.strip():
         prefix = search_prefix(query.postcode)
         if prefix is None:

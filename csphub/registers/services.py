@@ -14,11 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from csphub.access.models import Governed
-from csphub.access.policy import Action, Caveat, Sensitivity, allowed_actions, is_community_user
+from csphub.access.policy import allowed_actions, is_community_user
 from csphub.access.services import require
+from csphub.access.vocabulary import Caveat, Sensitivity, Verb
+from csphub.common.dates import PartialDate
+from csphub.common.postcodes import PostcodeError
+from csphub.common.postcodes import normalise as normalise_postcode
 from csphub.geography import CoordinateError
 from csphub.registers import geo
-from csphub.registers.dates import PartialDate
 from csphub.registers.identifiers import IdentifierError
 from csphub.registers.identifiers import normalise as normalise_identifier
 from csphub.registers.models import (
@@ -35,15 +38,13 @@ from csphub.registers.models import (
     PlaceKind,
     Vehicle,
 )
-from csphub.registers.postcodes import PostcodeError
-from csphub.registers.postcodes import normalise as normalise_postcode
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
 
 
 def _require_create(by: User) -> None:
-    if Action.CREATE not in allowed_actions(by) or by.agency is None:
+    if Verb.CREATE not in allowed_actions(by) or by.agency is None:
         raise PermissionDenied("Your role does not allow you to create records.")
 
 
@@ -87,7 +88,7 @@ def record_person(
 
 @transaction.atomic
 def change_person(person: Person, by: User, **changes: object) -> Person:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     allowed = {"given_name", "middle_names", "family_name", "sex", "description", "caveat", "sensitivity"}
     unknown = set(changes) - allowed - {"date_of_birth"}
     if unknown:
@@ -106,7 +107,7 @@ def change_person(person: Person, by: User, **changes: object) -> Person:
 
 @transaction.atomic
 def add_alias(person: Person, by: User, *, given_name: str, family_name: str, kind: str = "alias") -> Alias:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     alias = Alias(
         person=person,
@@ -122,7 +123,7 @@ def add_alias(person: Person, by: User, *, given_name: str, family_name: str, ki
 
 @transaction.atomic
 def add_identifier(person: Person, by: User, *, scheme: str, value: str) -> Identifier:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     try:
         value = normalise_identifier(scheme, value)
@@ -138,7 +139,7 @@ def add_identifier(person: Person, by: User, *, scheme: str, value: str) -> Iden
 
 @transaction.atomic
 def add_flag(person: Person, by: User, *, flag: str, note: str = "") -> PersonFlag:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     item = PersonFlag(person=person, flag=flag, note=note.strip(), source_agency=by.agency)
     item.full_clean()
@@ -228,7 +229,7 @@ def change_place(
     northing: float | None = None,
     **changes: str,
 ) -> Place:
-    require(by, Action.CHANGE, place)
+    require(by, Verb.CHANGE, place)
     allowed = {"address", "postcode", "name", "kind", "uprn"}
     unknown = set(changes) - allowed
     if unknown:
@@ -251,7 +252,7 @@ def link_place(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
 ) -> PersonPlace:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     link = PersonPlace(
         person=person,
@@ -300,7 +301,7 @@ def _holding(record: Governed, by: User) -> None:
 def link_phone(
     person: Person, by: User, *, number: str, relation: str = "uses", valid_from: dt.date | None = None
 ) -> PersonPhone:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     e164 = normalise_phone(number)
     phone = Phone.objects.filter(number=e164).first()
@@ -328,7 +329,7 @@ def link_vehicle(
     relation: str = "drives",
     valid_from: dt.date | None = None,
 ) -> PersonVehicle:
-    require(by, Action.CHANGE, person)
+    require(by, Verb.CHANGE, person)
     assert by.agency is not None
     vrm = normalise_registration(registration)
     vehicle = Vehicle.objects.filter(registration=vrm).first()
@@ -350,5 +351,5 @@ def link_vehicle(
 @transaction.atomic
 def erase_person(person: Person, by: User) -> None:
     """Erase a person and everything filed under them (names, identifiers, flags, links): logged as erasure."""
-    require(by, Action.ERASE, person)
+    require(by, Verb.ERASE, person)
     person.delete()

@@ -10,8 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
-from csphub.access.policy import Action, allowed_actions
+from csphub.access import consultation
+from csphub.access.policy import allowed_actions
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
+from csphub.access.vocabulary import Verb
 from csphub.partnership.models import District
 from csphub.registers import services
 from csphub.registers.duplicates import likely_matches
@@ -31,7 +33,7 @@ from csphub.registers.forms import (
 from csphub.registers.models import Person, Phone, Place, Vehicle
 from csphub.registers.profile import person_profile
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
-from csphub.web.views_support import apply_errors
+from csphub.ui.views_support import apply_errors
 
 
 class PersonSearchView(ReadMixin, TemplateView):
@@ -50,9 +52,7 @@ class PersonSearchView(ReadMixin, TemplateView):
                 results = search_people(acting_user(self.request), query)
             except SearchError as exc:
                 form.add_error(None, str(exc))
-        context.update(
-            form=form, results=results, can_create=Action.CREATE in allowed_actions(acting_user(self.request))
-        )
+        context.update(form=form, results=results, can_create=Verb.CREATE in allowed_actions(acting_user(self.request)))
         return context
 
 
@@ -92,7 +92,7 @@ class PersonCreateView(CreateMixin, FormView):
 
 class PersonEditView(RecordMixin[Person], FormView):
     model = Person
-    action = Action.CHANGE
+    action = Verb.CHANGE
     template_name = "registers/person_form.html"
     form_class = PersonForm
 
@@ -127,7 +127,7 @@ class _PersonAddView(RecordMixin[Person], FormView):
     """Adds something to a person (an alias, identifier, flag or link) through one service verb."""
 
     model = Person
-    action = Action.CHANGE
+    action = Verb.CHANGE
     template_name = "registers/person_add.html"
     heading = ""
     success = ""
@@ -183,7 +183,7 @@ class PlaceLinkView(_PersonAddView):
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         if data["place"]:
-            place = Place.objects.fetch(user, Action.VIEW, uuid=data["place"])
+            place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=data["place"])
         else:
             place = services.record_place(user, address=data["address"], postcode=data["postcode"])
         services.link_place(
@@ -216,7 +216,7 @@ class VehicleLinkView(_PersonAddView):
 
 class PersonEraseView(RecordMixin[Person], FormView):
     model = Person
-    action = Action.ERASE
+    action = Verb.ERASE
     template_name = "registers/person_erase.html"
     form_class = ConfirmEraseForm
 
@@ -286,7 +286,7 @@ class PlaceCreateView(CreateMixin, FormView):
 
 class PlaceEditView(RecordMixin[Place], FormView):
     model = Place
-    action = Action.CHANGE
+    action = Verb.CHANGE
     template_name = "registers/place_form.html"
     form_class = PlaceForm
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from csphub.access.policy import Action, allowed_actions, may_use_audit_log
+from csphub.access.policy import allowed_actions, may_use_audit_log
+from csphub.access.vocabulary import Verb
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +18,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if user.is_authenticated:
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
-        if Action.VIEW in actions:
+        if Verb.VIEW in actions:
             nav.append({"label": "People", "url": reverse("registers:person-search")})
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
             nav.append({"label": "Cases", "url": reverse("cases:list")})

@@ -13,10 +13,11 @@ from django.template import loader
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from csphub.access.models import AccessGrant
-from csphub.access.policy import ROLE_ACTIONS, Action, allowed_actions, may_review_grants, may_use_audit_log
+from csphub.access.grants import AccessGrant
+from csphub.access.policy import ROLE_ACTIONS, allowed_actions, may_review_grants, may_use_audit_log
 from csphub.access.services import grants_for_review
 from csphub.access.views_base import acting_user
+from csphub.access.vocabulary import Verb
 from csphub.cases.queries import actions_for
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 
@@ -32,14 +33,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             roles=user.display_roles,
-            can_search=Action.VIEW in actions,
-            can_create=Action.CREATE in actions,
+            can_search=Verb.VIEW in actions,
+            can_create=Verb.CREATE in actions,
             actions=sorted(str(a) for a in actions),
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
             reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
             audit=may_use_audit_log(user),
-            my_overdue=actions_for(user, mine=True, overdue=True).count() if Action.VIEW in actions else 0,
-            my_open=actions_for(user, mine=True, overdue=False).count() if Action.VIEW in actions else 0,
+            my_overdue=actions_for(user, mine=True, overdue=True).count() if Verb.VIEW in actions else 0,
+            my_open=actions_for(user, mine=True, overdue=False).count() if Verb.VIEW in actions else 0,
         )
         return context
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from csphub.access.policy import Caveat, Sensitivity
 from csphub.access.services import DisclosureRefused, disclose, share_with_user
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
 from csphub.partnership.models import InformationSharingAgreement
 from csphub.registers import services

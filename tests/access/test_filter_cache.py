@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from csphub.access import filter_cache, policy
 from csphub.access.models import AccessGrant, GrantStatus
-from csphub.access.policy import Action
+from csphub.access.vocabulary import Verb
 from csphub.partnership.models import Role, RoleAssignment
 from csphub.registers.models import Person
 from tests.factories import World, make_person
@@ -38,7 +38,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     return seen
 
 
-def _sees(user: Any, person: Person, action: Action = Action.VIEW) -> bool:
+def _sees(user: Any, person: Person, action: Verb = Verb.VIEW) -> bool:
     return Person.objects.visible_to(user, action).filter(pk=person.pk).exists()
 
 
@@ -58,8 +58,8 @@ def test_it_keeps_each_users_and_actions_filters_apart(world: World) -> None:
     shared.shared_with_users.add(world["police_officer"])
     # Shared personally: the officer may read it, not change it — VIEW and CHANGE are different filters.
     assert _sees(world["police_officer"], shared)
-    assert not _sees(world["police_officer"], shared, Action.CHANGE)
-    assert _sees(world["police_officer"], police, Action.CHANGE)
+    assert not _sees(world["police_officer"], shared, Verb.CHANGE)
+    assert _sees(world["police_officer"], police, Verb.CHANGE)
 
 
 def test_it_builds_new_filters_when_a_users_roles_change(world: World) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
 from tests.factories import World, make_person, verified_client
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from csphub.analytics.api import Analytics
-from csphub.analytics.config import PROJECT_DIR, AnalyticsConfig
+from csphub.analytics.config import AnalyticsConfig
 from csphub.analytics.geo import Districts, load_districts
 from csphub.geography import bng_to_wgs84_arrays
 
-DATA = PROJECT_DIR / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 POLICE = DATA / "police-uk"
 NORTHANTS = POLICE / "northamptonshire"
 BEDS = POLICE / "bedfordshire"

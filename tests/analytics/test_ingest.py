@@ -226,9 +226,9 @@ def test_the_pyarrow_path_stores_what_the_duckdb_path_stores(
     """Street and outcomes files are read and written by pyarrow; a file pyarrow refuses goes the DuckDB way (the
     reference, which names the line of what is wrong). Both store the same rows, columns and types, and report
     the same counts."""
-    from csphub.analytics import ingest
+    from csphub.analytics.ingest import arrow_path
 
-    monkeypatch.setattr(ingest, "_read_arrow", lambda kind, source: None)
+    monkeypatch.setattr(arrow_path, "_read_arrow", lambda kind, source: None)
     by_duckdb = empty.ingest([POLICE])
     monkeypatch.undo()
     other = Analytics(config_for(tmp_path / "other"))
@@ -242,12 +242,12 @@ def test_it_stores_the_same_when_each_file_is_a_batch_of_its_own(
 ) -> None:
     """The pyarrow path locates each coordinate once per ingest and later batches look theirs up: with one file
     per batch (the real months share most snap points) it stores what the DuckDB path stores."""
-    from csphub.analytics import ingest
+    from csphub.analytics.ingest import arrow_path
 
-    monkeypatch.setattr(ingest, "_read_arrow", lambda kind, source: None)
+    monkeypatch.setattr(arrow_path, "_read_arrow", lambda kind, source: None)
     by_duckdb = empty.ingest([POLICE])
     monkeypatch.undo()
-    monkeypatch.setattr(ingest, "ARROW_BATCH_BYTES", 1)
+    monkeypatch.setattr(arrow_path, "ARROW_BATCH_BYTES", 1)
     other = Analytics(config_for(tmp_path / "other"))
     by_arrow = other.ingest([POLICE])
     assert by_duckdb.files == by_arrow.files

@@ -175,7 +175,8 @@ def test_it_refuses_the_same_month_twice_in_one_batch(store: Analytics, tmp_path
 def test_it_names_file_and_line_when_duckdb_itself_refuses_a_file(tmp_path: Path) -> None:
     import duckdb
 
-    from csphub.analytics.ingest import _duckdb_error, read_csv_sql
+    from csphub.analytics.ingest.diagnosis import _duckdb_error
+    from csphub.analytics.ingest.reading import read_csv_sql
     from csphub.analytics.schema import STREET
     from csphub.analytics.sources import SourceFile
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from csphub.access.policy import Action
+from csphub.access import consultation
+from csphub.access.vocabulary import Verb
 from csphub.audit.exports import ExportScope, write_csv
 from csphub.audit.models import AuditEntry, Operation
 from csphub.registers import services
@@ -28,7 +29,7 @@ def test_it_exports_every_entry_about_a_person_and_nothing_else(world: World) ->
     other = make_person(officer, family_name="Other")
     place = make_place(officer)
     services.link_place(subject, place, officer, relation="lives_at")
-    Person.objects.fetch(officer, Action.VIEW, uuid=subject.uuid)
+    consultation.open_record(Person.objects.all(), officer, Verb.VIEW, uuid=subject.uuid)
     out = io.StringIO()
     count = write_csv(ExportScope((str(subject.uuid),)), out, recipient="data subject", reason="SAR-2026-001")
     rows = _rows(out.getvalue())

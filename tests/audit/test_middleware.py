@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from csphub.access import consultation
 from csphub.audit.context import audit_context
 from csphub.audit.models import AuditEntry, Operation
 from csphub.audit.verification import verify_log
@@ -56,5 +57,5 @@ def test_it_logs_consultations_at_once_outside_a_batching_context(world: World) 
     person = make_person(officer)
     before = AuditEntry.objects.count()
     with audit_context("test", actor=officer):
-        Person.objects.fetch(officer, uuid=person.uuid)
+        consultation.open_record(Person.objects.all(), officer, uuid=person.uuid)
         assert AuditEntry.objects.count() == before + 1

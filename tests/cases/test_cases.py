@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from csphub.access.policy import Action, Caveat, Sensitivity
 from csphub.access.services import DisclosureRefused
+from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit.models import AuditEntry, Operation
 from csphub.cases import services
 from csphub.cases.kinds import CaseStatus
@@ -96,7 +96,7 @@ def test_a_case_transferred_from_kettering_to_corby_keeps_its_history(world: Wor
     assert case.owning_district == world.districts["E07000150"]
     # Every record stays with the case, and Corby can see it (and the person in it).
     assert case.timeline.count() == 1 and case.actions.count() == 1 and case.case_people.count() == 1
-    fetched = Case.objects.fetch(corby, Action.CHANGE, reference=case.reference)
+    fetched = Case.objects.fetch(corby, Verb.CHANGE, reference=case.reference)
     assert fetched == case
     assert register.Person.objects.visible_to(corby).filter(pk=victim.pk).exists()
     # Kettering stays a party and can hand it back: both transfers are in the audit log.

@@ -13,9 +13,10 @@ from csphub.assessments.models import CompletedAssessment, QuestionSetVersion
 from csphub.assessments.services import complete, load_version
 from csphub.cases import services
 from csphub.cases.models import Case, PowerRecord, TimelineEntry
-from csphub.cases.statutory import case_review_panel, marac_panel, rules_for, settings_from
+from csphub.cases.statutory import case_review_panel, marac_panel, rules_for
 from csphub.partnership.models import User
 from csphub.registers.models import Person
+from csphub.rules.settings import settings_from
 from tests.cases.factories import make_case
 from tests.factories import World, make_person, verified_client
 

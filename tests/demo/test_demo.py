@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from pytest_django import DjangoDbBlocker
 
-from csphub.access.policy import Action, is_community_user
+from csphub.access.policy import is_community_user
+from csphub.access.vocabulary import Verb
 from csphub.audit.verification import verify_log
 from csphub.cases.models import Case
 from csphub.demo.scenario import NAMESPACE
@@ -85,5 +86,5 @@ def test_a_police_officer_and_a_street_pastor_see_different_things(demo: None) -
     police_only = Person.objects.visible_to(officer).exclude(pk__in=pastor_sees).first()
     assert police_only is not None
     assert verified_client(pastor).get(police_only.get_absolute_url()).status_code == 404
-    assert Person.objects.visible_to(pastor, Action.CHANGE).exclude(referred_by=pastor).count() == 0
+    assert Person.objects.visible_to(pastor, Verb.CHANGE).exclude(referred_by=pastor).count() == 0
     assert Case.objects.visible_to(officer).exists() and not Case.objects.visible_to(pastor).exists()

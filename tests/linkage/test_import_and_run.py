@@ -84,7 +84,7 @@ def test_the_linkage_merges_to_the_true_people_and_keeps_reviewers_decisions(wor
     door = SourceRecord.objects.filter(source="kettering").exclude(dob_year=None).first()
     assert door is not None and door.dob_year is not None
     record, year = door, door.dob_year
-    from csphub.registers.dates import PartialDate
+    from csphub.common.dates import PartialDate
     from csphub.registers.duplicates import likely_matches
 
     found = likely_matches(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from csphub.access.policy import Caveat, Sensitivity
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
+from csphub.common.dates import PartialDate
 from csphub.partnership.models import User
 from csphub.registers import services
-from csphub.registers.dates import PartialDate
 from csphub.registers.models import Person
 from csphub.registers.search import PersonQuery, SearchError, search_people
 from tests.factories import World, make_person

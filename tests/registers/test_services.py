@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from csphub.audit.models import AuditEntry, Operation
+from csphub.common.dates import PartialDate
 from csphub.registers import services
-from csphub.registers.dates import PartialDate
 from csphub.registers.models import Person, Phone
 from tests.factories import World, make_person, verified_client
 

@@ -18,28 +18,17 @@ Linking people::
 See ``docs/linkage.md``.
 """
 
+from .clustering import Clusters, cluster
 from .errors import InputError, LinkageError, MappingError, ModelError, SettingsError, SourceFileError
+from .explaining import FieldExplanation, PairExplanation, explain
 from .mapping import SourceMapping, load_mapping, mapping_from_dict, mapping_to_toml
-from .model import (
-    Clusters,
-    DedupeResult,
-    FieldExplanation,
-    LinkIndex,
-    PairExplanation,
-    Predictions,
-    ScoredPair,
-    TrainedModel,
-    candidates,
-    cluster,
-    dedupe,
-    explain,
-    link,
-    predict,
-    train,
-)
 from .parse import ParsedSource, QuarantinedRow, RowWarning, file_sha256, parse_source, row_key
+from .pipeline import DedupeResult, dedupe
 from .records import Record, RecordSet
+from .scoring import LinkIndex, Predictions, ScoredPair, candidates, link, predict
 from .settings import LinkageSettings
+from .trained import TrainedModel
+from .training import train
 
 __all__ = [
     "Clusters",

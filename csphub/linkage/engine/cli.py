@@ -1,9 +1,11 @@
-"""``csphub link …``: the linkage engine from the command line, for scripting and comparison with other tools.
+"""The linkage engine's subcommands of ``csphub link`` (no database), for scripting and comparison with other tools.
 
     csphub link dedupe INPUT.csv --out clusters.csv [--threshold 0.7] [--pairs pairs.csv] [--save-model model.json]
     csphub link parse MAPPING.toml [MAPPING.toml …]          # import legacy exports: summary and quarantined rows
-    csphub link generate DIR [--people 700] [--bad-rows 5]   # the seeded synthetic district exports
     csphub link explain MODEL.json INPUT.csv ID_A ID_B        # why two records score as they do
+
+This module adds them to the one ``csphub link`` parser (:mod:`csphub.linkage.cli`, which also holds ``generate``,
+``import`` and ``run``) and runs them; it imports nothing outside the engine but :mod:`csphub.common`.
 
 ``dedupe`` reads a CSV with any of the columns ``record_id, source, first_name, surname, date_of_birth, sex,
 address, postcode`` (``record_id`` required; also accepted: ``given_name``, ``middle_names``, ``family_name``) and
@@ -19,16 +21,17 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
-from csphub.registers.dates import PartialDateError
+from csphub.common.dates import PartialDateError
 
 from .errors import LinkageError, MappingError, SettingsError, SourceFileError
 from .normalise import clean_postcode, compile_date_formats, parse_date
 from .records import Record, RecordSet, date_to_text
+
+# The ``add_subparsers()`` object of the ``csphub link`` parser.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 INPUT_COLUMNS = {
     "record_id": "record_id",
@@ -116,8 +119,11 @@ def read_input(path: Path) -> tuple[RecordSet, bool, list[str]]:
 
 
 def _dedupe(args: argparse.Namespace, err: TextIO) -> int:
-    from .model import TrainedModel, cluster, dedupe, predict
+    from .clustering import cluster
+    from .pipeline import dedupe
+    from .scoring import predict
     from .settings import LinkageSettings
+    from .trained import TrainedModel
 
     records, has_source, warnings = read_input(args.input)
     for w in warnings:
@@ -194,21 +200,9 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _generate(args: argparse.Namespace, out: TextIO) -> int:
-    from .synthetic import SyntheticSettings, generate_exports
-
-    exports = generate_exports(
-        args.directory,
-        SyntheticSettings(people=args.people, seed=args.seed, bad_rows_per_source=args.bad_rows, xlsx=not args.csv),
-    )
-    for mapping in exports.mappings:
-        print(mapping, file=out)
-    print(f"{exports.truth} ({exports.people} people; rows: {exports.rows})", file=out)
-    return 0
-
-
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
-    from .model import TrainedModel, explain
+    from .explaining import explain
+    from .trained import TrainedModel
 
     model = TrainedModel.load(args.model)
     records, _, _ = read_input(args.input)
@@ -230,49 +224,63 @@ def _probability(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="csphub link", description="Find the records that are the same person.")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
-    parser.add_argument("-v", "--verbose", action="store_true", help="log Splink's steps to standard error")
-    commands = parser.add_subparsers(dest="command", required=True)
+ENGINE_COMMANDS = ("dedupe", "parse", "explain")
 
-    d = commands.add_parser("dedupe", help="cluster the records of one CSV into people")
-    d.add_argument("input", type=Path)
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``csphub link`` itself (before the subcommand) that the engine's commands read."""
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress bars on standard error (default: only when it is a terminal)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log Splink's steps to standard error")
+
+
+def add_dedupe(commands: Subcommands) -> None:
+    d = commands.add_parser(
+        "dedupe",
+        help="cluster the records of one CSV into people (no database)",
+        description="Train a model on one CSV (or load a saved one), score its pairs and cluster them into people. "
+        "Columns: record_id (required), source, first_name/given_name, middle_names, surname/family_name, "
+        "date_of_birth, sex, address, postcode. Writes record_id,cluster_id for every row, in input order.",
+    )
+    d.add_argument("input", type=Path, help="the CSV of records")
     d.add_argument("--out", type=Path, required=True, help="where to write record_id,cluster_id")
     d.add_argument("--threshold", type=_probability, default=0.7, help="match probability to join (default 0.7)")
     d.add_argument("--pairs", type=Path, help="also write the scored pairs here")
     d.add_argument("--model", type=Path, help="use this saved model instead of training one")
     d.add_argument("--save-model", type=Path, help="save the trained model here (JSON)")
-    d.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
-    d.add_argument("--seed", type=int, default=20210401)
+    d.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb", help="Splink's backend (default duckdb)")
+    d.add_argument("--seed", type=int, default=20210401, help="the training's random seed")
 
-    p = commands.add_parser("parse", help="import legacy exports through their mappings and report")
-    p.add_argument("mappings", nargs="+", type=Path)
+
+def add_parse(commands: Subcommands) -> None:
+    p = commands.add_parser(
+        "parse",
+        help="read legacy exports through their mappings and report (no database)",
+        description="Read each mapping's export as `csphub link import` would, without a database: print what "
+        "would import, the quarantined rows with their reasons, and field warnings.",
+    )
+    p.add_argument("mappings", nargs="+", type=Path, help="mapping files (TOML or JSON; their [source] file is read)")
     p.add_argument("--warnings", type=int, default=20, help="field warnings to list per source (default 20)")
 
-    g = commands.add_parser("generate", help="write the seeded synthetic district exports and their truth")
-    g.add_argument("directory", type=Path)
-    g.add_argument("--people", type=int, default=700)
-    g.add_argument("--seed", type=int, default=20210401)
-    g.add_argument("--bad-rows", type=int, default=5, help="rows per source that must be quarantined")
-    g.add_argument("--csv", action="store_true", help="write Corby's export as CSV instead of XLSX")
 
-    e = commands.add_parser("explain", help="why two records of a CSV score as they do under a saved model")
-    e.add_argument("model", type=Path)
-    e.add_argument("input", type=Path)
-    e.add_argument("id_a")
-    e.add_argument("id_b")
-    return parser
+def add_explain(commands: Subcommands) -> None:
+    e = commands.add_parser(
+        "explain",
+        help="why two records of a CSV score as they do under a saved model (no database)",
+        description="Show, field by field, how a saved model (dedupe --save-model) weighs two records of a CSV.",
+    )
+    e.add_argument("model", type=Path, help="a model saved by dedupe --save-model")
+    e.add_argument("input", type=Path, help="the CSV holding both records (as for dedupe)")
+    e.add_argument("id_a", help="the record_id of one record")
+    e.add_argument("id_b", help="the record_id of the other")
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run one of ``ENGINE_COMMANDS`` as parsed; the exit status (1 unusable data, 2 a bad argument)."""
     if args.verbose:
         logging.basicConfig(level=logging.INFO, stream=err, format="%(message)s")
     else:
@@ -282,8 +290,6 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
             return _dedupe(args, err)
         if args.command == "parse":
             return _parse(args, out, err)
-        if args.command == "generate":
-            return _generate(args, out)
         return _explain(args, out)
     except (UsageError, SettingsError, MappingError) as exc:
         print(f"error: {exc}", file=err)
@@ -291,7 +297,3 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except (LinkageError, SourceFileError) as exc:
         print(f"error: {exc}", file=err)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,8 +18,9 @@ import pyarrow.compute as pc
 
 from . import comparisons as spec
 from .backends import Backend
-from .model import Clusters, Predictions
+from .clustering import Clusters
 from .records import RecordSet, RecordsLike, as_record_set
+from .scoring import Predictions
 from .settings import LinkageSettings
 
 

@@ -1,7 +1,7 @@
 """The comparison columns the model reads, derived from canonical records once, column-wise in DuckDB.
 
-Names are folded (:func:`csphub.registers.names.fold`: lower-case ASCII, punctuation dropped) and keyed by
-Metaphone (:func:`csphub.registers.names.key`), as the register's own search does; given names also carry their
+Names are folded (:func:`csphub.common.names.fold`: lower-case ASCII, punctuation dropped) and keyed by
+Metaphone (:func:`csphub.common.names.key`), as the register's own search does; given names also carry their
 nickname groups from ``data/nicknames.csv`` ("Bill" and "William" share the group "william"). Dates of birth are
 split into year, month and day (any may be missing); postcodes into sector and district; addresses into tokens with
 the usual abbreviations spelled out ("Rd" → "road"), the house number picked out, and character trigrams (hashed to
@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from csphub.registers.names import fold, key
+from csphub.common.names import fold, key
 
 from .records import RecordSet
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from csphub.registers.dates import PartialDate, PartialDateError
-from csphub.registers.postcodes import PostcodeError, normalise
+from csphub.common.dates import PartialDate, PartialDateError
+from csphub.common.postcodes import PostcodeError, normalise
 
 MONTHS = {
     m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))

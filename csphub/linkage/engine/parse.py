@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from csphub.analytics.progress import track, wanted
-from csphub.registers.dates import PartialDateError
+from csphub.common.dates import PartialDateError
+from csphub.common.progress import track, wanted
 
 from .errors import SourceFileError
 from .mapping import ADDRESS_PART_TARGETS, SourceMapping, load_mapping

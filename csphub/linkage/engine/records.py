@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 
 import pyarrow as pa
 
-from csphub.registers.dates import PartialDate, PartialDateError
+from csphub.common.dates import PartialDate, PartialDateError
 
 from .errors import InputError
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from csphub.linkage.engine.model import DedupeResult, dedupe
 from csphub.linkage.engine.parse import ParsedSource, parse_source
+from csphub.linkage.engine.pipeline import DedupeResult, dedupe
 from csphub.linkage.engine.records import RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
-from csphub.linkage.engine.synthetic import DISTRICT_KEYS, Truth, load_truth
+from csphub.linkage.synthetic.registers import DISTRICT_KEYS, Truth, load_truth
 
 LEGACY = Path(__file__).resolve().parents[3] / "data" / "legacy"
 

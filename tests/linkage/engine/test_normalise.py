@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from csphub.common.dates import PartialDate, PartialDateError
 from csphub.linkage.engine.normalise import clean_postcode, compile_date_formats, parse_date, split_full_name
-from csphub.registers.dates import PartialDate, PartialDateError
 
 
 @pytest.mark.parametrize(

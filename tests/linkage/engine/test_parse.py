@@ -8,7 +8,7 @@ import pytest
 from csphub.linkage.engine.errors import MappingError, SourceFileError
 from csphub.linkage.engine.mapping import mapping_from_dict
 from csphub.linkage.engine.parse import ParsedSource, parse_source, row_key
-from csphub.linkage.engine.synthetic import Truth
+from csphub.linkage.synthetic.registers import Truth
 
 from .conftest import LEGACY
 

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from csphub.linkage.engine.model import dedupe
+from csphub.linkage.engine.pipeline import dedupe
 from csphub.linkage.engine.records import RecordSet
 from csphub.linkage.engine.settings import LinkageSettings
 

@@ -20,11 +20,20 @@ class Command(AuditedCommand):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        load = sub.add_parser("load", help="validate and load a question set version; it becomes the active one")
+        load = sub.add_parser(
+            "load",
+            help="validate and load a question set version; it becomes the active one",
+            description="Validate question set versions (JSON files, or the ones shipped with csphub) and load "
+            "them; each becomes the active version of its question set unless --inactive.",
+        )
         load.add_argument("files", nargs="*", type=Path, help="question set JSON files")
         load.add_argument("--shipped", action="store_true", help="load the definitions shipped with csphub")
         load.add_argument("--inactive", action="store_true", help="load without making it the active version")
-        sub.add_parser("list", help="list the versions loaded")
+        sub.add_parser(
+            "list",
+            help="list the versions loaded",
+            description="List every question set version loaded: active mark, key, version, date loaded, title.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "list":

@@ -47,8 +47,17 @@ class Command(AuditedCommand):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="check every entry against the hash chain; exit 1 naming the first bad entry")
-        export = sub.add_parser("export", help="write entries for records and/or a period as CSV")
+        sub.add_parser(
+            "verify",
+            help="check every entry against the hash chain; exit 1 naming the first bad entry",
+            description="Check every audit entry against the hash chain; exit 1 naming the first bad entry.",
+        )
+        export = sub.add_parser(
+            "export",
+            help="write entries for records and/or a period as CSV",
+            description="Write the audit entries of records and/or a period as CSV, for a subject access request "
+            "or the ICO; the export is itself recorded in the log, with --recipient and --reason.",
+        )
         export.add_argument(
             "--person",
             "--record",
@@ -59,8 +68,10 @@ class Command(AuditedCommand):
             metavar="UUID",
             help="a person's (or any record's) UUID; repeat for several",
         )
-        export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
-        export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
+        export.add_argument(
+            "--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="entries on or after this day"
+        )
+        export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="entries on or before this day")
         export.add_argument("--recipient", default="", help="who receives the export (e.g. ICO, data subject)")
         export.add_argument("--reason", default="", help="why the log is exported (recorded in the log)")
         export.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")

@@ -21,9 +21,24 @@ class Command(AuditedCommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--people", type=int, default=ScenarioSettings.people)
-        parser.add_argument("--dwellings", type=int, default=ScenarioSettings.dwellings)
-        parser.add_argument("--seed", type=int, default=ScenarioSettings.seed)
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=ScenarioSettings.people,
+            help=f"people in the register (default {ScenarioSettings.people}, at least 20)",
+        )
+        parser.add_argument(
+            "--dwellings",
+            type=int,
+            default=ScenarioSettings.dwellings,
+            help=f"homes in the register (default {ScenarioSettings.dwellings}, at least 20)",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=ScenarioSettings.seed,
+            help=f"seed of the generated people and places (default {ScenarioSettings.seed})",
+        )
         parser.add_argument(
             "--cases", type=int, default=CaseloadSettings.ordinary_cases, help="ordinary cases besides the story cases"
         )

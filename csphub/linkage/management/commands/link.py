@@ -1,6 +1,7 @@
 """``csphub link import MAPPING.toml…`` and ``csphub link run`` (the Django side of the register merger).
 
-``csphub link dedupe|parse|generate|explain`` are the plain engine's commands (no database).
+``csphub link`` is one parser (:mod:`csphub.linkage.cli`) listing every subcommand; it checks the arguments of
+``import`` and ``run`` and hands them here. ``dedupe``, ``parse``, ``generate`` and ``explain`` need no database.
 """
 
 from __future__ import annotations

@@ -1,6 +1,0 @@
-from django.urls import path
-
-from csphub.audit import views
-
-app_name = "audit"
-urlpatterns = [path("", views.AuditIndexView.as_view(), name="index")]

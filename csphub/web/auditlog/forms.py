@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from csphub.ui.forms import GovukForm
+
+
+class ExportForm(GovukForm):
+    record = forms.UUIDField(
+        label="Person or record reference",
+        required=False,
+        help_text="The UUID in the record's web address. Leave blank for a period",
+    )
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    recipient = forms.CharField(
+        label="Recipient",
+        max_length=200,
+        help_text="Who receives the export, e.g. the data subject or the ICO",
+        error_messages={"required": "Enter who receives the export"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, subject access request reference SAR-2026-014",
+        error_messages={"required": "Enter why the log is exported"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("record") and not data.get("start") and not data.get("end"):
+            raise forms.ValidationError("Enter a person or record reference, or a period")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The end of the period must be on or after its start")
+        return data

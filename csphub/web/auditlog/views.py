@@ -1,0 +1,59 @@
+"""The audit log's own pages: verify the chain, export entries for a person or a period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from csphub.access.policy import may_use_audit_log
+from csphub.access.views_base import acting_user
+from csphub.audit.exports import ExportScope, write_csv
+from csphub.audit.models import AuditEntry
+from csphub.audit.verification import verify_log
+from csphub.web.auditlog.forms import ExportForm
+
+
+class AuditRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_use_audit_log(acting_user(request)):
+            raise PermissionDenied("Only administrators and partnership managers may use the audit log.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuditIndexView(AuditRequiredMixin, View):
+    template_name = "audit/index.html"
+
+    def _render(
+        self, request: HttpRequest, form: ExportForm, verification: Any = None, status: int = 200
+    ) -> HttpResponse:
+        latest = AuditEntry.objects.order_by("-seq")[:25]
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "verification": verification, "latest": latest},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, ExportForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("verify"):
+            return self._render(request, ExportForm(), verification=verify_log())
+        form = ExportForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        data = form.cleaned_data
+        scope = ExportScope((str(data["record"]),) if data["record"] else (), data["start"], data["end"])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="csphub-audit-{stamp}.csv"'
+        write_csv(scope, response, recipient=data["recipient"], reason=data["reason"])
+        return response
