@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
+.PHONY: help install assets demo demo-setup serve test test-fast lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
@@ -59,7 +59,8 @@ demo-setup: install assets var/demo.env
 	$(BIN)/csphub demo && \
 	$(BIN)/csphub link import data/legacy/*.toml && \
 	$(BIN)/csphub link run && \
-	$(BIN)/csphub crime ingest data/police-uk
+	$(BIN)/csphub crime ingest data/police-uk && \
+	$(BIN)/csphub audit checkpoint
 
 demo: demo-setup
 	set -a && . var/demo.env && set +a && $(BIN)/csphub demo --logins && \
@@ -88,11 +89,6 @@ pytest-postgres: install
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi
 
-# The inner loop: ruff (and the import contracts), then the SQLite suite without slow tests, stopping at a failure.
-.PHONY: test-fast
-test-fast: lint
-	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
-
 pytest: pytest-sqlite pytest-postgres
 
 test: lint typecheck pytest
@@ -101,6 +97,9 @@ test: lint typecheck pytest
 # `csphub link dedupe` and `csphub crime hotspots` there on shipped data (tests/test_wheel.py; make test runs it too).
 wheel-check: install
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_wheel.py
+
+test-fast: lint
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
 
 # The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
 bench-install: install

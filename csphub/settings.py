@@ -6,6 +6,9 @@ from the environment and turns on the transport-security settings; ``manage.py c
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +37,34 @@ if PRODUCTION:
     SECRET_KEY = env.str("CSPHUB_SECRET_KEY", required=True)
 else:
     SECRET_KEY = env.str("CSPHUB_SECRET_KEY", _DEV_SECRET_KEY)
+
+# The audit log's keys, kept outside the database (docs/access-and-audit.md): the chain's HMAC key, and the key
+# that signs the checkpoints written outside the database (derived from the chain key unless set on its own).
+# Production requires the chain key; elsewhere one is derived from the secret key so that tests and the demo run.
+_AUDIT_KEY_MIN_LENGTH = 32
+if PRODUCTION:
+    CSPHUB_AUDIT_KEY = env.str("CSPHUB_AUDIT_KEY", required=True)
+    if CSPHUB_AUDIT_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("CSPHUB_AUDIT_KEY must not be the same as CSPHUB_SECRET_KEY")
+else:
+    CSPHUB_AUDIT_KEY = env.str(
+        "CSPHUB_AUDIT_KEY", hashlib.sha256(f"csphub audit key, not for production: {SECRET_KEY}".encode()).hexdigest()
+    )
+CSPHUB_AUDIT_CHECKPOINT_KEY = env.optional_str("CSPHUB_AUDIT_CHECKPOINT_KEY")
+_AUDIT_KEYS = {"CSPHUB_AUDIT_KEY": CSPHUB_AUDIT_KEY, "CSPHUB_AUDIT_CHECKPOINT_KEY": CSPHUB_AUDIT_CHECKPOINT_KEY}
+for _name, _key in _AUDIT_KEYS.items():
+    if _key is not None and len(_key) < _AUDIT_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{_name} must be at least {_AUDIT_KEY_MIN_LENGTH} characters long, got {len(_key)} "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+# Tests never read the checkout's checkpoints (they belong to its demo database): theirs are in a temporary place.
+CSPHUB_AUDIT_CHECKPOINT_DIR = env.path(
+    "CSPHUB_AUDIT_CHECKPOINT_DIR",
+    VAR_DIR / "audit-checkpoints"
+    if ENVIRONMENT != "test"
+    else Path(tempfile.gettempdir()) / f"csphub-test-audit-checkpoints-{os.getpid()}",
+)
 
 if PRODUCTION:
     ALLOWED_HOSTS = env.list("CSPHUB_ALLOWED_HOSTS")
@@ -161,6 +192,10 @@ if ENVIRONMENT == "test":
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password reset links (an administrator sends one; they never set another agency's passwords): printed to the
+# console outside production; production sends them through Django's SMTP settings (EMAIL_HOST…).
+if not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Sessions: an idle session ends after CSPHUB_IDLE_TIMEOUT_MINUTES without a request.
 SESSION_COOKIE_AGE = env.int("CSPHUB_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60) * 60
@@ -252,6 +287,9 @@ CSPHUB_SERVICE_NAME = env.str("CSPHUB_SERVICE_NAME", "csphub")
 CSPHUB_PARTNERSHIP_NAME = env.str("CSPHUB_PARTNERSHIP_NAME", "North Northamptonshire Community Safety Partnership")
 # Break-glass: how long a granted access request lasts.
 CSPHUB_ACCESS_GRANT_HOURS = env.int("CSPHUB_ACCESS_GRANT_HOURS", 24, minimum=1, maximum=24 * 14)
+# Break-glass: a grant still unreviewed after this long is escalated (``csphub access escalate``) to the
+# partnership's information governance lead (or, if it has none, its partnership managers).
+CSPHUB_GRANT_REVIEW_HOURS = env.int("CSPHUB_GRANT_REVIEW_HOURS", 24, minimum=1, maximum=24 * 14)
 # How long a justification given for a sensitive record covers further views of it.
 CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
 CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
