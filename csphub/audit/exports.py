@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from csphub.audit import log
 from csphub.audit.models import AuditEntry, Operation
+from csphub.common import csvsafe
 
 COLUMNS = (
     "seq",
@@ -74,7 +74,7 @@ class TextSink(Protocol):
 
 def write_csv(scope: ExportScope, out: TextSink, *, recipient: str, reason: str) -> int:
     """Write the entries in scope as CSV; the export itself is logged as a disclosure of the log."""
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # usernames, summaries and snapshots may be typed by anyone: no formulas
     writer.writerow(COLUMNS)
     count = 0
     for entry in entries(scope):
