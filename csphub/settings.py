@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "csphub.accounts.middleware.IdleTimeoutMiddleware",
     "csphub.accounts.middleware.RequireSecondFactorMiddleware",
+    "csphub.accounts.middleware.NoStoreMiddleware",
     "csphub.audit.middleware.AuditContextMiddleware",
     "csphub.access.middleware.AccessDecisionMiddleware",
 ]
@@ -254,6 +255,8 @@ CSPHUB_PARTNERSHIP_NAME = env.str("CSPHUB_PARTNERSHIP_NAME", "North Northamptons
 CSPHUB_ACCESS_GRANT_HOURS = env.int("CSPHUB_ACCESS_GRANT_HOURS", 24, minimum=1, maximum=24 * 14)
 # How long a justification given for a sensitive record covers further views of it.
 CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
+# Refused attempts (404/403 to a signed-in user) logged one by one per user and minute; the rest are counted.
+CSPHUB_REFUSAL_LOG_PER_MINUTE = env.int("CSPHUB_REFUSAL_LOG_PER_MINUTE", 10, minimum=1, maximum=1000)
 CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
 # The register merger: pairs scoring at or above the upper threshold merge automatically; between the thresholds
 # they go to clerical review; below, they stay apart. Sources listed first are trusted first for displayed values.

