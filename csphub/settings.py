@@ -233,6 +233,14 @@ USE_TZ = True
 
 # Uploaded case documents: never served directly (no MEDIA_URL route); only through a view that asks the policy.
 MEDIA_ROOT = env.path("CSPHUB_MEDIA_DIR", VAR_DIR / "media")
+# The largest document a form takes (the allowed types are in csphub.common.uploads, checked by every GOV.UK form).
+CSPHUB_UPLOAD_MAX_MB = env.int("CSPHUB_UPLOAD_MAX_MB", 10, minimum=1, maximum=100)
+# Uploads above 2.5 MB are streamed to a temporary file, not held in memory; a request's other fields may total
+# 2.5 MB at most, in at most 1000 fields (Django's defaults, stated here so they are not loosened unawares).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
