@@ -16,7 +16,9 @@ def test_it_neutralises_cells_starting_with_a_formula_trigger(text: str) -> None
     assert csvsafe.cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["Noise at 12 Rockingham Road", "", "-12", "+44", "-0.5", "1e-3", "-inf", 42, -3.5, None])
+@pytest.mark.parametrize(
+    "value", ["Noise at 12 Rockingham Road", "", "-12", "+44", "-0.5", "1e-3", "-inf", 42, -3.5, None]
+)
 def test_it_keeps_plain_text_and_numbers(value: object) -> None:
     assert csvsafe.cell(value) == value
 
