@@ -101,7 +101,8 @@ def note_refusal(request: HttpRequest, user: Any, status: int) -> None:
                 )
             )
     path = request.path[:200]
-    view = request.resolver_match.view_name if getattr(request, "resolver_match", None) else ""
+    match = getattr(request, "resolver_match", None)
+    view = match.view_name if match is not None else ""
     if count <= limit:
         events.append(
             log.Event(

@@ -31,7 +31,7 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
 
 def _fit(value: str, field: str) -> str:
     """``value`` cut to the audit field's length (PostgreSQL refuses longer values; the username is typed by anyone)."""
-    limit = AuditEntry._meta.get_field(field).max_length
+    limit = getattr(AuditEntry._meta.get_field(field), "max_length", None)
     return value[:limit] if limit else value
 
 

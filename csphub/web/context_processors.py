@@ -10,14 +10,16 @@ from django.urls import reverse
 
 from csphub.access.policy import allowed_actions, may_use_audit_log
 from csphub.access.vocabulary import Verb
+from csphub.partnership.models import User
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
     # An error page may render before AuthenticationMiddleware has run (a bad Host header is refused first).
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    signed_in = isinstance(user, User) and user.is_authenticated
     nav: list[dict[str, str]] = []
     if signed_in:
+        assert isinstance(user, User)
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
         if Verb.VIEW in actions:

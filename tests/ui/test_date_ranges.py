@@ -27,7 +27,7 @@ class _BirthForm(GovukForm):
 
 def _errors(form: forms.Form, name: str) -> list[str]:
     assert not form.is_valid()
-    return list(form.errors[name])
+    return [str(e) for e in form.errors[name]]
 
 
 def test_finding_9_a_date_of_0001_01_01_is_refused_on_the_timeline(world: World) -> None:
