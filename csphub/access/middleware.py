@@ -41,7 +41,9 @@ class AccessDecisionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code in REFUSED_STATUSES:
+        # A refusal is a view's answer (a record outside the user's reach, a verb their role lacks): a path that
+        # matches no view (a browser asking for /favicon.ico) is not an attempt on anything.
+        if response.status_code in REFUSED_STATUSES and getattr(request, "resolver_match", None) is not None:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 note_refusal(request, user, response.status_code)

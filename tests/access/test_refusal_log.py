@@ -73,3 +73,8 @@ def test_it_rate_limits_refusal_entries_so_a_scan_cannot_flood_the_log(
     other = verified_client(world["corby_officer"])
     assert other.get(f"/register/people/{uuid.uuid4()}/").status_code == 404
     assert len(_refusals()) == 7
+
+
+def test_it_does_not_log_paths_that_match_no_view(world: World) -> None:
+    assert verified_client(world["council_officer"]).get("/favicon.ico").status_code == 404
+    assert _refusals() == []
