@@ -91,3 +91,12 @@ def test_it_gives_no_server_error_on_any_url_with_junk_input(world: World, usern
                     failures.append(f"{method.upper()} {url}: {response.status_code}")
     assert not failures, failures
     assert client.get("/partnership/").status_code == 200, "still signed in at the end of the walk"
+
+
+def test_it_answers_400_to_a_nul_character_in_the_path_query_or_form(world: World) -> None:
+    client = verified_client(world["police_officer"])
+    client.raise_request_exception = False
+    assert client.get("/cases/%00/").status_code == 400
+    assert client.get("/cases/", {"q": "a\x00b"}).status_code == 400
+    assert client.post("/access/request/", {"record": "\x00", "justification": "x"}).status_code == 400
+    assert client.get("/cases/").status_code == 200
