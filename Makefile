@@ -1,6 +1,7 @@
 # csphub: two commands on a fresh machine.
 #   make demo   set up, load the demo partnership and serve http://127.0.0.1:8000
 #   make test   lint, type-check and run the test suite (SQLite, and PostgreSQL when reachable)
+#   make test-fast   the inner loop: ruff, then the suite on SQLite without slow tests, stopping at a failure
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -8,15 +9,22 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/csphub
 # pytest-xdist processes per suite (2 cores here: 225 -> 163 s on SQLite, 360 -> 272 s on PostgreSQL); 0 runs in one process
 PYTEST_WORKERS ?= 2
+# worksteal: each worker starts on a contiguous half (a module's shared data is built once) and takes from the other's
+# tail when idle; tests marked slow are collected first (tests/conftest.py) so the longest start at once
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal
+# extra pytest arguments, e.g. make pytest-sqlite PYTEST_ARGS="--durations=25" or PYTEST_ARGS=tests/cases
+PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
+.PHONY: help install assets demo demo-setup serve test test-fast lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, mypy and the test suite on SQLite and (when reachable) PostgreSQL"
+	@echo "make test-fast - the inner loop: ruff, then the suite on SQLite without slow tests, stopping at a failure"
+	@echo "make pytest-sqlite / pytest-postgres - one database's pass (PYTEST_ARGS=... passes arguments on)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +59,8 @@ demo-setup: install assets var/demo.env
 	$(BIN)/csphub demo && \
 	$(BIN)/csphub link import data/legacy/*.toml && \
 	$(BIN)/csphub link run && \
-	$(BIN)/csphub crime ingest data/police-uk
+	$(BIN)/csphub crime ingest data/police-uk && \
+	$(BIN)/csphub audit checkpoint
 
 demo: demo-setup
 	set -a && . var/demo.env && set +a && $(BIN)/csphub demo --logins && \
@@ -66,13 +75,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy csphub tests bench
 
+# SQLite: every test, including those that need no database (the engines, analytics, rules, settings).
 pytest-sqlite: install
-	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
+# PostgreSQL: only the tests that use the database (marked `database` by tests/conftest.py: they ask for db,
+# transactional_db or django_db); the others do not depend on it and have run on SQLite.
 pytest-postgres: install
 	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
-		echo "PostgreSQL reachable: running the suite on PostgreSQL"; \
-		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -n $(PYTEST_WORKERS); \
+		echo "PostgreSQL reachable: running the tests that use the database on PostgreSQL"; \
+		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m database $(PYTEST_ARGS); \
 	else \
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi
@@ -85,6 +97,9 @@ test: lint typecheck pytest
 # `csphub link dedupe` and `csphub crime hotspots` there on shipped data (tests/test_wheel.py; make test runs it too).
 wheel-check: install
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_wheel.py
+
+test-fast: lint
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
 
 # The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
 bench-install: install

@@ -6,6 +6,9 @@ from the environment and turns on the transport-security settings; ``manage.py c
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +37,34 @@ if PRODUCTION:
     SECRET_KEY = env.str("CSPHUB_SECRET_KEY", required=True)
 else:
     SECRET_KEY = env.str("CSPHUB_SECRET_KEY", _DEV_SECRET_KEY)
+
+# The audit log's keys, kept outside the database (docs/access-and-audit.md): the chain's HMAC key, and the key
+# that signs the checkpoints written outside the database (derived from the chain key unless set on its own).
+# Production requires the chain key; elsewhere one is derived from the secret key so that tests and the demo run.
+_AUDIT_KEY_MIN_LENGTH = 32
+if PRODUCTION:
+    CSPHUB_AUDIT_KEY = env.str("CSPHUB_AUDIT_KEY", required=True)
+    if CSPHUB_AUDIT_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("CSPHUB_AUDIT_KEY must not be the same as CSPHUB_SECRET_KEY")
+else:
+    CSPHUB_AUDIT_KEY = env.str(
+        "CSPHUB_AUDIT_KEY", hashlib.sha256(f"csphub audit key, not for production: {SECRET_KEY}".encode()).hexdigest()
+    )
+CSPHUB_AUDIT_CHECKPOINT_KEY = env.optional_str("CSPHUB_AUDIT_CHECKPOINT_KEY")
+_AUDIT_KEYS = {"CSPHUB_AUDIT_KEY": CSPHUB_AUDIT_KEY, "CSPHUB_AUDIT_CHECKPOINT_KEY": CSPHUB_AUDIT_CHECKPOINT_KEY}
+for _name, _key in _AUDIT_KEYS.items():
+    if _key is not None and len(_key) < _AUDIT_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{_name} must be at least {_AUDIT_KEY_MIN_LENGTH} characters long, got {len(_key)} "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+# Tests never read the checkout's checkpoints (they belong to its demo database): theirs are in a temporary place.
+CSPHUB_AUDIT_CHECKPOINT_DIR = env.path(
+    "CSPHUB_AUDIT_CHECKPOINT_DIR",
+    VAR_DIR / "audit-checkpoints"
+    if ENVIRONMENT != "test"
+    else Path(tempfile.gettempdir()) / f"csphub-test-audit-checkpoints-{os.getpid()}",
+)
 
 if PRODUCTION:
     ALLOWED_HOSTS = env.list("CSPHUB_ALLOWED_HOSTS")

@@ -1,21 +1,25 @@
-"""The inherited access cases: every view in csphub gets them by subclassing ``AccessCases``.
+"""The inherited access cases: every view in csphub gets them by subclassing one kind of view's cases.
 
-Kinds of view:
-- ``record``: a view of one governed record. Anonymous → sign-in; another agency → 404; a party agency's
+As NetBox's view test cases (``ViewTestCases.GetObjectViewTestCase`` …), each case is a small mixin and each kind
+of view inherits exactly the cases that apply to it, so no case is skipped:
+
+- ``RecordViewCases``: a view of one governed record. Anonymous → sign-in; another agency → 404; a party agency's
   read-only role → 403 for writes (200 for reads); a permitted user → success.
-- ``role``: a page for some roles only (e.g. the audit log). Anonymous → sign-in; a member without the role →
-  403; a member with it → success.
-- ``member``: a page every signed-in member may see (the partnership's structure). Anonymous → sign-in.
-- ``public``: sign-in pages, reachable without an account.
+- ``RoleViewCases``: a page for some roles only (e.g. the audit log). Anonymous → sign-in; a member without the
+  role → 403; a member with it → success.
+- ``MemberViewCases``: a page every signed-in member may see (the partnership's structure). Anonymous → sign-in;
+  a member → success.
+- ``PublicViewCases``: sign-in pages, reachable without an account.
 
-``tests/web/test_url_coverage.py`` fails if any URL of the project has no subclass here, so no view can forget.
+A test class names its URL (``url_name``) and derives from one kind; deriving from ``AccessCases`` directly is an
+error, so a view cannot end up with fewer cases than its kind. ``tests/web/test_url_coverage.py`` fails if any URL
+of the project has no subclass here, so no view can forget.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -26,22 +30,23 @@ SIGN_IN = "/accounts/sign-in/"
 
 
 class AccessCases:
+    """How a view is called, and the case every view has: a permitted user gets through."""
+
     url_name: ClassVar[str]
-    kind: ClassVar[str] = "record"
     method: ClassVar[str] = "get"
-    write: ClassVar[bool] = False
     permitted: ClassVar[str] = "police_officer"
-    outsider: ClassVar[str] = "council_officer"
-    read_only: ClassVar[str] = "fire_partner"
-    lacking_role: ClassVar[str] = "fire_partner"
     expected_ok: ClassVar[tuple[int, ...]] = (200,)
-    expected_anonymous: ClassVar[tuple[int, ...]] = (200,)  # public pages only
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: `kind` is gone; derive from RecordViewCases, RoleViewCases, …")
+        if "url_name" in cls.__dict__ and not issubclass(cls, KINDS):
+            raise TypeError(f"{cls.__name__} names a URL: derive it from one of {[k.__name__ for k in KINDS]}")
 
     def target(self, world: World) -> Governed | None:
-        """The record the URL is about: by default a person owned by the police, shared with the fire service."""
-        if self.kind != "record":
-            return None
-        return make_person(world["police_officer"], parties=(world.agencies["fire"],))
+        """The record the URL is about (record views only)."""
+        return None
 
     def url(self, world: World, target: Governed | None) -> str:
         return reverse(self.url_name, args=[target.uuid]) if target is not None else reverse(self.url_name)
@@ -55,34 +60,78 @@ class AccessCases:
             return client.post(url, self.data(world, target))
         return client.get(url, self.data(world, target))
 
-    def test_it_sends_anonymous_users_to_sign_in(self, world: World) -> None:
-        response = self._call(Client(), world, self.target(world))
-        if self.kind == "public":
-            assert response.status_code in self.expected_anonymous
-        else:
-            assert response.status_code == 302
-            assert response["Location"].startswith(SIGN_IN)
-
-    def test_it_hides_records_from_another_agency(self, world: World) -> None:
-        if self.kind != "record":
-            pytest.skip("not a record view: there is no other agency to hide it from")
-        response = self._call(verified_client(world[self.outsider]), world, self.target(world))
-        assert response.status_code == 404
-
-    def test_it_refuses_roles_without_the_right(self, world: World) -> None:
-        target = self.target(world)
-        if self.kind == "record":
-            response = self._call(verified_client(world[self.read_only]), world, target)
-            if self.write:
-                assert response.status_code == 403
-            else:
-                assert response.status_code in self.expected_ok
-        elif self.kind == "role":
-            response = self._call(verified_client(world[self.lacking_role]), world, target)
-            assert response.status_code == 403
-        else:
-            pytest.skip("every member may use this page")
-
     def test_it_allows_a_permitted_user(self, world: World) -> None:
         response = self._call(verified_client(world[self.permitted]), world, self.target(world))
         assert response.status_code in self.expected_ok, getattr(response, "content", b"")[:2000]
+
+
+# The cases, one mixin each.
+
+
+class SignInRequiredCase(AccessCases):
+    def test_it_sends_anonymous_users_to_sign_in(self, world: World) -> None:
+        response = self._call(Client(), world, self.target(world))
+        assert response.status_code == 302
+        assert response["Location"].startswith(SIGN_IN)
+
+
+class AnonymousAllowedCase(AccessCases):
+    expected_anonymous: ClassVar[tuple[int, ...]] = (200,)
+
+    def test_it_lets_anonymous_users_in(self, world: World) -> None:
+        response = self._call(Client(), world, self.target(world))
+        assert response.status_code in self.expected_anonymous
+
+
+class OtherAgencyHiddenCase(AccessCases):
+    outsider: ClassVar[str] = "council_officer"
+
+    def test_it_hides_records_from_another_agency(self, world: World) -> None:
+        response = self._call(verified_client(world[self.outsider]), world, self.target(world))
+        assert response.status_code == 404
+
+
+class ReadOnlyRoleCase(AccessCases):
+    """A party agency's read-only role: refused a write (403), allowed a read."""
+
+    write: ClassVar[bool] = False
+    read_only: ClassVar[str] = "fire_partner"
+
+    def test_it_refuses_roles_without_the_right(self, world: World) -> None:
+        response = self._call(verified_client(world[self.read_only]), world, self.target(world))
+        if self.write:
+            assert response.status_code == 403
+        else:
+            assert response.status_code in self.expected_ok
+
+
+class LackingRoleRefusedCase(AccessCases):
+    lacking_role: ClassVar[str] = "fire_partner"
+
+    def test_it_refuses_roles_without_the_right(self, world: World) -> None:
+        response = self._call(verified_client(world[self.lacking_role]), world, self.target(world))
+        assert response.status_code == 403
+
+
+# The kinds of view, each with exactly the cases that apply to it.
+
+
+class RecordViewCases(SignInRequiredCase, OtherAgencyHiddenCase, ReadOnlyRoleCase):
+    def target(self, world: World) -> Governed | None:
+        """By default a person owned by the police, shared with the fire service."""
+        return make_person(world["police_officer"], parties=(world.agencies["fire"],))
+
+
+class RoleViewCases(SignInRequiredCase, LackingRoleRefusedCase):
+    pass
+
+
+class MemberViewCases(SignInRequiredCase):
+    pass
+
+
+class PublicViewCases(AnonymousAllowedCase):
+    pass
+
+
+KINDS = (RecordViewCases, RoleViewCases, MemberViewCases, PublicViewCases)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -19,7 +21,7 @@ from csphub.access.policy import SUPERVISOR_ROLES, allowed_actions, decide, is_c
 from csphub.access.vocabulary import Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
-from csphub.partnership.models import Agency, Purpose
+from csphub.partnership.models import Agency, InformationSharingAgreement, Purpose
 from csphub.partnership.sharing import SharingDecision, check_disclosure
 
 if TYPE_CHECKING:
@@ -129,6 +131,127 @@ def _companions_to_share(record: Governed, by: User, to: Agency) -> list[Governe
         if obj is not None and decide(by, Verb.SHARE, obj.matched_rules()).allowed:
             result.append(companion)
     return result
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A linked record handed on to an agency under an information sharing agreement."""
+
+    record: Governed
+    to: Agency
+    agreement: InformationSharingAgreement
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A linked record the acting user may see that stays with its owner, and why."""
+
+    record: Governed
+    to: Agency
+    reason: str
+
+
+@dataclass
+class HandoverPlan:
+    """What handing linked records on would do: each record either goes (under an ISA) or stays with its owner.
+
+    Records the acting user may not see are only counted (``hidden_withheld``): never named to them."""
+
+    handed_on: list[Handover] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+    hidden_withheld: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Everything would be handed on: nothing stays behind."""
+        return not self.withheld and not self.hidden_withheld
+
+    def extend(self, other: HandoverPlan) -> None:
+        self.handed_on.extend(other.handed_on)
+        self.withheld.extend(other.withheld)
+        self.hidden_withheld += other.hidden_withheld
+
+
+def plan_handover(
+    records: Iterable[Governed], *, to: Agency, by: User | None, purpose: str | None = None
+) -> HandoverPlan:
+    """Which of ``records`` may be handed on to ``to`` (a pure read: nothing changes, nothing is logged).
+
+    A record goes only if the acting user may see it and may share it (``Verb.SHARE``), and an ISA in force between
+    the sharing agency and ``to`` covers its data category and the purpose (``check_disclosure``, as ``disclose``).
+    With no acting user (an automatic step, e.g. the linkage), the sharing agency is the record's owner. Records
+    ``to`` already holds, or that every member sees (partnership-wide), are left out: nothing is handed on."""
+    if purpose is not None and purpose not in Purpose.values:
+        raise ValidationError(f"Unknown purpose {purpose!r}")
+    plan = HandoverPlan()
+    seen: set[tuple[str, int]] = set()
+    for record in records:
+        key = (record._meta.label_lower, record.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        if record.partnership_wide or record.owning_agency_id == to.pk or record.parties.filter(pk=to.pk).exists():
+            continue
+        source = record.owning_agency
+        if by is not None:
+            obj = type(record).objects.filter(pk=record.pk).with_rules(by).first()
+            if obj is None or not obj.matched_rules():
+                plan.hidden_withheld += 1
+                continue
+            decision = decide(by, Verb.SHARE, obj.matched_rules())
+            if not decision.allowed:
+                plan.withheld.append(Withheld(record, to, decision.reason))
+                continue
+            if by.agency is None:
+                plan.withheld.append(Withheld(record, to, "You must belong to an agency to share records."))
+                continue
+            source = by.agency
+        sharing = check_disclosure(source, to, record.data_category, purpose)
+        if not sharing.allowed or sharing.agreement is None:
+            plan.withheld.append(Withheld(record, to, sharing.reason))
+            continue
+        plan.handed_on.append(Handover(record, to, sharing.agreement))
+    return plan
+
+
+def hand_on(
+    plan: HandoverPlan,
+    *,
+    summary: str,
+    justification: str,
+    related: Governed | None = None,
+    purpose: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+    add_parties: bool = True,
+) -> list[Handover]:
+    """Carry out a plan: each record handed on is made the recipient's (``add_parties``) and logged as a disclosure
+    naming its ISA (``{to}`` in ``summary`` names the recipient). ``add_parties`` False: the data reaches the
+    recipient another way (a merge moves it onto a record they hold), and only the disclosure is logged."""
+    events = []
+    with transaction.atomic():
+        for item in plan.handed_on:
+            if add_parties:
+                item.record.parties.add(item.to)
+            events.append(
+                log.Event.about(
+                    Operation.DISCLOSURE,
+                    item.record,
+                    summary.replace("{to}", str(item.to)),
+                    related=related,
+                    justification=justification,
+                    basis=item.agreement.reference,
+                    recipients=[item.to.name],
+                    detail={
+                        **(detail or {}),
+                        "purpose": purpose or "",
+                        "agreement": item.agreement.reference,
+                        "recipient_uuid": str(item.to.uuid),
+                    },
+                )
+            )
+        if events:
+            log.write(*events)
+    return plan.handed_on
 
 
 def share_with_user(record: Governed, *, to: User, by: User, purpose: str, justification: str) -> SharingDecision:

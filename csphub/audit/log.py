@@ -1,8 +1,9 @@
 """Writing to the audit log. The only code that creates ``AuditEntry`` rows.
 
 Callers describe what happened as ``Event``s; ``write`` attributes them to the current audit context (who,
-agency, channel, request id, the justification given for the record) and appends them to the hash chain in one
-transaction, under a lock on the chain head so that concurrent writers extend the chain one at a time.
+agency, channel, request id, the justification given for the record) and appends them to the keyed hash chain
+(``csphub.audit.chain``, version 2: HMAC under the audit key) in one transaction, under a lock on the chain head so
+that concurrent writers extend the chain one at a time.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
-from csphub.audit.chain import GENESIS_HASH, canonical_time, hash_template, link_hash
+from csphub.audit.chain import CURRENT_VERSION, GENESIS_HASH, canonical_time, hash_template, link_hash
 from csphub.audit.context import AuditContext, current
+from csphub.audit.keys import chain_key
 from csphub.audit.models import AuditEntry, ChainHead, Operation
 
 
@@ -131,14 +134,16 @@ def _fields(ctx: AuditContext, event: Event, now: dt.datetime) -> dict[str, Any]
 
 def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:
     """Extend the chain under a row lock on its head, hashing here (SQLite, whose writers queue anyway)."""
+    key = chain_key()
+    templates = [hash_template(row, CURRENT_VERSION) for row in rows]
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().get(id=1)
         seq, prev = head.last_seq, head.last_hash
         entries: list[AuditEntry] = []
-        for row in rows:
+        for row, template in zip(rows, templates, strict=True):
             seq += 1
-            entry_hash = link_hash(hash_template(row), seq, prev)
-            entries.append(AuditEntry(**row, seq=seq, prev_hash=prev, hash=entry_hash))
+            entry_hash = link_hash(template, seq, prev, CURRENT_VERSION, key)
+            entries.append(AuditEntry(**row, seq=seq, prev_hash=prev, hash=entry_hash, hash_version=CURRENT_VERSION))
             prev = entry_hash
         AuditEntry.objects.bulk_create(entries)
         ChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
@@ -146,8 +151,9 @@ def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:
 
 
 def _append_in_database(rows: list[dict[str, Any]]) -> list[AuditEntry]:
-    """Extend the chain in one statement: ``csphub_audit_append`` (migration 0003) locks the head, splices each
-    entry's place into its hash template, hashes, inserts and moves the head, all inside PostgreSQL.
+    """Extend the chain in one statement: ``csphub_audit_append`` (migration 0004) locks the head, splices each
+    entry's place into its hash template, computes its HMAC under the audit key passed with the call (never stored
+    in the database), inserts it and moves the head, all inside PostgreSQL.
 
     Every web request appends, so the head's lock is the one point all requests pass through. Taken from Python
     it was held over four round trips (lock, insert, update, commit), each waiting for a thread's turn at the
@@ -155,21 +161,36 @@ def _append_in_database(rows: list[dict[str, Any]]) -> list[AuditEntry]:
     the database it is held for the statement (and, outside a transaction, its commit)."""
     payload = []
     for row in rows:
-        a, b, c = hash_template(row)
+        a, b, c = hash_template(row, CURRENT_VERSION)
         payload.append({**row, "at": canonical_time(row["at"]), "hash_a": a, "hash_b": b, "hash_c": c})
-    with connection.cursor() as cursor:
+    with _server_binding_cursor() as cursor:
         cursor.execute(
-            "SELECT out_id, out_seq, out_prev_hash, out_hash FROM csphub_audit_append(%s::jsonb)",
-            [json.dumps(payload, ensure_ascii=False, allow_nan=False)],
+            "SELECT out_id, out_seq, out_prev_hash, out_hash FROM csphub_audit_append(%s::jsonb, %s::bytea)",
+            [json.dumps(payload, ensure_ascii=False, allow_nan=False), chain_key()],
         )
         placed = cursor.fetchall()
     entries = []
     for row, (pk, seq, prev, entry_hash) in zip(rows, placed, strict=True):
-        entry = AuditEntry(**row, id=pk, seq=seq, prev_hash=prev, hash=entry_hash)
+        entry = AuditEntry(**row, id=pk, seq=seq, prev_hash=prev, hash=entry_hash, hash_version=CURRENT_VERSION)
         entry._state.adding = False
         entry._state.db = connection.alias
         entries.append(entry)
     return entries
+
+
+def _server_binding_cursor() -> CursorWrapper:
+    """A cursor that sends its parameters apart from the statement (PostgreSQL's extended protocol), for the append
+    that carries the audit key: Django's default psycopg cursor writes parameters into the statement's text, and
+    the text is what ``pg_stat_activity`` shows and what the server logs when a statement fails. Wrapped as Django
+    wraps its own, so the append is still counted (and, under ``DEBUG``, logged) with the other queries."""
+    try:
+        from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+    except ImportError:  # psycopg2 binds on the client whatever the cursor: no better cursor to be had
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    return wrapper(raw, connection)
 
 
 def consult(*events: Event) -> list[AuditEntry]:

@@ -1,8 +1,10 @@
 """The audit log (DPA 2018 s.62): append-only, hash-chained entries.
 
-Rows are never updated or deleted: the model refuses it, the database refuses it (triggers installed by the
-migrations on SQLite and PostgreSQL) and, should someone bypass both with raw SQL after dropping a trigger,
-``csphub audit verify`` finds the first row that no longer fits the chain.
+Rows are never updated, deleted or replaced: the model refuses it, the database refuses it (triggers installed by
+the migrations on SQLite and PostgreSQL; on PostgreSQL in production, the application's role has no right to, see
+``csphub audit grant-sql``) and, should someone bypass both with raw SQL after dropping a trigger, ``csphub audit
+verify`` finds the first row that no longer fits the keyed chain or the signed checkpoints kept outside the
+database.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How ``hash`` was made (csphub.audit.chain): 1, SHA-256 (entries written before the chain was keyed); 2,
+    # HMAC-SHA256 under the audit key. Hashed too: the version is part of the hashed text.
+    hash_version = models.PositiveSmallIntegerField(default=2, editable=False)
 
     objects = AuditEntryManager()
 
@@ -90,7 +95,8 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last entry of the chain: locked while appending, so concurrent writers extend it one at a time."""
+    """The last entry of the chain: locked while appending, so concurrent writers extend it one at a time. Triggers
+    let it move forward only, to an entry that exists, and refuse its deletion."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)

@@ -22,12 +22,33 @@ from csphub.cases.kinds import (
     SaraStage,
 )
 from csphub.cases.models import Case
+from csphub.cases.profile import CaseLinks
 from csphub.partnership.models import Agency, District, User
 from csphub.ui.forms import GovukForm, PartialDateField
 
 
 def _district_choices() -> list[tuple[str, str]]:
     return list(District.objects.order_by("name").values_list("ons_code", "name"))
+
+
+def hidden_note(people: int = 0, places: int = 0) -> str:
+    """Help text counting the linked records a form leaves out because the user may not see them."""
+    parts = []
+    if people:
+        parts.append(f"{people} more {'person' if people == 1 else 'people'} you may not see")
+    if places:
+        parts.append(f"{places} more place{'' if places == 1 else 's'} you may not see")
+    if not parts:
+        return ""
+    return f"Not listed: {' and '.join(parts)}. Ask the case owner if you need them."
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]], note: str = "") -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+    if note:
+        field.help_text = f"{field.help_text} {note}".strip() if field.help_text else note
 
 
 class CaseFilterForm(GovukForm):
@@ -244,19 +265,15 @@ class EntryForm(GovukForm):
         help_text="Leave blank for every agency in the case to see it",
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, links: CaseLinks, **kwargs: Any) -> None:
+        """``links``: the case's people and places the user may see (``profile.case_links``); no others are offered."""
         super().__init__(*args, **kwargs)
-        places = [(str(link.place.uuid), str(link.place)) for link in case.case_places.select_related("place")]
-        people = [(str(link.person.uuid), str(link.person)) for link in case.case_people.select_related("person")]
+        places = [(str(p.uuid), str(p)) for p in links.place_records()]
+        people = [(str(p.uuid), str(p)) for p in links.people_in()]
         agencies = [case.owning_agency, *case.parties.order_by("name")]
-        for name, choices in (
-            ("place", [("", "No place"), *places]),
-            ("complainant", [("", "Not recorded"), *people]),
-            ("restricted_to", [(str(a.pk), a.name) for a in agencies]),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = choices
+        _set_choices(self, "place", [("", "No place"), *places], hidden_note(places=links.hidden_places))
+        _set_choices(self, "complainant", [("", "Not recorded"), *people], hidden_note(people=links.hidden_people()))
+        _set_choices(self, "restricted_to", [(str(a.pk), a.name) for a in agencies])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -329,14 +346,10 @@ class CaseReviewApplicationForm(GovukForm):
         help_text="e.g. a councillor or MP on the victim's behalf",
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, links: CaseLinks, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["applicant"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            ("", "Not in the case"),
-            *[(str(link.person.uuid), str(link.person)) for link in case.case_people.select_related("person")],
-        ]
+        people = [(str(p.uuid), str(p)) for p in links.people_in()]
+        _set_choices(self, "applicant", [("", "Not in the case"), *people], hidden_note(people=links.hidden_people()))
 
 
 class CaseReviewDecisionForm(GovukForm):
@@ -363,17 +376,11 @@ class MaracReferralForm(GovukForm):
     )
     person = forms.ChoiceField(label="Victim referred", required=False, choices=[])
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, links: CaseLinks, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["person"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            ("", "Not recorded"),
-            *[
-                (str(link.person.uuid), str(link.person))
-                for link in case.case_people.filter(role=CaseRole.VICTIM).select_related("person")
-            ],
-        ]
+        victims = [(str(p.uuid), str(p)) for p in links.people_in(CaseRole.VICTIM)]
+        note = hidden_note(people=links.hidden_people(CaseRole.VICTIM))
+        _set_choices(self, "person", [("", "Not recorded"), *victims], note)
 
 
 POWER_ACTIONS = [
@@ -426,21 +433,15 @@ class PowerForm(GovukForm):
     )
     reference = forms.CharField(label="Reference", required=False, max_length=60)
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, links: CaseLinks, **kwargs: Any) -> None:
         from csphub.cases.models import PowerType
 
         super().__init__(*args, **kwargs)
-        subjects = [
-            (f"person:{link.person.uuid}", f"{link.person} (perpetrator)")
-            for link in case.case_people.filter(role=CaseRole.PERPETRATOR).select_related("person")
-        ]
-        subjects += [
-            (f"place:{link.place.uuid}", f"{link.place} (place)") for link in case.case_places.select_related("place")
-        ]
-        for name, choices in (("subject", [("", "Choose one"), *subjects]), ("power", PowerType.choices)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = choices
+        subjects = [(f"person:{p.uuid}", f"{p} (perpetrator)") for p in links.people_in(CaseRole.PERPETRATOR)]
+        subjects += [(f"place:{p.uuid}", f"{p} (place)") for p in links.place_records()]
+        note = hidden_note(people=links.hidden_people(CaseRole.PERPETRATOR), places=links.hidden_places)
+        _set_choices(self, "subject", [("", "Choose one"), *subjects], note)
+        _set_choices(self, "power", list(PowerType.choices))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

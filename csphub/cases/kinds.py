@@ -47,6 +47,21 @@ DEFAULT_HANDLING: dict[str, tuple[str, str]] = {
     CaseType.CUCKOOING: (Caveat.OFFICIAL_SENSITIVE, Sensitivity.GENERAL),
 }
 
+# The purpose a case's data is shared for, by type of case (what an ISA must include for a transfer).
+PURPOSES: dict[str, str] = {
+    CaseType.ASB_PERSONAL: "asb",
+    CaseType.ASB_NUISANCE: "asb",
+    CaseType.ASB_ENVIRONMENTAL: "asb",
+    CaseType.HATE_CRIME: "crime_disorder",
+    CaseType.HATE_INCIDENT: "crime_disorder",
+    CaseType.DOMESTIC_ABUSE: "domestic_abuse",
+    CaseType.CUCKOOING: "safeguarding",
+    CaseType.CCE: "safeguarding",
+    CaseType.COUNTY_LINES: "soc",
+    CaseType.PROBLEM_PLACE: "crime_disorder",
+    CaseType.NIGHT_TIME_ECONOMY: "nte",
+}
+
 
 class HateStrand(models.TextChoices):
     """The five centrally monitored strands of hate crime."""

@@ -1,15 +1,22 @@
-"""A case's page: what the user may see of its people, places, timeline and actions (each shown logged)."""
+"""A case's page: what the user may see of its people, places, timeline and actions (each shown logged).
+
+One rule for linked records: every person or place a case links to (its people and places, a timeline entry's
+complainant and place, an assessment's subject, a form's choices) is resolved here through ``visible_to`` for the
+viewer. Templates get the visible records and counts of the hidden ones; they never follow a link themselves.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from csphub.access import consultation
+from csphub.access.models import Governed
 from csphub.access.policy import restricted_entries_filter
 from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import EntryKind
@@ -20,6 +27,37 @@ from csphub.registers.models import Person, Place
 if TYPE_CHECKING:
     from csphub.partnership.models import User
 
+G = TypeVar("G", bound=Governed)
+
+
+def visible_by_pk(user: User, model: type[G], pks: Iterable[int | None]) -> dict[int, G]:
+    """The records among ``pks`` the user may see, by primary key (no query when there are none)."""
+    wanted = {pk for pk in pks if pk is not None}
+    if not wanted:
+        return {}
+    found: list[G] = list(model.objects.visible_to(user).filter(pk__in=wanted))  # type: ignore[arg-type]
+    return {obj.pk: obj for obj in found}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """A timeline entry with its complainant and place as the viewer may see them (hidden: counted, not named)."""
+
+    entry: TimelineEntry
+    complainant: Person | None
+    complainant_hidden: bool
+    place: Place | None
+    place_hidden: bool
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    """A completed assessment with its subject as the viewer may see them."""
+
+    assessment: Any
+    person: Person | None
+    person_hidden: bool
+
 
 @dataclass(frozen=True)
 class CaseProfile:
@@ -27,6 +65,8 @@ class CaseProfile:
     people: list[CasePerson]
     places: list[CasePlace]
     timeline_page: Page[TimelineEntry]  # one page of the timeline, newest first
+    timeline: list[TimelineItem]  # that page's entries, their linked people and places resolved for the viewer
+    assessments: list[AssessmentItem]
     actions: list[Action]
     status_changes: list[StatusChange]
     transfers: list[CaseTransfer]
@@ -43,7 +83,7 @@ TIMELINE_PAGE_SIZE = 25
 def _visible_entries(user: User, case: Case) -> QuerySet[TimelineEntry]:
     return (
         case.timeline.filter(restricted_entries_filter(user, TimelineEntry))
-        .select_related("author", "author_agency", "place", "complainant")
+        .select_related("author", "author_agency")
         .prefetch_related("restricted_to")
         .order_by("-occurred_at", "-id")
     )
@@ -103,19 +143,49 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
     visible_places = places_qs.filter(place__in=Place.objects.visible_to(user, Verb.VIEW))
     people, places = list(visible_people), list(visible_places)
     entries = timeline_page(user, case, timeline)
-    consultation.record_results(
-        [
-            *{link.person.pk: link.person for link in people}.values(),
-            *{link.place.pk: link.place for link in places}.values(),
-        ],
-        f"case {case.reference}",
-        {"case": case.reference},
+    assessments = list(case.related("assessments").select_related("question_set", "completed_by"))
+    # The timeline's complainants and places and the assessments' subjects: one query each, only if there are any.
+    shown_people = visible_by_pk(
+        user,
+        Person,
+        [e.complainant_id for e in entries.object_list] + [a.person_id for a in assessments],
     )
+    shown_places = visible_by_pk(user, Place, [e.place_id for e in entries.object_list])
+    items = [
+        TimelineItem(
+            entry=e,
+            complainant=shown_people.get(e.complainant_id) if e.complainant_id else None,
+            complainant_hidden=e.complainant_id is not None and e.complainant_id not in shown_people,
+            place=shown_places.get(e.place_id) if e.place_id else None,
+            place_hidden=e.place_id is not None and e.place_id not in shown_places,
+        )
+        for e in entries.object_list
+    ]
+    assessment_items = [
+        AssessmentItem(
+            assessment=a,
+            person=shown_people.get(a.person_id) if a.person_id else None,
+            person_hidden=a.person_id is not None and a.person_id not in shown_people,
+        )
+        for a in assessments
+    ]
+    shown: dict[tuple[str, int], Governed] = {}
+    for record in [
+        *(link.person for link in people),
+        *(link.place for link in places),
+        *(i.complainant for i in items if i.complainant is not None),
+        *(i.place for i in items if i.place is not None),
+        *(a.person for a in assessment_items if a.person is not None),
+    ]:
+        shown.setdefault((record._meta.label_lower, record.pk), record)
+    consultation.record_results(shown.values(), f"case {case.reference}", {"case": case.reference})
     return CaseProfile(
         case=case,
         people=people,
         places=places,
         timeline_page=entries,
+        timeline=items,
+        assessments=assessment_items,
         actions=list(
             case.related("actions").select_related("assigned_agency", "assigned_officer").order_by("due_on", "id")
         ),
@@ -131,6 +201,54 @@ def case_profile(user: User, case: Case, timeline: int | str = 1) -> CaseProfile
         districts=list(case.districts.order_by("name")),
         hidden_people=_links(case, "people_links", people_qs) - len(people),
         hidden_places=_links(case, "place_links", places_qs) - len(places),
+    )
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """The people and places of a case as one user may see them (for forms' choices): the visible links, and the
+    hidden people and places counted (by role), never named."""
+
+    people: list[CasePerson]
+    places: list[CasePlace]
+    hidden_people_roles: dict[int, set[str]] = field(default_factory=dict)  # hidden person (pk) -> their roles
+    hidden_places: int = 0
+
+    def people_in(self, role: str | None = None) -> list[Person]:
+        """The people the user may see (in ``role``), each once, in the case's order."""
+        found: dict[int, Person] = {}
+        for link in self.people:
+            if role is None or link.role == role:
+                found.setdefault(link.person.pk, link.person)
+        return list(found.values())
+
+    def place_records(self) -> list[Place]:
+        found: dict[int, Place] = {}
+        for link in self.places:
+            found.setdefault(link.place.pk, link.place)
+        return list(found.values())
+
+    def hidden_people(self, role: str | None = None) -> int:
+        return sum(1 for roles in self.hidden_people_roles.values() if role is None or role in roles)
+
+    def records(self) -> list[Governed]:
+        return [*self.people_in(), *self.place_records()]
+
+
+def case_links(user: User, case: Case) -> CaseLinks:
+    """The case's people and places the user may see, and how many they may not (four queries)."""
+    people_qs = case.case_people.select_related("person").order_by("role", "person__family_norm")
+    places_qs = case.case_places.select_related("place").order_by("role")
+    visible_person_ids = Person.objects.visible_to(user, Verb.VIEW).values("pk")
+    visible_place_ids = Place.objects.visible_to(user, Verb.VIEW).values("pk")
+    hidden: dict[int, set[str]] = {}
+    for person_id, role in case.case_people.exclude(person__in=visible_person_ids).values_list("person_id", "role"):
+        hidden.setdefault(person_id, set()).add(role)
+    return CaseLinks(
+        people=list(people_qs.filter(person__in=visible_person_ids)),
+        places=list(places_qs.filter(place__in=visible_place_ids)),
+        hidden_people_roles=hidden,
+        hidden_places=case.case_places.exclude(place__in=visible_place_ids).values("place").distinct().count(),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_module
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from csphub.access.policy import allowed_actions, is_community_user
-from csphub.access.services import DisclosureRefused, require
+from csphub.access.services import DisclosureRefused, Handover, Withheld, hand_on, plan_handover, require
 from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.cases.kinds import (
     DEFAULT_HANDLING,
+    PURPOSES,
     TRANSITIONS,
     ActionStatus,
     CaseStatus,
@@ -41,7 +43,7 @@ from csphub.cases.models import (
     StatusChange,
     TimelineEntry,
 )
-from csphub.partnership.models import Agency, District
+from csphub.partnership.models import Agency, District, Purpose
 from csphub.partnership.sharing import check_disclosure
 from csphub.registers.models import Person, Place
 
@@ -292,6 +294,18 @@ def change_status(case: Case, by: User, *, to: str, reason: str) -> StatusChange
     return change
 
 
+@dataclass(frozen=True)
+class TransferResult:
+    """A transfer, with what went to the new owner and what stayed with its owner.
+
+    ``withheld`` names only records the transferring user may see; the others are counted (``hidden_withheld``)."""
+
+    transfer: CaseTransfer
+    handed_on: list[Handover]
+    withheld: list[Withheld]
+    hidden_withheld: int
+
+
 @transaction.atomic
 def transfer(
     case: Case,
@@ -301,11 +315,18 @@ def transfer(
     to_officer: User | None = None,
     to_district: District | None = None,
     reason: str,
-) -> CaseTransfer:
-    """Hand the case to another agency or district team. Every record stays with it; the previous owner stays a
-    party. A transfer to another agency is a disclosure: it needs an ISA covering the case's data."""
+    purpose: str | None = None,
+) -> TransferResult:
+    """Hand the case to another agency or district team. Every case record stays with it; the previous owner stays
+    a party. A transfer to another agency is a disclosure: it needs an ISA covering the case's data and purpose
+    (by default the purpose of its type of case), and the user's right to share it.
+
+    The people and places linked to the case go with it only where the transferring user may see and share them
+    and an ISA covers each one (as ``disclose``); each is logged as a disclosure naming its ISA. Everything else
+    stays with its owner (the new owner sees it counted, as any agency that may not see it)."""
     require(by, Verb.CHANGE, case)
     reason = _reason(reason, "the transfer")
+    purpose = purpose or PURPOSES.get(case.case_type, Purpose.CRIME_DISORDER)
     if to_officer is not None and to_officer.agency_id != to_agency.pk:
         raise ValidationError({"to_officer": f"{to_officer.get_full_name()} does not work for {to_agency}"})
     if (
@@ -315,10 +336,15 @@ def transfer(
     ):
         raise ValidationError({"to_agency": "The case already sits with this agency, team and officer"})
     previous_agency = case.owning_agency
-    if to_agency.pk != previous_agency.pk:
-        decision = check_disclosure(previous_agency, to_agency, case.data_category)
+    moving = to_agency.pk != previous_agency.pk
+    agreement = None
+    if moving:
+        require(by, Verb.SHARE, case)
+        assert by.agency is not None
+        decision = check_disclosure(by.agency, to_agency, case.data_category, purpose)
         if not decision.allowed:
             raise DisclosureRefused(decision.reason)
+        agreement = decision.agreement
     record = CaseTransfer.objects.create(
         case=case,
         from_agency=previous_agency,
@@ -330,31 +356,41 @@ def transfer(
         reason=reason,
         by=by,
     )
+    if not moving:
+        case.owning_officer = to_officer
+        case.owning_district = to_district
+        case.save()
+        return TransferResult(record, [], [], 0)
+    # Decide what goes before the case changes hands: the transferring user's view of the linked records.
+    plan = plan_handover(case.disclosure_companions(), to=to_agency, by=by, purpose=purpose)
     case.owning_agency = to_agency
     case.owning_officer = to_officer
     case.owning_district = to_district
     case.save()
-    if to_agency.pk != previous_agency.pk:
-        case.parties.add(previous_agency)
-        case.parties.remove(to_agency)
-        events = []
-        for companion in case.disclosure_companions():
-            if companion.owning_agency_id == to_agency.pk or companion.parties.filter(pk=to_agency.pk).exists():
-                continue
-            companion.parties.add(to_agency)
-            events.append(
-                log.Event.about(
-                    Operation.DISCLOSURE,
-                    companion,
-                    f"Disclosed to {to_agency} with case {case.reference}",
-                    related=case,
-                    justification=reason,
-                    recipients=[to_agency.name],
-                    detail={"transfer": record.pk},
-                )
+    case.parties.add(previous_agency)
+    case.parties.remove(to_agency)
+    detail = {"transfer": record.pk, "purpose": purpose}
+    if agreement is not None:
+        log.write(
+            log.Event.about(
+                Operation.DISCLOSURE,
+                case,
+                f"Transferred to {to_agency}",
+                justification=reason,
+                basis=agreement.reference,
+                recipients=[to_agency.name],
+                detail={**detail, "agreement": agreement.reference},
             )
-        log.write(*events)
-    return record
+        )
+    handed = hand_on(
+        plan,
+        summary=f"Disclosed to {to_agency} with case {case.reference}",
+        justification=reason,
+        related=case,
+        purpose=purpose,
+        detail={"transfer": record.pk},
+    )
+    return TransferResult(record, handed, plan.withheld, plan.hidden_withheld)
 
 
 # --- Statutory records ---------------------------------------------------------------------------------------------

@@ -184,14 +184,13 @@ def statutory_context(profile: Any) -> dict[str, Any]:
     perpetrators = [link.person for link in profile.people if link.role == "perpetrator"]
     return {
         "case_review": case_review_panel(case, rules, today),
-        "case_review_applications": list(case.related("case_review_applications").select_related("applicant")),
+        "case_review_applications": list(case.related("case_review_applications")),
         "marac": (panel := marac_panel(case, rules, today)),
         "marac_criteria": [MARAC_CRITERIA.get(c, c) for c in panel.assessment.criteria_met]
         if panel is not None and panel.assessment is not None
         else [],
-        "marac_referrals": list(case.related("marac_referrals").select_related("person")),
+        "marac_referrals": list(case.related("marac_referrals")),
         "powers": powers_panels(case, perpetrators, [link.place for link in profile.places], rules, timezone.now()),
-        "assessments": list(case.related("assessments").select_related("question_set", "person", "completed_by")),
         "assessment_sets": [
             ("dash", "DASH risk checklist"),
             ("asb_victim_risk", "ASB victim risk matrix"),

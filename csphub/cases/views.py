@@ -39,10 +39,11 @@ from csphub.cases.forms import (
     PowerForm,
     StatusForm,
     TransferForm,
+    hidden_note,
     render_filter_form,
 )
 from csphub.cases.models import Action, Case, CaseReviewApplication, TimelineEntry
-from csphub.cases.profile import case_page_queryset, case_profile
+from csphub.cases.profile import case_links, case_page_queryset, case_profile
 from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
 from csphub.cases.statutory import annual_case_review_figures, powers_panels, rules_for, statutory_context
 from csphub.registers.models import Person, Place
@@ -231,9 +232,18 @@ class _CaseFormView(RecordMixin[Case], FormView):
         kwargs = super().get_form_kwargs()
         if self.needs_case:
             kwargs["case"] = self.record
+        if self.needs_links:
+            # The form offers the case's people and places the user may see (the rest counted): each one shown is
+            # a consultation.
+            links = case_links(acting_user(self.request), self.record)
+            consultation.record_results(
+                links.records(), f"a form of case {self.record.reference}", {"case": self.record.reference}
+            )
+            kwargs["links"] = links
         return kwargs
 
     needs_case = False
+    needs_links = False
 
     def perform(self, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -283,13 +293,16 @@ class CaseStatusView(_CaseFormView):
 
 
 class CaseTransferView(_CaseFormView):
+    """Transfer the case; the page then lists what went with it and what stayed with its owners."""
+
     form_class = TransferForm
     heading = "Transfer the case"
     success = "Case transferred."
     submit = "Transfer"
+    result: services.TransferResult | None = None
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.transfer(
+        self.result = services.transfer(
             self.record,
             acting_user(self.request),
             to_agency=data["to_agency"],
@@ -300,17 +313,26 @@ class CaseTransferView(_CaseFormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        if (
-            response.status_code == 302
-            and not Case.objects.visible_to(acting_user(self.request)).filter(pk=self.record.pk).exists()
-        ):
-            return redirect("cases:list")
-        return response
+        if self.result is None or response.status_code != 302:
+            return response
+        user = acting_user(self.request)
+        result = self.result
+        named = [h.record for h in result.handed_on] + [w.record for w in result.withheld]
+        consultation.record_results(
+            named, f"the transfer of case {self.record.reference}", {"case": self.record.reference}
+        )
+        still_visible = Case.objects.visible_to(user).filter(pk=self.record.pk).exists()
+        return render(
+            self.request,
+            "cases/transferred.html",
+            {"case": self.record, "result": result, "still_visible": still_visible},
+        )
 
 
 class EntryCreateView(_CaseFormView):
     form_class = EntryForm
     needs_case = True
+    needs_links = True
     heading = "Add to the timeline"
     success = "Added to the timeline."
     template_name = "cases/entry_form.html"
@@ -545,12 +567,14 @@ class AssessmentView(RecordMixin[Case], View):
             version = active_version(key)
         except ValidationError as exc:
             raise Http404(exc.messages[0]) from exc
-        people = [
-            link.person
-            for link in self.record.case_people.select_related("person")
-            if Person.objects.visible_to(acting_user(request)).filter(pk=link.person.pk).exists()
-        ]
-        return version, AssessmentForm(data, question_set=version.question_set(), people=people)
+        links = case_links(acting_user(request), self.record)
+        people = links.people_in()
+        consultation.record_results(people, f"a form of case {self.record.reference}", {"case": self.record.reference})
+        form = AssessmentForm(data, question_set=version.question_set(), people=people)
+        note = hidden_note(people=links.hidden_people())
+        if note and "person" in form.fields:
+            form.fields["person"].help_text = note
+        return version, form
 
     def get(self, request: HttpRequest, reference: str, key: str) -> HttpResponse:
         version, form = self._form(request, key)
@@ -585,6 +609,7 @@ class AssessmentView(RecordMixin[Case], View):
 class CaseReviewApplyView(_CaseFormView):
     form_class = CaseReviewApplicationForm
     needs_case = True
+    needs_links = True
     heading = "Record an ASB case review application"
     success = "Application recorded."
 
@@ -615,6 +640,7 @@ class CaseReviewDecideView(_CaseFormView):
 class MaracReferView(_CaseFormView):
     form_class = MaracReferralForm
     needs_case = True
+    needs_links = True
     heading = "Record a MARAC referral"
     success = "MARAC referral recorded."
 
@@ -627,6 +653,7 @@ class MaracReferView(_CaseFormView):
 class PowerAddView(_CaseFormView):
     form_class = PowerForm
     needs_case = True
+    needs_links = True
     heading = "Record an ASB power"
     success = "Recorded."
 

@@ -144,12 +144,24 @@ def django_argv(args: argparse.Namespace) -> list[str]:
     return [*front, args.command, *rest]
 
 
-def _on_the_database(args: argparse.Namespace) -> int:
-    """Run ``import`` or ``run`` as the Django management command ``link`` (a CommandError exits with 1)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csphub.settings")
-    from django.core.management import execute_from_command_line
+def _on_the_database(args: argparse.Namespace, err: TextIO) -> int:
+    """Run ``import`` or ``run`` as the Django management command ``link`` (a CommandError exits with 1).
 
-    execute_from_command_line(["csphub", "link", *django_argv(args)])
+    Through ``call_command``, not ``execute_from_command_line``: that one closes every database connection when the
+    command ends, which would end a caller's transaction too (a test's, or a job's)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csphub.settings")
+    import django
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    if not apps.ready:
+        django.setup()
+    try:
+        call_command("link", *django_argv(args))
+    except CommandError as exc:
+        print(f"CommandError: {exc}", file=err)
+        return 1
     return 0
 
 
@@ -161,7 +173,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command in DATABASE_COMMANDS:
-        return _on_the_database(args)
+        return _on_the_database(args, err)
     if args.command == "generate":
         return _generate(args, out, err)
     return engine_cli.run(args, out, err)

@@ -5,6 +5,12 @@ places, phones and vehicles, case roles, assessments…) to the survivor, widens
 both, chooses the displayed values by the survivorship rules, and marks the absorbed person as merged (it is kept,
 hidden from the register). The ``MergeEvent`` records what moved and every value before, so an unmerge restores the
 database exactly as it was. Both are "combination" events in the audit log.
+
+A merge also hands data on: the agencies that held one person see the other's data afterwards. Each such flow must
+be one the acting user may share under an ISA covering it (``access.services.plan_handover``, the check
+``disclose`` makes; for an automatic merge, from the record's owner); it is logged as a disclosure naming the ISA.
+If any flow is not covered the merge is refused with the reasons (a person cannot be half merged): both people stay
+as they are, with their owners.
 """
 
 from __future__ import annotations
@@ -18,12 +24,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from csphub.access.services import require
+from csphub.access.services import HandoverPlan, hand_on, plan_handover, require
 from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.linkage.models import CandidatePair, MergeEvent, SourceRecord
 from csphub.linkage.survivorship import Candidate, choose
+from csphub.partnership.models import Agency
 from csphub.registers.models import Person
 
 if TYPE_CHECKING:
@@ -93,6 +100,37 @@ def _movable(
     return move, keep
 
 
+class MergeRefused(ValidationError):
+    """The merge would hand one person's data to an agency no ISA covers: nothing was merged."""
+
+
+def _holders(person: Person) -> set[int]:
+    return {person.owning_agency_id, *person.parties.values_list("pk", flat=True)}
+
+
+def plan_merge_sharing(survivor: Person, absorbed: Person, by: User | None) -> HandoverPlan:
+    """What a merge hands on: each person's data to the agencies that hold only the other one."""
+    survivor_holders, absorbed_holders = _holders(survivor), _holders(absorbed)
+    agencies = Agency.objects.in_bulk(survivor_holders ^ absorbed_holders)
+    plan = HandoverPlan()
+    for record, recipients in (
+        (survivor, absorbed_holders - survivor_holders),
+        (absorbed, survivor_holders - absorbed_holders),
+    ):
+        for agency_id in sorted(recipients):
+            plan.extend(plan_handover([record], to=agencies[agency_id], by=by))
+    return plan
+
+
+def _refusal(plan: HandoverPlan) -> MergeRefused:
+    reasons = [f"{w.record.reference} would reach {w.to}: {w.reason}" for w in plan.withheld]  # type: ignore[attr-defined]
+    if plan.hidden_withheld:
+        reasons.append(f"{plan.hidden_withheld} record(s) you may not see would be handed on.")
+    return MergeRefused(
+        ["These two people cannot be merged: the merge would share data no agreement covers.", *reasons]
+    )
+
+
 def _values(person: Person) -> dict[str, Any]:
     values = {f: getattr(person, f) for f in PERSON_FIELDS}
     values["updated_at"] = person.updated_at.isoformat()
@@ -148,6 +186,9 @@ def merge(
         require(by, Verb.CHANGE, absorbed)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for the merge")
+    sharing = plan_merge_sharing(survivor, absorbed, by)
+    if not sharing.complete:
+        raise _refusal(sharing)
     survivor_before, absorbed_before = _values(survivor), _values(absorbed)
 
     moved: dict[str, dict[str, list[int]]] = {}
@@ -202,6 +243,16 @@ def merge(
         "moved": {k: sum(len(v) for v in d.values()) for k, d in moved.items()},
         "survivorship": list(chosen.reasons),
     }
+    for record, other in ((survivor, absorbed), (absorbed, survivor)):
+        # The merge itself gives the recipients the data (survivor's parties, moved rows): log, add nothing.
+        hand_on(
+            HandoverPlan(handed_on=[h for h in sharing.handed_on if h.record.pk == record.pk]),
+            summary=f"Disclosed to {{to}} by merging {absorbed.reference} into {survivor.reference}",
+            justification=reason.strip(),
+            related=other,
+            detail={"merge": str(event.uuid)},
+            add_parties=False,
+        )
     _log_combination(
         survivor,
         absorbed,

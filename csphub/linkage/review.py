@@ -19,6 +19,7 @@ from csphub.access.vocabulary import Verb
 from csphub.linkage.merging import merge
 from csphub.linkage.models import CandidatePair, PairStatus, SourceRecord
 from csphub.registers.models import Person
+from csphub.registers.profile import may_see_source_rows
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -59,8 +60,23 @@ def _value(record: SourceRecord, field: str) -> str:
     return str(getattr(record, field) or "")
 
 
-def compare(pair: CandidatePair) -> list[FieldComparison]:
-    return [FieldComparison(f, _value(pair.record_a, f), _value(pair.record_b, f)) for f in COMPARED]
+HIDDEN_ROW = "Not shown: a source row you may not see"
+
+
+def source_row_visible(user: User, record: SourceRecord) -> bool:
+    """Whether the user may read a legacy source row (``registers.profile.may_see_source_rows``)."""
+    person = Person.all_objects.select_related("owning_agency").get(pk=record.person_id)
+    return may_see_source_rows(user, record.batch.owning_agency, person)
+
+
+def compare(pair: CandidatePair, *, show_a: bool = True, show_b: bool = True) -> list[FieldComparison]:
+    """The two source rows field by field; a row the reviewer may not read is not shown (nor compared)."""
+    return [
+        FieldComparison(
+            f, _value(pair.record_a, f) if show_a else HIDDEN_ROW, _value(pair.record_b, f) if show_b else HIDDEN_ROW
+        )
+        for f in COMPARED
+    ]
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from csphub.common.dates import PartialDate
 from csphub.linkage.engine import LinkageSettings, Record, RecordSet, TrainedModel, explain, predict, train
-from csphub.linkage.merging import merge
+from csphub.linkage.merging import MergeRefused, merge
 from csphub.linkage.models import CandidatePair, LinkageModelVersion, PairStatus, SourceRecord
 from csphub.registers.models import Person
 
@@ -121,13 +121,18 @@ def run_linkage(*, retrain: bool = False, log: Callable[[str], None] = lambda _:
             if automatic:
                 survivor, absorbed = _current(a.person_id), _current(b.person_id)
                 if survivor.pk != absorbed.pk:
-                    merge(
-                        survivor,
-                        absorbed,
-                        by=None,
-                        pair=pair,
-                        reason=f"Linkage model {model.version}: match probability {scored.match_probability:.4f}",
-                    )
+                    try:
+                        merge(
+                            survivor,
+                            absorbed,
+                            by=None,
+                            pair=pair,
+                            reason=f"Linkage model {model.version}: match probability {scored.match_probability:.4f}",
+                        )
+                    except MergeRefused:
+                        # No agreement covers what the merge would share: a person decides (and is told why).
+                        queued += 1
+                        continue
                     merged += 1
                 pair.status = PairStatus.AUTO_MERGED
                 pair.save(update_fields=["status"])

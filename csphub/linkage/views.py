@@ -19,7 +19,7 @@ from csphub.access.vocabulary import Verb
 from csphub.linkage.forms import DecisionForm, UnmergeForm
 from csphub.linkage.merging import unmerge
 from csphub.linkage.models import ImportBatch, MergeEvent
-from csphub.linkage.review import check_reviewer, compare, decide, queue_for
+from csphub.linkage.review import check_reviewer, compare, decide, queue_for, source_row_visible
 from csphub.registers.models import Person
 from csphub.ui.views_support import apply_errors
 
@@ -42,7 +42,16 @@ class PairView(LoginRequiredMixin, View):
         return get_object_or_404(queue_for(user), uuid=uuid)
 
     def _render(self, request: HttpRequest, pair: Any, form: DecisionForm, status: int = 200) -> HttpResponse:
-        return render(request, self.template_name, {"pair": pair, "fields": compare(pair), "form": form}, status=status)
+        user = acting_user(request)
+        show_a, show_b = source_row_visible(user, pair.record_a), source_row_visible(user, pair.record_b)
+        context = {
+            "pair": pair,
+            "fields": compare(pair, show_a=show_a, show_b=show_b),
+            "form": form,
+            "show_a": show_a,
+            "show_b": show_b,
+        }
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest, uuid: Any) -> HttpResponse:
         return self._render(request, self._pair(request, uuid), DecisionForm())

@@ -358,12 +358,17 @@ class PersonPlace(PersonLink):
 
 @audited(label="phone number", exclude=("updated_at",))
 class Phone(Governed):
-    number = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +447700900123")
+    # One record of a number per agency: typing a number another agency holds never hands on (or reveals) theirs.
+    number = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123")
     kind = models.CharField(
         max_length=10,
         choices=[("mobile", "Mobile"), ("landline", "Landline"), ("other", "Other")],
         default="mobile",
     )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["number", "owning_agency"], name="unique_phone_per_agency")]
+        indexes = [models.Index(fields=["number"])]
 
     def __str__(self) -> str:
         return self.display
@@ -403,10 +408,17 @@ class PersonPhone(PersonLink):
 
 @audited(label="vehicle", exclude=("updated_at",))
 class Vehicle(Governed):
-    registration = models.CharField(max_length=10, unique=True, help_text="Vehicle registration mark (VRM)")
+    # One record of a vehicle per agency (see Phone.number).
+    registration = models.CharField(max_length=10, help_text="Vehicle registration mark (VRM)")
     make = models.CharField(max_length=50, blank=True)
     model = models.CharField(max_length=50, blank=True)
     colour = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "owning_agency"], name="unique_vehicle_per_agency")
+        ]
+        indexes = [models.Index(fields=["registration"])]
 
     def __str__(self) -> str:
         detail = " ".join(p for p in (self.colour, self.make, self.model) if p)

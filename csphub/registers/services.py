@@ -7,7 +7,7 @@ written by the model signals (collection / alteration / erasure) inside the call
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +42,8 @@ from csphub.registers.models import (
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
+
+G = TypeVar("G", bound=Governed)
 
 
 def _require_create(by: User) -> None:
@@ -291,27 +293,31 @@ def normalise_registration(text: str) -> str:
     return value
 
 
-def _holding(record: Governed, by: User) -> None:
-    """The acting agency holds this number or vehicle too (it already knows it: a collection, not a disclosure)."""
+def _known_to(by: User, records: list[G]) -> G | None:
+    """Of the records of one number (or vehicle), the one to link to: the user's agency's own, else one they may
+    see. None: only other agencies hold it, out of the user's sight; the caller records the agency's own."""
     assert by.agency is not None
-    if record.owning_agency_id != by.agency.pk and not record.parties.filter(pk=by.agency.pk).exists():
-        record.parties.add(by.agency)
+    own = [r for r in records if r.owning_agency_id == by.agency.pk]
+    candidates = own or records
+    return candidates[0] if candidates else None
 
 
 @transaction.atomic
 def link_phone(
     person: Person, by: User, *, number: str, relation: str = "uses", valid_from: dt.date | None = None
 ) -> PersonPhone:
+    """Link a phone number to a person. The number is linked to the record of it the user may see (their agency's
+    own first); if only another agency holds it, out of the user's sight, their agency gets its own record of the
+    number: the other agency's record is neither handed on (no ISA is asked, nothing is disclosed) nor shown."""
     require(by, Verb.CHANGE, person)
     assert by.agency is not None
     e164 = normalise_phone(number)
-    phone = Phone.objects.filter(number=e164).first()
+    visible = list(Phone.objects.visible_to(by).filter(number=e164).order_by("pk"))
+    phone = _known_to(by, visible) or Phone.objects.filter(number=e164, owning_agency=by.agency).first()
     if phone is None:
         phone = Phone(number=e164, kind="mobile" if e164.startswith("+447") else "landline")
         _stamp(phone, by, Caveat.OFFICIAL, Sensitivity.GENERAL)
         phone.save()
-    else:
-        _holding(phone, by)
     link = PersonPhone(person=person, phone=phone, relation=relation, valid_from=valid_from, source_agency=by.agency)
     link.full_clean()
     link.save()
@@ -330,17 +336,17 @@ def link_vehicle(
     relation: str = "drives",
     valid_from: dt.date | None = None,
 ) -> PersonVehicle:
+    """Link a vehicle to a person, as ``link_phone``: another agency's record of it is never handed on or shown."""
     require(by, Verb.CHANGE, person)
     assert by.agency is not None
     vrm = normalise_registration(registration)
-    vehicle = Vehicle.objects.filter(registration=vrm).first()
+    visible = list(Vehicle.objects.visible_to(by).filter(registration=vrm).order_by("pk"))
+    vehicle = _known_to(by, visible) or Vehicle.objects.filter(registration=vrm, owning_agency=by.agency).first()
     if vehicle is None:
         vehicle = Vehicle(registration=vrm, make=make.strip(), model=model.strip(), colour=colour.strip())
         _stamp(vehicle, by, Caveat.OFFICIAL, Sensitivity.GENERAL)
         vehicle.full_clean()
         vehicle.save()
-    else:
-        _holding(vehicle, by)
     link = PersonVehicle(
         person=person, vehicle=vehicle, relation=relation, valid_from=valid_from, source_agency=by.agency
     )

@@ -31,7 +31,7 @@ from csphub.registers.forms import (
     VehicleLinkForm,
 )
 from csphub.registers.models import Person, Phone, Place, Vehicle
-from csphub.registers.profile import person_profile
+from csphub.registers.profile import linked_people, person_profile
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
 from csphub.ui.views_support import apply_errors
 
@@ -265,12 +265,8 @@ class PlaceDetailView(RecordMixin[Place], TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        people = Person.objects.visible_to(acting_user(self.request))
-        context.update(
-            place=self.record,
-            allowed=self.allowed,
-            person_links=self.record.person_links.filter(person__in=people).select_related("person"),
-        )
+        person_links, hidden = linked_people(acting_user(self.request), self.record)
+        context.update(place=self.record, allowed=self.allowed, person_links=person_links, hidden_people=hidden)
         return context
 
 
@@ -321,12 +317,13 @@ class PhoneDetailView(RecordMixin[Phone], TemplateView):
     template_name = "registers/phone_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        people = Person.objects.visible_to(acting_user(self.request))
+        person_links, hidden = linked_people(acting_user(self.request), self.record)
         return {
             **super().get_context_data(**kwargs),
             "phone": self.record,
             "allowed": self.allowed,
-            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+            "person_links": person_links,
+            "hidden_people": hidden,
         }
 
 
@@ -335,10 +332,11 @@ class VehicleDetailView(RecordMixin[Vehicle], TemplateView):
     template_name = "registers/vehicle_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        people = Person.objects.visible_to(acting_user(self.request))
+        person_links, hidden = linked_people(acting_user(self.request), self.record)
         return {
             **super().get_context_data(**kwargs),
             "vehicle": self.record,
             "allowed": self.allowed,
-            "person_links": self.record.person_links.filter(person__in=people).select_related("person"),
+            "person_links": person_links,
+            "hidden_people": hidden,
         }

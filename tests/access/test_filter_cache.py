@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,11 +75,20 @@ def test_it_builds_new_filters_when_a_users_roles_change(world: World) -> None:
     assert _sees(analyst, da)
 
 
-def test_it_decides_shares_and_grants_in_the_database_after_the_filter_was_built(world: World) -> None:
-    """What is kept depends on the user alone: shares and grants made later, and a grant's expiry, still count."""
+def test_it_decides_shares_and_grants_in_the_database_after_the_filter_was_built(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is kept depends on the user alone: shares and grants made later, and a grant's expiry, still count.
+
+    The filter is built while the process's clock runs an hour behind the database's (an injected clock, not a
+    sleep): a grant that expired a minute ago is current by the build-time clock, so a kept filter that carried
+    that clock (``AccessGrant.objects.current()`` without ``Now()``) would still show the record."""
     person = make_person(world["police_officer"])
     council = world["council_officer"]
-    assert not _sees(council, person)  # the filter is built and kept here
+    behind = timezone.now() - dt.timedelta(hours=1)
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: behind)
+        assert not _sees(council, person)  # the filter is built and kept here
     grant = AccessGrant.objects.create(
         user=council,
         record_type="registers.person",
@@ -91,11 +99,12 @@ def test_it_decides_shares_and_grants_in_the_database_after_the_filter_was_built
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )
     assert _sees(council, person)
-    grant.expires_at = timezone.now() + dt.timedelta(seconds=0.3)  # after the filter was built
+    grant.expires_at = timezone.now() + dt.timedelta(minutes=1)  # after the filter was built
     grant.save()
     assert _sees(council, person)
-    time.sleep(0.4)
-    assert not _sees(council, person)  # expired by the database's clock, not the clock when the filter was built
+    grant.expires_at = timezone.now() - dt.timedelta(minutes=1)  # expired by the database's clock only
+    grant.save()
+    assert not _sees(council, person)
     grant.expires_at = timezone.now() + dt.timedelta(hours=1)
     grant.status = GrantStatus.REVOKED
     grant.save()

@@ -6,30 +6,26 @@ from django.urls import reverse
 
 from csphub.access.models import Governed
 from csphub.access.services import request_access
-from tests.access_cases import AccessCases
+from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
 from tests.factories import World, make_person
 
 
-class TestGrantsAccess(AccessCases):
+class TestGrantsAccess(MemberViewCases):
     url_name = "access:grants"
-    kind = "member"
 
 
-class TestRequestAccess(AccessCases):
+class TestRequestAccess(MemberViewCases):
     url_name = "access:request"
-    kind = "member"
 
 
-class TestReviewListAccess(AccessCases):
+class TestReviewListAccess(RoleViewCases):
     url_name = "access:review-list"
-    kind = "role"
     permitted = "police_manager"
     lacking_role = "police_officer"
 
 
-class TestReviewAccess(AccessCases):
+class TestReviewAccess(RoleViewCases):
     url_name = "access:review"
-    kind = "role"
     permitted = "police_manager"
     lacking_role = "police_officer"
 
@@ -39,10 +35,10 @@ class TestReviewAccess(AccessCases):
         return reverse(self.url_name, args=[grant.uuid])
 
 
-class TestJustifyAccess(AccessCases):
+class TestJustifyAccess(RecordViewCases):
     url_name = "access:justify"
 
 
-class TestShareAccess(AccessCases):
+class TestShareAccess(RecordViewCases):
     url_name = "access:share"
     write = True

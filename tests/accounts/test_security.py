@@ -51,7 +51,7 @@ PRODUCTION = {
 
 def test_check_deploy_is_clean_under_production_settings() -> None:
     result = run_django(
-        {**PRODUCTION, "CSPHUB_SECRET_KEY": secrets.token_urlsafe(60)},
+        {**PRODUCTION, "CSPHUB_SECRET_KEY": secrets.token_urlsafe(60), "CSPHUB_AUDIT_KEY": secrets.token_urlsafe(48)},
         "check",
         "--deploy",
         "--fail-level",

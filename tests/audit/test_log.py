@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from csphub.audit import log
 from csphub.audit.chain import GENESIS_HASH, entry_hash
 from csphub.audit.context import AuditContextMissing, audit_context, replaced
+from csphub.audit.keys import chain_key
 from csphub.audit.models import AppendOnlyError, AuditEntry, ChainHead, Operation
 from csphub.registers.models import Person
 from tests.factories import World, make_person
@@ -31,7 +34,8 @@ def test_it_stores_what_it_hashed(world: World) -> None:
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None
     fields = {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
-    assert entry_hash(fields) == entry.hash
+    assert entry.hash_version == 2
+    assert entry_hash(fields, chain_key()) == entry.hash
 
 
 def test_it_attributes_entries_to_the_acting_user_and_agency(world: World) -> None:
@@ -87,9 +91,21 @@ def test_it_is_append_only_in_the_database_too(world: World) -> None:
     assert AuditEntry.objects.filter(seq=seq, summary__startswith="Recorded").exists()
 
 
-def test_it_hashes_awkward_text_the_same_whichever_database_appends_it(world: World) -> None:
-    # PostgreSQL hashes in the database (csphub_audit_append), SQLite in Python: both must hash the canonical
-    # JSON that verification recomputes, whatever the text holds.
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,  # the settings' key (64 characters: one HMAC block)
+        "a-short-key-of-thirty-three-chars",  # padded to the block
+        "a long key, longer than a block of SHA-256, so that HMAC hashes it first: ünïcödé too " * 2,
+    ],
+)
+def test_it_hashes_awkward_text_the_same_whichever_database_appends_it(
+    world: World, key: str | None, settings: Any
+) -> None:
+    # PostgreSQL computes the HMAC in the database (csphub_audit_append, from PostgreSQL's own sha256()), SQLite in
+    # Python: both must key-hash the canonical JSON that verification recomputes, whatever the text and the key.
+    if key is not None:
+        settings.CSPHUB_AUDIT_KEY = key
     officer = world["police_officer"]
     person = make_person(officer)
     awkward = 'He said "get out", \\ {not json} — naïve café 😀 \n\t 50% ; DROP TABLE x; \u2028'
@@ -105,6 +121,8 @@ def test_it_hashes_awkward_text_the_same_whichever_database_appends_it(world: Wo
     assert stored[1].prev_hash == stored[0].hash
     for entry in stored:
         fields = {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
-        assert entry_hash(fields) == entry.hash
+        assert entry.hash_version == 2
+        assert entry_hash(fields, chain_key()) == entry.hash
+        assert entry_hash(fields, b"another key of at least thirty-two bytes") != entry.hash
     head = ChainHead.objects.get()
     assert (head.last_seq, head.last_hash) == (stored[1].seq, stored[1].hash)

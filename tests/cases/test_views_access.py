@@ -1,4 +1,4 @@
-"""Access cases for every case page (inherited from AccessCases)."""
+"""Access cases for every case page (inherited from tests.access_cases)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.urls import reverse
 from csphub.access.models import Governed
 from csphub.cases import services
 from csphub.cases.models import Case
-from tests.access_cases import AccessCases
+from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
 from tests.cases.factories import make_case
 from tests.factories import World
 
 
-class _CaseTarget(AccessCases):
+class _CaseTarget(RecordViewCases):
     def target(self, world: World) -> Governed | None:
         return make_case(world["police_officer"], parties=(world.agencies["fire"],))
 
@@ -25,27 +25,23 @@ class _CaseTarget(AccessCases):
         return reverse(self.url_name, args=[target.reference])
 
 
-class TestCaseListAccess(AccessCases):
+class TestCaseListAccess(RoleViewCases):
     url_name = "cases:list"
-    kind = "role"
     lacking_role = "council_admin"
 
 
-class TestCaseExportAccess(AccessCases):
+class TestCaseExportAccess(RoleViewCases):
     url_name = "cases:export"
-    kind = "role"
     permitted = "police_manager"
     lacking_role = "police_officer"
 
 
-class TestCaseCreateAccess(AccessCases):
+class TestCaseCreateAccess(RoleViewCases):
     url_name = "cases:create"
-    kind = "role"
 
 
-class TestActionsAccess(AccessCases):
+class TestActionsAccess(MemberViewCases):
     url_name = "cases:actions"
-    kind = "member"
 
 
 class TestCaseDetailAccess(_CaseTarget):
@@ -158,13 +154,11 @@ class TestPowerAddAccess(_CaseTarget):
     write = True
 
 
-class TestCaseReviewFiguresAccess(AccessCases):
+class TestCaseReviewFiguresAccess(RoleViewCases):
     url_name = "cases:case-review-figures"
-    kind = "role"
     permitted = "police_analyst"
     lacking_role = "police_officer"
 
 
-class TestDeadlinesAccess(AccessCases):
+class TestDeadlinesAccess(MemberViewCases):
     url_name = "cases:deadlines"
-    kind = "member"

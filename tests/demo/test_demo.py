@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from pytest_django import DjangoDbBlocker
 
 from csphub.access.policy import is_community_user
 from csphub.access.vocabulary import Verb
@@ -15,14 +17,24 @@ from csphub.cases.models import Case
 from csphub.demo.scenario import NAMESPACE
 from csphub.partnership.models import Agency, InformationSharingAgreement, Role, Sector, User
 from csphub.registers.models import Person, Place
+from tests.conftest import built_once
 from tests.factories import verified_client
 
 ARGS = ("--people", "60", "--dwellings", "40", "--cases", "12")
 
 
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """The demo, built once for the module (in a transaction rolled back at its end, as ``tests.conftest.world``)."""
+    with built_once(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("demo", *ARGS, stdout=io.StringIO(), stderr=io.StringIO())
+        yield
+
+
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("demo", *ARGS, stdout=io.StringIO(), stderr=io.StringIO())
+def demo(db: None, _module_demo: None) -> None:
+    """The demo partnership; what a test changes is rolled back after it."""
 
 
 def test_it_builds_the_partnership_register_and_caseload(demo: None) -> None:

@@ -32,6 +32,7 @@ def _truth() -> dict[tuple[str, str], str]:
         }
 
 
+@pytest.mark.slow
 def test_the_four_exports_import_with_their_bad_rows_quarantined(world: World) -> None:
     summaries = _import_all(world)
     for batch in ImportBatch.objects.all():

@@ -7,19 +7,17 @@ from django.urls import reverse
 from csphub.access.models import Governed
 from csphub.linkage.merging import merge
 from csphub.linkage.models import CandidatePair
-from tests.access_cases import AccessCases
+from tests.access_cases import RoleViewCases
 from tests.factories import World, make_person
 from tests.linkage.test_merging import _source_record
 
 
-class TestQueueAccess(AccessCases):
+class TestQueueAccess(RoleViewCases):
     url_name = "linkage:queue"
-    kind = "role"
 
 
-class TestPairAccess(AccessCases):
+class TestPairAccess(RoleViewCases):
     url_name = "linkage:pair"
-    kind = "role"
 
     def url(self, world: World, target: Governed | None) -> str:
         police = world["police_officer"]
@@ -34,9 +32,8 @@ class TestPairAccess(AccessCases):
         return reverse(self.url_name, args=[pair.uuid])
 
 
-class TestUnmergeAccess(AccessCases):
+class TestUnmergeAccess(RoleViewCases):
     url_name = "linkage:unmerge"
-    kind = "role"
     lacking_role = "police_analyst"
 
     def url(self, world: World, target: Governed | None) -> str:
@@ -45,8 +42,7 @@ class TestUnmergeAccess(AccessCases):
         return reverse(self.url_name, args=[event.uuid])
 
 
-class TestImportsAccess(AccessCases):
+class TestImportsAccess(RoleViewCases):
     url_name = "linkage:imports"
-    kind = "role"
     permitted = "police_analyst"
     lacking_role = "police_officer"

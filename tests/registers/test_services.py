@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from csphub.audit.models import AuditEntry, Operation
 from csphub.common.dates import PartialDate
 from csphub.registers import services
-from csphub.registers.models import Person, Phone
+from csphub.registers.models import Person, Phone, Vehicle
 from tests.factories import World, make_person, verified_client
 
 
@@ -42,13 +42,16 @@ def test_it_refuses_an_nhs_number_with_a_wrong_check_digit(world: World) -> None
 
 
 def test_a_phone_number_is_one_entity_linked_by_many(world: World) -> None:
-    police, council = world["police_officer"], world["council_officer"]
-    a, b = make_person(police), make_person(council, family_name="Jones")
+    police = world["police_officer"]
+    a, b = make_person(police), make_person(police, family_name="Jones")
     services.link_phone(a, police, number="07700 900123")
-    services.link_phone(b, council, number="+44 7700 900123")
+    services.link_phone(b, police, number="+44 7700 900123")
     phone = Phone.objects.get()
     assert phone.number == "+447700900123" and phone.person_links.count() == 2
-    assert Phone.objects.visible_to(council).filter(pk=phone.pk).exists()
+    # Another agency typing the same number gets its own record of it (finding 8 of issue 18: it was handed theirs).
+    council = world["council_officer"]
+    services.link_phone(make_person(council, family_name="Khan"), council, number="07700 900123")
+    assert not Phone.objects.visible_to(council).filter(pk=phone.pk).exists()
     with pytest.raises(ValidationError, match="not a valid phone number"):
         services.link_phone(a, police, number="12345")
 
@@ -158,3 +161,32 @@ def test_the_edit_form_changes_a_person(world: World) -> None:
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.family_name == "Okoro-Bell" and person.dob_year == 1987
+
+
+def test_finding_8_another_agencys_phone_or_vehicle_is_not_handed_on_by_typing_it(world: World) -> None:
+    police, council = world["police_officer"], world["council_officer"]
+    suspect = make_person(police, family_name="Suspect")
+    services.link_phone(suspect, police, number="07700 900123")
+    services.link_vehicle(suspect, police, registration="KX19 ABC", make="Ford", model="Transit", colour="Red")
+    police_phone, police_vehicle = Phone.objects.get(), Vehicle.objects.get()
+    neighbour = make_person(council, family_name="Neighbour")
+    phone_link = services.link_phone(neighbour, council, number="+44 7700 900123")
+    vehicle_link = services.link_vehicle(neighbour, council, registration="kx19abc")
+    # The council is not added to the police's records, and sees none of their details or links.
+    assert not police_phone.parties.exists() and not police_vehicle.parties.exists()
+    assert not Phone.objects.visible_to(council).filter(pk=police_phone.pk).exists()
+    assert not Vehicle.objects.visible_to(council).filter(pk=police_vehicle.pk).exists()
+    assert phone_link.phone.number == "+447700900123" and phone_link.phone.owning_agency == council.agency
+    assert vehicle_link.vehicle.owning_agency == council.agency
+    page = verified_client(council).get(neighbour.get_absolute_url()).content.decode()
+    assert "07700 900123" in page and "KX19ABC" in page and "Ford" not in page and "Transit" not in page
+    assert not AuditEntry.objects.filter(action=Operation.DISCLOSURE).exists()
+
+
+def test_a_phone_the_user_may_see_is_linked_not_copied(world: World) -> None:
+    police, council = world["police_officer"], world["council_officer"]
+    services.link_phone(make_person(police), police, number="07700 900124")
+    phone = Phone.objects.get()
+    phone.parties.add(world.agencies["council"])  # shared with the council before (e.g. under an ISA)
+    link = services.link_phone(make_person(council, family_name="Jones"), council, number="07700 900124")
+    assert link.phone == phone and Phone.objects.count() == 1

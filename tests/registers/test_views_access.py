@@ -1,81 +1,77 @@
-"""Access cases for every register view (inherited from AccessCases)."""
+"""Access cases for every register view (inherited from tests.access_cases)."""
 
 from __future__ import annotations
 
 from csphub.access.models import Governed
 from csphub.registers.models import Phone, Vehicle
-from tests.access_cases import AccessCases
+from tests.access_cases import RecordViewCases, RoleViewCases
 from tests.factories import World, make_place
 
 
-class TestPersonSearchAccess(AccessCases):
+class TestPersonSearchAccess(RoleViewCases):
     url_name = "registers:person-search"
-    kind = "role"
     lacking_role = "council_admin"
 
 
-class TestPersonCreateAccess(AccessCases):
+class TestPersonCreateAccess(RoleViewCases):
     url_name = "registers:person-create"
-    kind = "role"
 
 
-class TestPersonDetailAccess(AccessCases):
+class TestPersonDetailAccess(RecordViewCases):
     url_name = "registers:person"
 
 
-class TestPersonEditAccess(AccessCases):
+class TestPersonEditAccess(RecordViewCases):
     url_name = "registers:person-edit"
     write = True
 
 
-class TestAliasAddAccess(AccessCases):
+class TestAliasAddAccess(RecordViewCases):
     url_name = "registers:person-alias-add"
     write = True
 
 
-class TestIdentifierAddAccess(AccessCases):
+class TestIdentifierAddAccess(RecordViewCases):
     url_name = "registers:person-identifier-add"
     write = True
 
 
-class TestFlagAddAccess(AccessCases):
+class TestFlagAddAccess(RecordViewCases):
     url_name = "registers:person-flag-add"
     write = True
 
 
-class TestPlaceLinkAccess(AccessCases):
+class TestPlaceLinkAccess(RecordViewCases):
     url_name = "registers:person-place-link"
     write = True
 
 
-class TestPhoneLinkAccess(AccessCases):
+class TestPhoneLinkAccess(RecordViewCases):
     url_name = "registers:person-phone-link"
     write = True
 
 
-class TestVehicleLinkAccess(AccessCases):
+class TestVehicleLinkAccess(RecordViewCases):
     url_name = "registers:person-vehicle-link"
     write = True
 
 
-class TestPersonEraseAccess(AccessCases):
+class TestPersonEraseAccess(RecordViewCases):
     url_name = "registers:person-erase"
     write = True
     permitted = "police_manager"
 
 
-class TestPlaceSearchAccess(AccessCases):
+class TestPlaceSearchAccess(RoleViewCases):
     url_name = "registers:place-search"
-    kind = "role"
     lacking_role = "council_admin"
 
 
-class TestPlaceCreateAccess(AccessCases):
+class TestPlaceCreateAccess(RoleViewCases):
     url_name = "registers:place-create"
-    kind = "role"
 
 
-class _PlaceTarget(AccessCases):
+class _PlaceTarget(RecordViewCases):
     def target(self, world: World) -> Governed | None:
         return make_place(world["police_officer"], parties=(world.agencies["fire"],))
 
@@ -89,7 +85,7 @@ class TestPlaceEditAccess(_PlaceTarget):
     write = True
 
 
-class TestPhoneDetailAccess(AccessCases):
+class TestPhoneDetailAccess(RecordViewCases):
     url_name = "registers:phone"
 
     def target(self, world: World) -> Governed | None:
@@ -98,7 +94,7 @@ class TestPhoneDetailAccess(AccessCases):
         return phone
 
 
-class TestVehicleDetailAccess(AccessCases):
+class TestVehicleDetailAccess(RecordViewCases):
     url_name = "registers:vehicle"
 
     def target(self, world: World) -> Governed | None:

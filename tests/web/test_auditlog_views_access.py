@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.access_cases import AccessCases
+from tests.access_cases import RoleViewCases
 
 
-class TestAuditIndexAccess(AccessCases):
+class TestAuditIndexAccess(RoleViewCases):
     url_name = "audit:index"
-    kind = "role"
     permitted = "council_admin"
     lacking_role = "police_officer"

@@ -5,31 +5,27 @@ from __future__ import annotations
 from django.urls import reverse
 
 from csphub.access.models import Governed
-from tests.access_cases import AccessCases
+from tests.access_cases import MemberViewCases
 from tests.factories import World
 
 
-class TestHomeAccess(AccessCases):
+class TestHomeAccess(MemberViewCases):
     url_name = "web:home"
-    kind = "member"
 
 
-class TestPartnershipAccess(AccessCases):
+class TestPartnershipAccess(MemberViewCases):
     url_name = "web:partnership"
-    kind = "member"
 
 
-class TestAgencyAccess(AccessCases):
+class TestAgencyAccess(MemberViewCases):
     url_name = "web:agency"
-    kind = "member"
 
     def url(self, world: World, target: Governed | None) -> str:
         return reverse(self.url_name, args=[world.agencies["fire"].uuid])
 
 
-class TestAgreementAccess(AccessCases):
+class TestAgreementAccess(MemberViewCases):
     url_name = "web:agreement"
-    kind = "member"
 
     def url(self, world: World, target: Governed | None) -> str:
         return reverse(self.url_name, args=[world.agreements["ISA-1"].uuid])

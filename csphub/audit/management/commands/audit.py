@@ -1,9 +1,10 @@
-"""``csphub audit verify`` and ``csphub audit export``."""
+"""``csphub audit verify``, ``checkpoint``, ``export`` and ``grant-sql``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -13,7 +14,8 @@ from django.core.management.base import CommandError
 
 from csphub.audit.commands import AuditedCommand
 from csphub.audit.exports import ExportScope, write_csv
-from csphub.audit.verification import verify_log
+from csphub.audit.grants import grant_sql
+from csphub.audit.verification import CheckpointRefused, checkpoint_dir, verify_log, write_checkpoint
 
 
 def _date(text: str) -> dt.date:
@@ -21,6 +23,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _role(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]{0,62}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a plain PostgreSQL role name")
+    return text
 
 
 def _uuid(text: str) -> str:
@@ -42,16 +50,51 @@ class _Stdout:
 
 
 class Command(AuditedCommand):
-    help = "Verify the audit log's hash chain, or export entries for a person or a period as CSV."
+    help = (
+        "Verify the audit log's keyed hash chain and its signed checkpoints, write a checkpoint, export entries for "
+        "a person or a period as CSV, or print the PostgreSQL privileges that keep the log append-only."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser(
+        verify = sub.add_parser(
             "verify",
-            help="check every entry against the hash chain; exit 1 naming the first bad entry",
-            description="Check every audit entry against the hash chain; exit 1 naming the first bad entry.",
+            help="check every entry against the keyed hash chain and every checkpoint; exit 1 naming the first bad one",
+            description="Check every audit entry against the keyed hash chain (needs CSPHUB_AUDIT_KEY) and against "
+            "every signed checkpoint in the checkpoint directory; exit 1 naming the first bad entry or checkpoint.",
         )
+        verify.add_argument(
+            "--checkpoints",
+            type=Path,
+            metavar="DIR",
+            help="the checkpoint directory (default: CSPHUB_AUDIT_CHECKPOINT_DIR)",
+        )
+        checkpoint = sub.add_parser(
+            "checkpoint",
+            help="write a signed checkpoint of the chain's head outside the database (safe to re-run)",
+            description="Check the chain since the last checkpoint, then write a signed checkpoint of its head (seq, "
+            "hash, count, time) to the checkpoint directory. Nothing is written when the head has not moved; "
+            "exit 1, writing nothing, when the log or an existing checkpoint fails verification.",
+        )
+        checkpoint.add_argument(
+            "--out", type=Path, metavar="DIR", help="the checkpoint directory (default: CSPHUB_AUDIT_CHECKPOINT_DIR)"
+        )
+        grants = sub.add_parser(
+            "grant-sql",
+            help="print the PostgreSQL GRANT/REVOKE statements for the application's role",
+            description="Print the SQL that leaves the application's PostgreSQL role able to read the audit log "
+            "and append to it (through csphub_audit_append) but not to update, delete or truncate it. Run it as "
+            "the tables' owner after each migrate: psql -1 -f FILE.",
+        )
+        grants.add_argument("--app-role", required=True, type=_role, metavar="NAME", help="the application's role")
+        grants.add_argument(
+            "--owner-role",
+            type=_role,
+            metavar="NAME",
+            help="the role that owns the audit tables and runs the migrations (default: leave ownership as it is)",
+        )
+        grants.add_argument("--schema", default="public", type=_role, metavar="NAME", help="csphub's schema")
         export = sub.add_parser(
             "export",
             help="write entries for records and/or a period as CSV",
@@ -78,23 +121,61 @@ class Command(AuditedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
-            self._verify()
+            self._verify(options["checkpoints"])
+        elif options["subcommand"] == "checkpoint":
+            self._checkpoint(options["out"])
+        elif options["subcommand"] == "grant-sql":
+            self.stdout.write(grant_sql(options["app_role"], options["owner_role"], options["schema"]), ending="")
         else:
             self._export(options)
 
-    def _verify(self) -> None:
+    def _verify(self, directory: Path | None) -> None:
         def progress(n: int) -> None:
             self.stderr.write(f"  checked {n:,} entries…")
 
-        result = verify_log(progress)
+        directory = checkpoint_dir(directory)
+        result = verify_log(progress, directory=directory)
         if result.ok:
+            keyed = result.checked - result.legacy
             self.stdout.write(
-                f"audit log OK: {result.checked:,} entries, chain head #{result.head_seq} {result.head_hash}"
+                f"audit log OK: {result.checked:,} entries ({keyed:,} keyed, {result.legacy:,} unkeyed from before "
+                f"the key), chain head #{result.head_seq} {result.head_hash}"
             )
+            if result.checkpoints:
+                plural = "s agree" if result.checkpoints != 1 else " agrees"
+                self.stdout.write(f"{result.checkpoints:,} signed checkpoint{plural} with the log ({directory})")
+            else:
+                self.stderr.write(
+                    f"warning: no checkpoints in {directory}: a log truncated or rewritten by someone holding the "
+                    "audit key would go unseen (run: csphub audit checkpoint)"
+                )
             return
-        self.stderr.write(f"audit log FAILED verification at entry #{result.first_bad_seq}: {result.reason}")
-        self.stderr.write(f"({result.checked:,} entries before it are intact)")
+        where = f"at entry #{result.first_bad_seq}" if result.first_bad_seq is not None else "at a checkpoint"
+        self.stderr.write(f"audit log FAILED verification {where}: {result.reason}")
+        if result.first_bad_seq is not None:
+            self.stderr.write(f"({result.checked:,} entries before it are intact)")
+        for problem in result.problems:
+            if problem != result.reason:
+                self.stderr.write(f"also: {problem}")
         sys.exit(1)
+
+    def _checkpoint(self, directory: Path | None) -> None:
+        try:
+            written = write_checkpoint(directory)
+        except CheckpointRefused as exc:
+            self.stderr.write(f"no checkpoint written: the audit log FAILED verification: {exc}")
+            sys.exit(1)
+        except FileExistsError as exc:
+            self.stderr.write(f"no checkpoint written: {exc.filename} exists and is never replaced")
+            sys.exit(1)
+        point = written.checkpoint
+        if written.new:
+            self.stdout.write(
+                f"checkpoint written: {written.path} (head #{point.head_seq} {point.head_hash}, "
+                f"{written.checked:,} entries checked since the previous one)"
+            )
+        else:
+            self.stdout.write(f"unchanged: the head is still #{point.head_seq}, as checkpoint {written.path} records")
 
     def _export(self, options: dict[str, Any]) -> None:
         if options["start"] and options["end"] and options["end"] < options["start"]:
