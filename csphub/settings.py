@@ -194,6 +194,10 @@ if ENVIRONMENT == "test":
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password reset links (an administrator sends one; they never set another agency's passwords): printed to the
+# console outside production; production sends them through Django's SMTP settings (EMAIL_HOST…).
+if not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Sessions: an idle session ends after CSPHUB_IDLE_TIMEOUT_MINUTES without a request.
 SESSION_COOKIE_AGE = env.int("CSPHUB_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60) * 60
@@ -293,6 +297,9 @@ CSPHUB_SERVICE_NAME = env.str("CSPHUB_SERVICE_NAME", "csphub")
 CSPHUB_PARTNERSHIP_NAME = env.str("CSPHUB_PARTNERSHIP_NAME", "North Northamptonshire Community Safety Partnership")
 # Break-glass: how long a granted access request lasts.
 CSPHUB_ACCESS_GRANT_HOURS = env.int("CSPHUB_ACCESS_GRANT_HOURS", 24, minimum=1, maximum=24 * 14)
+# Break-glass: a grant still unreviewed after this long is escalated (``csphub access escalate``) to the
+# partnership's information governance lead (or, if it has none, its partnership managers).
+CSPHUB_GRANT_REVIEW_HOURS = env.int("CSPHUB_GRANT_REVIEW_HOURS", 24, minimum=1, maximum=24 * 14)
 # How long a justification given for a sensitive record covers further views of it.
 CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
 # Refused attempts (404/403 to a signed-in user) logged one by one per user and minute; the rest are counted.

@@ -17,6 +17,10 @@ class GrantStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked by supervisor"
 
 
+def review_period() -> dt.timedelta:
+    return dt.timedelta(hours=settings.CSPHUB_GRANT_REVIEW_HOURS)
+
+
 class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
     def current(self, at: dt.datetime | Now | None = None) -> AccessGrantQuerySet:
         """Grants not revoked and not expired at ``at`` (now; ``Now()`` for the database's clock)."""
@@ -24,6 +28,10 @@ class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
 
     def awaiting_review(self) -> AccessGrantQuerySet:
         return self.filter(status=GrantStatus.PENDING)
+
+    def overdue(self, at: dt.datetime | None = None) -> AccessGrantQuerySet:
+        """Grants still awaiting review ``CSPHUB_GRANT_REVIEW_HOURS`` after they were granted."""
+        return self.awaiting_review().filter(granted_at__lt=(at or timezone.now()) - review_period())
 
 
 AccessGrantManager = models.Manager.from_queryset(AccessGrantQuerySet)
@@ -47,6 +55,11 @@ class AccessGrant(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    # Who must review it: the requester's and the owning agency's partnership managers, or the fallback reviewers
+    # (the partnership's information governance lead, else its partnership managers); the fallback reviewers are
+    # added when it goes unreviewed too long (``escalated_at``: ``csphub access escalate``).
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="grants_to_review")
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessGrantManager()
 
@@ -60,3 +73,7 @@ class AccessGrant(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status != GrantStatus.REVOKED and self.expires_at > timezone.now()
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == GrantStatus.PENDING and self.granted_at < timezone.now() - review_period()

@@ -16,7 +16,8 @@ The rules, each a database filter so that lists and single records are decided i
    and 3 apply to them.
 2. Referred by you, or shared with you personally.
 3. Partnership-wide records (OFFICIAL, general: a town-centre place, a licensed premises) are seen by every member.
-4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor).
+4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor), within the same role
+   limits as rule 1: break glass never opens more than the role may see.
 
 What a user may *do* is their role's actions (``ROLE_ACTIONS``). Changing, sharing, exporting or erasing also
 needs a rule that allows writing (1, or having referred the record): a record shared with you personally, a
@@ -53,12 +54,17 @@ ROLE_ACTIONS: dict[str, frozenset[Verb]] = {
     Role.VOLUNTARY_REFERRER: frozenset({Verb.VIEW, Verb.CREATE, Verb.SHARE}),
     # Administrators run accounts and configuration; the role alone gives no access to personal data.
     Role.ADMINISTRATOR: frozenset(),
+    # The information governance lead reads the audit log (all of it) and reviews grants; no personal records.
+    Role.INFORMATION_GOVERNANCE: frozenset(),
 }
 
 # Roles that may see OFFICIAL-SENSITIVE records of their agency's.
 SENSITIVE_CAVEAT_ROLES = frozenset({Role.PARTNERSHIP_MANAGER, Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.ANALYST})
-# Roles that review break-glass access grants.
+# Roles that review break-glass access grants: the requester's or the owning agency's managers ...
 SUPERVISOR_ROLES = frozenset({Role.PARTNERSHIP_MANAGER})
+# ... and, when neither agency has one (or a grant goes unreviewed too long), the partnership's information
+# governance lead (or, if it has none, every partnership manager of the partnership).
+GOVERNANCE_ROLES = frozenset({Role.INFORMATION_GOVERNANCE})
 
 
 # Which roles of a party agency may see records of each sensitivity (None: every role).
@@ -119,6 +125,21 @@ def _role_limits(user: User) -> Q:
     return q
 
 
+def role_limit_reason(user: User, caveat: str, sensitivity: str) -> str:
+    """Why the user's roles may not see a record of this caveat and sensitivity, whoever holds it ("" if they may).
+
+    The same limits as ``_role_limits`` (which every agency rule and the break-glass rule apply as a filter), in
+    words: break glass refuses up front what the grant would never open."""
+    roles = ", ".join(user.display_roles) or "no role"
+    if caveat != Caveat.OFFICIAL and not user.roles.intersection(SENSITIVE_CAVEAT_ROLES):
+        return f"Your role ({roles}) may see OFFICIAL records only; this record is {Caveat(caveat).label}."
+    allowed = SENSITIVITY_ROLES.get(sensitivity)
+    if allowed is not None and not user.roles.intersection(allowed):
+        label = Sensitivity(sensitivity).label.lower()
+        return f"Your role ({roles}) may not see {label} records, even through break glass."
+    return ""
+
+
 def _owning_agency(user: User, model: type[models.Model]) -> Q | None:
     if is_community_user(user):
         return None
@@ -148,7 +169,8 @@ def _access_grant(user: User, model: type[models.Model]) -> Q | None:
     grants = AccessGrant.objects.current(Now()).filter(
         user_id=user.pk, record_type=model._meta.label_lower, record_uuid=OuterRef("uuid")
     )
-    return Q(Exists(grants))
+    # A grant never opens more than the role may see (defence in depth: ``request_access`` refuses it too).
+    return Q(Exists(grants)) & _role_limits(user)
 
 
 RULES: tuple[Rule, ...] = (
@@ -236,12 +258,19 @@ def requires_justification(caveat: str, sensitivity: str, matched_rules: tuple[s
     )
 
 
-# Who may read and export the audit log itself.
-AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARTNERSHIP_MANAGER})
+# Who may use the audit log's pages. Each reads it through the policy (``reads_whole_audit_log``,
+# ``csphub.access.auditlog``): a row about a record only if they may see that record now.
+AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARTNERSHIP_MANAGER, Role.INFORMATION_GOVERNANCE})
+# The auditor: the partnership's information governance lead reads every row, with its snapshots.
+AUDITOR_ROLES = GOVERNANCE_ROLES
 
 
 def may_use_audit_log(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_role(*AUDIT_ROLES))
+
+
+def reads_whole_audit_log(user: User) -> bool:
+    return bool(may_use_audit_log(user) and user.has_role(*AUDITOR_ROLES))
 
 
 def may_administer(user: User) -> bool:
@@ -250,7 +279,12 @@ def may_administer(user: User) -> bool:
 
 
 def may_review_grants(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.agency_id and user.has_role(*SUPERVISOR_ROLES))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.has_role(*SUPERVISOR_ROLES, *GOVERNANCE_ROLES)
+    )
 
 
 def permissions(user: User, matched_rules: tuple[str, ...]) -> dict[str, bool]:

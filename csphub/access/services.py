@@ -6,26 +6,32 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from csphub.access.consultation import MIN_JUSTIFICATION_LENGTH
 from csphub.access.grants import AccessGrant, AccessGrantQuerySet, GrantStatus
 from csphub.access.models import Governed
-from csphub.access.policy import SUPERVISOR_ROLES, allowed_actions, decide, is_community_user
+from csphub.access.policy import (
+    GOVERNANCE_ROLES,
+    SUPERVISOR_ROLES,
+    allowed_actions,
+    decide,
+    is_community_user,
+    may_review_grants,
+    role_limit_reason,
+)
 from csphub.access.vocabulary import Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
-from csphub.partnership.models import Agency, InformationSharingAgreement, Purpose
+from csphub.partnership.models import Agency, InformationSharingAgreement, Purpose, User
 from csphub.partnership.sharing import SharingDecision, check_disclosure
-
-if TYPE_CHECKING:
-    from csphub.partnership.models import User
 
 
 class DisclosureRefused(Exception):
@@ -302,8 +308,49 @@ def note_unmatched_request(reference: str, justification: str) -> None:
     )
 
 
+def _refuse_break_glass(user: User, record: Governed, justification: str, reason: str) -> PermissionDenied:
+    """A refused break glass is a security event: log it with the reason, and return the refusal to raise."""
+    log.write(
+        log.Event.about(
+            Operation.SECURITY,
+            record,
+            "Break-glass access refused",
+            justification=justification,
+            detail={"reason": reason, "requester": user.get_username()},
+        )
+    )
+    return PermissionDenied(reason)
+
+
+def _active_with_roles(roles: frozenset[str], **where: object) -> models.QuerySet[User]:
+    return User.objects.filter(is_active=True, role_assignments__role__in=roles, **where).distinct()
+
+
+def agency_reviewers(requester: User, owning_agency_id: int) -> list[User]:
+    """The partnership managers of the requester's agency and of the owning agency (never the requester)."""
+    agencies = {a for a in (requester.agency_id, owning_agency_id) if a is not None}
+    return list(_active_with_roles(SUPERVISOR_ROLES, agency_id__in=agencies).exclude(pk=requester.pk))
+
+
+def fallback_reviewers(requester: User, owning_agency_id: int) -> list[User]:
+    """The partnership's information governance lead(s) or, if it has none, its partnership managers."""
+    partnership_id = Agency.objects.filter(pk=owning_agency_id).values_list("partnership_id", flat=True).first()
+    for roles in (GOVERNANCE_ROLES, SUPERVISOR_ROLES):
+        found = list(
+            _active_with_roles(roles, agency__partnership_id=partnership_id)
+            .exclude(agency__isnull=True)
+            .exclude(pk=requester.pk)
+        )
+        if found:
+            return found
+    return []
+
+
 def request_access(user: User, record: Governed, justification: str) -> AccessGrant:
-    """Break glass: a time-limited read grant to a record outside the user's parties, flagged for review."""
+    """Break glass: a time-limited read grant to a record outside the user's parties, flagged for review.
+
+    Never more than the user's role may see (a read-only partner gets no OFFICIAL-SENSITIVE record; the
+    sensitivity limits apply), and never without someone to review it."""
     justification = _check_justification(justification)
     if Verb.VIEW not in allowed_actions(user):
         raise PermissionDenied("Your role does not give access to personal data.")
@@ -311,6 +358,18 @@ def request_access(user: User, record: Governed, justification: str) -> AccessGr
         raise PermissionDenied(
             "Voluntary and community sector members see records referred by them or shared with them; "
             "ask the record's owning agency to share it with you."
+        )
+    reason = role_limit_reason(user, record.caveat, record.sensitivity)
+    if reason:
+        raise _refuse_break_glass(user, record, justification, reason)
+    reviewers = agency_reviewers(user, record.owning_agency_id) or fallback_reviewers(user, record.owning_agency_id)
+    if not reviewers:
+        raise _refuse_break_glass(
+            user,
+            record,
+            justification,
+            "No partnership manager or information governance lead could review this access: ask the owning "
+            "agency to share the record with you.",
         )
     now = timezone.now()
     expires = now + dt.timedelta(hours=settings.CSPHUB_ACCESS_GRANT_HOURS)
@@ -325,25 +384,68 @@ def request_access(user: User, record: Governed, justification: str) -> AccessGr
             granted_at=now,
             expires_at=expires,
         )
+        grant.reviewers.set(reviewers)
         log.write(
             log.Event.about(
                 Operation.SECURITY,
                 record,
                 f"Break-glass access granted until {timezone.localtime(expires):%d %b %Y %H:%M}, for review",
                 justification=justification,
-                detail={"grant": str(grant.uuid), "expires_at": expires.isoformat()},
+                detail={
+                    "grant": str(grant.uuid),
+                    "expires_at": expires.isoformat(),
+                    "reviewers": sorted(r.get_username() for r in reviewers),
+                },
             )
         )
     return grant
 
 
 def grants_for_review(reviewer: User) -> AccessGrantQuerySet:
-    """Grants a supervisor may review: those by users of their agency or to records their agency owns."""
-    if not reviewer.has_role(*SUPERVISOR_ROLES) or reviewer.agency_id is None:
+    """Grants a reviewer may review: those assigned to them, and (partnership managers) those by users of their
+    agency or to records their agency owns. Never their own."""
+    if not may_review_grants(reviewer):
         return AccessGrant.objects.none()
-    return AccessGrant.objects.filter(
-        models.Q(user__agency_id=reviewer.agency_id) | models.Q(owning_agency_id=reviewer.agency_id)
-    ).exclude(user=reviewer)
+    assigned = AccessGrant.reviewers.through.objects.filter(accessgrant_id=OuterRef("pk"), user_id=reviewer.pk)
+    q = Q(Exists(assigned))
+    if reviewer.has_role(*SUPERVISOR_ROLES):
+        q |= Q(user__agency_id=reviewer.agency_id) | Q(owning_agency_id=reviewer.agency_id)
+    return AccessGrant.objects.filter(q).exclude(user=reviewer)
+
+
+def escalate_overdue(at: dt.datetime | None = None) -> list[AccessGrant]:
+    """Assign grants still unreviewed ``CSPHUB_GRANT_REVIEW_HOURS`` after they were granted to the fallback
+    reviewers, once each (``escalated_at``), logging it. Safe to run again: escalated grants are left alone."""
+    now = at or timezone.now()
+    escalated = []
+    for grant_id in AccessGrant.objects.overdue(now).filter(escalated_at__isnull=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            grant = (
+                AccessGrant.objects.select_for_update()
+                .filter(pk=grant_id, escalated_at__isnull=True, status=GrantStatus.PENDING)
+                .select_related("user")
+                .first()
+            )
+            if grant is None:
+                continue
+            fallback = fallback_reviewers(grant.user, grant.owning_agency_id)
+            grant.escalated_at = now
+            grant.save(update_fields=["escalated_at"])
+            grant.reviewers.add(*fallback)
+            names = sorted(r.get_username() for r in fallback)
+            log.write(
+                log.Event(
+                    action=Operation.SECURITY,
+                    record_type=grant.record_type,
+                    record_id=str(grant.record_uuid),
+                    summary=f"Break-glass access by {grant.user.get_username()} unreviewed after "
+                    f"{settings.CSPHUB_GRANT_REVIEW_HOURS} hours: escalated to {', '.join(names) or 'nobody'}",
+                    justification="",
+                    detail={"grant": str(grant.uuid), "requester": grant.user.get_username(), "reviewers": names},
+                )
+            )
+            escalated.append(grant)
+    return escalated
 
 
 def review_grant(grant: AccessGrant, *, by: User, uphold: bool, note: str) -> AccessGrant:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,8 @@ from csphub.access.policy import allowed_actions, may_review_grants
 from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
 from csphub.audit import justifications
+
+REVIEWERS_ONLY = "Only partnership managers and the information governance lead review access grants."
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -103,7 +106,7 @@ class ReviewListView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not may_review_grants(acting_user(request)):
-            raise PermissionDenied("Only partnership managers review access grants.")
+            raise PermissionDenied(REVIEWERS_ONLY)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -111,7 +114,13 @@ class ReviewListView(LoginRequiredMixin, TemplateView):
         grants = services.grants_for_review(acting_user(self.request)).select_related(
             "user", "user__agency", "owning_agency"
         )
-        context.update(pending=grants.awaiting_review(), reviewed=grants.exclude(status="pending")[:50])
+        pending = grants.awaiting_review()
+        context.update(
+            pending=pending,
+            overdue=pending.overdue().count(),
+            review_hours=settings.CSPHUB_GRANT_REVIEW_HOURS,
+            reviewed=grants.exclude(status="pending")[:50],
+        )
         return context
 
 
@@ -122,7 +131,7 @@ class ReviewView(LoginRequiredMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if not may_review_grants(acting_user(request)):
-                raise PermissionDenied("Only partnership managers review access grants.")
+                raise PermissionDenied(REVIEWERS_ONLY)
             self.grant = get_object_or_404(
                 services.grants_for_review(acting_user(request)).select_related("user", "user__agency"),
                 uuid=kwargs["uuid"],

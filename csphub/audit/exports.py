@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -72,12 +72,55 @@ class TextSink(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-def write_csv(scope: ExportScope, out: TextSink, *, recipient: str, reason: str) -> int:
-    """Write the entries in scope as CSV; the export itself is logged as a disclosure of the log."""
+class Reader(Protocol):
+    """Who reads the export: which entries of a batch they may see (the access policy decides: the log knows no
+    csphub app). ``withheld`` counts the entries they may not."""
+
+    withheld: int
+
+    def visible(self, entries: Sequence[AuditEntry], /) -> list[AuditEntry]: ...
+
+
+BATCH = 500
+
+
+def _batches(items: Iterator[AuditEntry]) -> Iterator[list[AuditEntry]]:
+    batch: list[AuditEntry] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _readable(scope: ExportScope, reader: Reader | None) -> Iterator[AuditEntry]:
+    if reader is None:
+        yield from entries(scope)
+        return
+    for batch in _batches(entries(scope)):
+        yield from reader.visible(batch)
+
+
+def write_csv(
+    scope: ExportScope,
+    out: TextSink,
+    *,
+    recipient: str,
+    reason: str,
+    reader: Reader | None = None,
+    downloaded_by: str = "",
+) -> int:
+    """Write the entries in scope as CSV; the export itself is logged as a disclosure of the log, to whoever
+    downloaded it (``downloaded_by``) and the recipient they name.
+
+    ``reader``: only the entries it may see are written (whole, with their snapshots); the others are left out
+    and counted in the disclosure entry. Without one (the command line, run by the operator), every entry."""
     writer = csvsafe.writer(out)  # usernames, summaries and snapshots may be typed by anyone: no formulas
     writer.writerow(COLUMNS)
     count = 0
-    for entry in entries(scope):
+    for entry in _readable(scope, reader):
         row = []
         for column in COLUMNS:
             value = getattr(entry, column)
@@ -90,6 +133,10 @@ def write_csv(scope: ExportScope, out: TextSink, *, recipient: str, reason: str)
             row.append(value)
         writer.writerow(row)
         count += 1
+    recipients = [r for r in dict.fromkeys((downloaded_by, recipient)) if r]
+    detail: dict[str, object] = {"entries": count, "scope": scope.describe()}
+    if reader is not None:
+        detail["withheld"] = reader.withheld
     log.write(
         log.Event(
             action=Operation.DISCLOSURE,
@@ -97,8 +144,8 @@ def write_csv(scope: ExportScope, out: TextSink, *, recipient: str, reason: str)
             record_id=",".join(scope.record_ids) or "log",
             summary=f"Exported {count} audit entries ({scope.describe()})",
             justification=reason,
-            recipients=[recipient] if recipient else [],
-            detail={"entries": count, "scope": scope.describe()},
+            recipients=recipients,
+            detail=detail,
         )
     )
     return count

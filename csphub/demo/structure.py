@@ -206,6 +206,7 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("kbc.admin", "kettering-bc", (R.ADMINISTRATOR,), "Amy", "Reed", "Systems administrator", True),
     UserSpec("cbc.asb", "corby-bc", (R.CASE_OFFICER,), "Kirsty", "Campbell", "ASB officer"),
     UserSpec("cbc.warden", "corby-bc", (R.PARTNER,), "Liam", "Douglas", "Community warden"),
+    UserSpec("cbc.ig", "corby-bc", (R.INFORMATION_GOVERNANCE,), "Maya", "Osei", "Information governance lead"),
     UserSpec("bcw.asb", "wellingborough-bc", (R.CASE_OFFICER,), "Nadia", "Hussain", "Community safety officer"),
     UserSpec("bcw.analyst", "wellingborough-bc", (R.ANALYST,), "Ellie", "Morgan", "Performance analyst"),
     UserSpec("enc.asb", "east-northants", (R.CASE_OFFICER,), "Owen", "Price", "Community protection officer"),

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from csphub.audit import log
+from csphub.audit.context import audit_context, current_or_none
+from csphub.audit.models import Operation
 from csphub.audit.registry import audited
 from csphub.rules.settings import settings_from
 
@@ -128,6 +131,9 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner (read-only)"
     VOLUNTARY_REFERRER = "voluntary_referrer", "Voluntary-sector referrer"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The partnership's information governance lead: reads the whole audit log, and reviews break-glass grants
+    # that no agency manager can (or that went unreviewed too long).
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance lead"
 
 
 class CsphubUserManager(UserManager["User"]):
@@ -137,6 +143,9 @@ class CsphubUserManager(UserManager["User"]):
         return super().get_queryset().select_related("agency")
 
 
+# Account changes (agency, names, e-mail, flags) are audited with before and after; the password hash and the
+# last sign-in (logged as its own security event) never go into the log.
+@audited(label="user account", kind="configuration", exclude=("password", "last_login"))
 class User(AbstractUser):
     """A person who uses csphub: belongs to one agency and holds one or more roles."""
 
@@ -164,6 +173,26 @@ class User(AbstractUser):
     @property
     def display_roles(self) -> list[str]:
         return [Role(r).label for r in sorted(self.roles)]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saved, and audited, in the current audit context; Django's own account commands (createsuperuser,
+        changepassword) run without one, so their saves are attributed to ``system:accounts``."""
+        if current_or_none() is None:
+            with audit_context("cli", actor_label="system:accounts"):
+                self._save_audited(*args, **kwargs)
+        else:
+            self._save_audited(*args, **kwargs)
+
+    def _save_audited(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        old_hash = None
+        if not self._state.adding and (update_fields is None or "password" in update_fields):
+            old_hash = type(self)._base_manager.filter(pk=self.pk).values_list("password", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_hash is not None and old_hash != self.password:
+            # The hash never goes into the log: only that the password was set or voided, and by whom.
+            what = "Password changed" if self.has_usable_password() else "Password voided: a reset link is needed"
+            log.write(log.Event.about(Operation.SECURITY, self, what))
 
 
 @audited(label="role assignment", kind="configuration", record=lambda ra: ra.user)

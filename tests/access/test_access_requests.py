@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
-from csphub.access.models import GrantStatus
+from csphub.access.models import AccessGrant, GrantStatus
 from csphub.access.services import grants_for_review, request_access, review_grant
+from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
+from csphub.demo.structure import ensure_user
+from csphub.partnership.models import Role, User
 from csphub.registers.models import Person
 from tests.factories import World, make_person, verified_client
 
@@ -71,3 +79,101 @@ def test_a_request_for_an_unknown_reference_is_refused_and_logged(world: World) 
     response = client.post("/access/request/", {"record": bogus, "justification": WHY})
     assert response.status_code == 200 and "No record has this reference" in response.content.decode()
     assert AuditEntry.objects.filter(record_id=bogus, action=Operation.SECURITY).exists()
+
+
+def _ig_lead(world: World) -> User:
+    """The partnership's information governance lead (not in the shared world: only these tests need one)."""
+    return ensure_user(
+        "council_ig",
+        world.agencies["council"],
+        (Role.INFORMATION_GOVERNANCE,),
+        first_name="Ida",
+        last_name="Governance",
+        job_title="Information governance lead",
+        password="correct horse battery staple",
+    )
+
+
+def test_finding_6_a_read_only_partner_gets_no_sensitive_record_through_break_glass(world: World) -> None:
+    intelligence = make_person(
+        world["police_officer"], caveat=Caveat.OFFICIAL_SENSITIVE, sensitivity=Sensitivity.INTELLIGENCE
+    )
+    with pytest.raises(PermissionDenied, match="OFFICIAL-SENSITIVE"):
+        request_access(world["fire_partner"], intelligence, WHY)
+    assert not Person.objects.visible_to(world["fire_partner"]).filter(pk=intelligence.pk).exists()
+    assert not AccessGrant.objects.filter(user=world["fire_partner"]).exists()
+    # Refused with the reason, and the refusal is logged.
+    assert AuditEntry.objects.filter(
+        record_id=str(intelligence.uuid), action=Operation.SECURITY, summary__contains="refused"
+    ).exists()
+
+
+def test_finding_6_a_fire_partner_gets_no_domestic_abuse_record_through_break_glass(world: World) -> None:
+    victim = make_person(world["council_officer"], sensitivity=Sensitivity.DOMESTIC_ABUSE)
+    client = verified_client(world["fire_partner"])
+    response = client.post("/access/request/", {"record": str(victim.uuid), "justification": WHY})
+    assert response.status_code == 200 and "domestic abuse" in response.content.decode()
+    assert client.get(f"/register/people/{victim.uuid}/").status_code == 404
+
+
+def test_finding_6_the_grant_rule_itself_keeps_to_the_role_limits(world: World) -> None:
+    """Defence in depth: a grant row made by other means still opens nothing the role may not see."""
+    intelligence = make_person(
+        world["police_officer"], caveat=Caveat.OFFICIAL_SENSITIVE, sensitivity=Sensitivity.INTELLIGENCE
+    )
+    general = make_person(world["police_officer"])
+    for person in (intelligence, general):
+        AccessGrant.objects.create(
+            user=world["fire_partner"],
+            record_type="registers.person",
+            record_uuid=person.uuid,
+            record_label="x",
+            owning_agency=world.agencies["police"],
+            justification=WHY,
+            expires_at=timezone.now() + dt.timedelta(hours=1),
+        )
+    visible = Person.objects.visible_to(world["fire_partner"])
+    assert not visible.filter(pk=intelligence.pk).exists()
+    assert visible.filter(pk=general.pk).exists()
+
+
+def test_finding_6_a_grant_no_agency_manager_reviews_falls_back_to_the_governance_lead(world: World) -> None:
+    ig = _ig_lead(world)
+    person = make_person(world["corby_officer"])  # neither Corby nor the fire service has a partnership manager
+    grant = request_access(world["fire_officer"], person, WHY)
+    assert ig in grant.reviewers.all()
+    assert grant in grants_for_review(ig)
+    review_grant(grant, by=ig, uphold=True, note="Justified: out of hours")
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.UPHELD
+
+
+def test_finding_6_every_grant_has_a_reviewer_or_is_refused(world: World) -> None:
+    person = make_person(world["corby_officer"])
+    grant = request_access(world["fire_officer"], person, WHY)
+    # No governance lead: the partnership's managers review it.
+    assert set(grant.reviewers.all()) == {world["police_manager"], world["council_manager"]}
+    assert grant in grants_for_review(world["police_manager"])
+
+
+def test_finding_6_unreviewed_grants_are_listed_and_escalate(world: World, settings: Any) -> None:
+    settings.CSPHUB_GRANT_REVIEW_HOURS = 4
+    ig = _ig_lead(world)
+    person = make_person(world["council_officer"])
+    grant = request_access(world["police_officer"], person, WHY)
+    fresh = request_access(world["police_officer"], make_person(world["council_officer"]), WHY)
+    AccessGrant.objects.filter(pk=grant.pk).update(granted_at=timezone.now() - dt.timedelta(hours=5))
+    out = io.StringIO()
+    call_command("access", "escalate", stdout=out)
+    assert "1 grant" in out.getvalue()
+    grant.refresh_from_db()
+    fresh.refresh_from_db()
+    assert grant.escalated_at is not None and fresh.escalated_at is None
+    assert ig in grant.reviewers.all() and grant in grants_for_review(ig)
+    escalations = AuditEntry.objects.filter(record_id=str(person.uuid), summary__contains="escalated")
+    assert escalations.count() == 1
+    call_command("access", "escalate", stdout=io.StringIO())  # safe to re-run
+    assert escalations.count() == 1
+    page = verified_client(world["council_manager"]).get("/access/reviews/").content.decode()
+    assert "Overdue" in page
+    assert "Overdue" in verified_client(ig).get("/access/reviews/").content.decode()

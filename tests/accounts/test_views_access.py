@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+from csphub.access.models import Governed
 from tests.access_cases import MemberViewCases, PublicViewCases
+from tests.factories import World
 
 
 class TestSignInAccess(PublicViewCases):
@@ -25,3 +29,16 @@ class TestSecondFactorSetupAccess(MemberViewCases):
     url_name = "accounts:otp-setup"
     # A user who already has a confirmed authenticator is sent to the verification page instead.
     expected_ok = (302,)
+
+
+class TestPasswordResetConfirmAccess(PublicViewCases):
+    """A one-time reset link: public (the user is signed out), and it opens nothing without a valid token."""
+
+    url_name = "accounts:password-reset-confirm"
+
+    def url(self, world: World, target: Governed | None) -> str:
+        return reverse(self.url_name, args=["MTIzNDU2Nzg", "bad-token"])
+
+
+class TestPasswordResetCompleteAccess(PublicViewCases):
+    url_name = "accounts:password-reset-complete"

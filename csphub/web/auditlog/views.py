@@ -1,4 +1,7 @@
-"""The audit log's own pages: verify the chain, export entries for a person or a period."""
+"""The audit log's own pages: verify the chain, export entries for a person or a period.
+
+Each reader reads the log through the access policy (``csphub.access.auditlog``): rows about records they may not
+see now are counted, never shown or exported; the information governance lead reads it all."""
 
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from csphub.access.policy import may_use_audit_log
+from csphub.access.auditlog import export_csv, recent_entries
+from csphub.access.policy import may_use_audit_log, reads_whole_audit_log
 from csphub.access.views_base import acting_user
-from csphub.audit.exports import ExportScope, write_csv
-from csphub.audit.models import AuditEntry
+from csphub.audit.exports import ExportScope
 from csphub.audit.verification import verify_log
 from csphub.web.auditlog.forms import ExportForm
 
@@ -23,7 +26,9 @@ from csphub.web.auditlog.forms import ExportForm
 class AuditRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not may_use_audit_log(acting_user(request)):
-            raise PermissionDenied("Only administrators and partnership managers may use the audit log.")
+            raise PermissionDenied(
+                "Only administrators, partnership managers and the information governance lead may use the audit log."
+            )
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -33,13 +38,16 @@ class AuditIndexView(AuditRequiredMixin, View):
     def _render(
         self, request: HttpRequest, form: ExportForm, verification: Any = None, status: int = 200
     ) -> HttpResponse:
-        latest = AuditEntry.objects.order_by("-seq")[:25]
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "verification": verification, "latest": latest},
-            status=status,
-        )
+        user = acting_user(request)
+        latest, withheld = recent_entries(user)
+        context = {
+            "form": form,
+            "verification": verification,
+            "latest": latest,
+            "withheld": withheld,
+            "reads_everything": reads_whole_audit_log(user),
+        }
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request, ExportForm())
@@ -55,5 +63,5 @@ class AuditIndexView(AuditRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="csphub-audit-{stamp}.csv"'
-        write_csv(scope, response, recipient=data["recipient"], reason=data["reason"])
+        export_csv(acting_user(request), scope, response, recipient=data["recipient"], reason=data["reason"])
         return response

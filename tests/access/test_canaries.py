@@ -1,0 +1,282 @@
+"""The canary harness: every page of every role, scanned for records the role may not see.
+
+Canary records are planted as real users plant them (a council case shared with the police; a police-only person
+and an intelligence person added to it by police officers; a restricted timeline entry naming a police-only
+complainant and place; a domestic-abuse case with its victim's home address; a break-glass request; a transfer to
+another council). Then every URL pattern of the project is requested (GET: pages, forms with their choices, CSV
+and JSON) by every user of the test partnership, with the canaries' UUIDs and references filled in, and each answer
+is scanned for the names, addresses, UUIDs and references of the canaries that user may not see.
+
+The oracle is the record filter itself (``visible_to`` on the canary record, and the restricted-entry filter for
+timeline entries): a record a user cannot open must not leak through any other page. New views are covered
+automatically: the URL patterns are read from the resolver, and their parameters filled by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from pytest_django import DjangoDbBlocker
+
+from csphub.access import services as access_services
+from csphub.access.grants import AccessGrant
+from csphub.access.models import Governed
+from csphub.access.policy import restricted_entries_filter
+from csphub.access.vocabulary import Caveat, Sensitivity
+from csphub.audit.context import audit_context
+from csphub.cases import services as case_services
+from csphub.cases.models import Case, TimelineEntry
+from csphub.partnership.models import Purpose
+from tests.conftest import built_once
+from tests.factories import USER_SPECS, World, build_world, make_person, make_place, verified_client
+
+# Patterns not requested: signing out ends the client's session; the admin is administrators' configuration.
+SKIPPED = {"accounts:logout"}
+SKIPPED_NAMESPACES = {"admin"}
+# One query string for every list and search page, whatever its parameters are called.
+SEARCH = "?q=Canary&name=Canary&family_name=Canary&given_name=Canary&address=Canary&person=Canary&place=Canary"
+
+
+@dataclass
+class Canary:
+    """A planted record and the strings that must not reach a user who may not see it."""
+
+    label: str
+    record: models.Model
+    strings: tuple[str, ...]
+
+
+@dataclass
+class CanaryWorld:
+    world: World
+    canaries: list[Canary] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # case references, for <reference>
+    uuids: dict[str, list[str]] = field(default_factory=dict)  # by model label, for <uuid> of record views
+    nested: dict[str, list[str]] = field(default_factory=dict)  # case reference -> uuids inside the case
+    others: list[str] = field(default_factory=list)  # agencies, agreements, grants: <uuid> of other views
+
+
+def _add(cw: CanaryWorld, label: str, record: Governed, *strings: str) -> None:
+    cw.canaries.append(Canary(label, record, (str(record.uuid), *strings)))
+    cw.uuids.setdefault(record._meta.label_lower, []).append(str(record.uuid))
+
+
+def plant(world: World) -> CanaryWorld:
+    cw = CanaryWorld(world)
+    council, police, chair = world["council_officer"], world["police_officer"], world["police_chair"]
+    with audit_context("test", actor=council, reason="canary planting"):
+        shared = case_services.open_case(
+            council, case_type="asb_personal", title="Canary shared noise case", summary="Shared with the police"
+        )
+        access_services.disclose(
+            shared,
+            to=world.agencies["police"],
+            by=council,
+            purpose=Purpose.ASB,
+            justification="Joint problem-solving with the neighbourhood team",
+        )
+    with audit_context("test", actor=police, reason="canary planting"):
+        police_only = make_person(police, family_name="Canarypoliceonly", given_name="Pauline")
+        police_place = make_place(police, address="1 Canarypolice Lane, Kettering")
+        case_services.add_person(shared, police_only, police, role="witness")
+        entry = case_services.record_entry(
+            shared,
+            police,
+            kind="note",
+            title="Canaryrestricted statement taken",
+            body="Canaryrestricted details of the statement",
+            place=police_place,
+            complainant=police_only,
+            restricted_to=[world.agencies["police"]],
+        )
+        victim = make_person(
+            police,
+            family_name="Canaryvictim",
+            given_name="Vera",
+            sensitivity=Sensitivity.DOMESTIC_ABUSE,
+            caveat=Caveat.OFFICIAL_SENSITIVE,
+        )
+        refuge = make_place(
+            police,
+            address="2 Canaryrefuge Close, Corby",
+            sensitivity=Sensitivity.DOMESTIC_ABUSE,
+            caveat=Caveat.OFFICIAL_SENSITIVE,
+        )
+        da_case = case_services.open_case(
+            police,
+            case_type="domestic_abuse",
+            title="Canarydomestic case",
+            sensitivity=Sensitivity.DOMESTIC_ABUSE,
+            caveat=Caveat.OFFICIAL_SENSITIVE,
+        )
+        case_services.add_person(da_case, victim, police, role="victim")
+        case_services.add_place(da_case, refuge, police, role="victim_home")
+        case_services.record_entry(
+            da_case,
+            police,
+            kind="incident",
+            title="Canarydomestic incident at home",
+            place=refuge,
+            complainant=victim,
+        )
+    with audit_context("test", actor=chair, reason="canary planting"):
+        intel = make_person(
+            chair,
+            family_name="Canaryintel",
+            given_name="Ivan",
+            sensitivity=Sensitivity.INTELLIGENCE,
+            caveat=Caveat.OFFICIAL_SENSITIVE,
+        )
+        case_services.add_person(shared, intel, chair, role="perpetrator")
+    for username in ("fire_officer", "fire_partner"):
+        user = world[username]
+        # Refused by the rules (then nothing is granted) or granted for review: either way a real request.
+        with audit_context("test", actor=user, reason="canary planting"), contextlib.suppress(PermissionDenied):
+            access_services.request_access(user, da_case, "Urgent fire safety visit to the address tonight")
+    with audit_context("test", actor=council, reason="canary planting"):
+        case_services.transfer(
+            shared,
+            council,
+            to_agency=world.agencies["corby"],
+            reason="The family moved to Corby: the Corby ASB team leads from now on",
+        )
+    shared.refresh_from_db()
+    _add(cw, "a police-only person", police_only, "Canarypoliceonly")
+    _add(cw, "a police-only place", police_place, "Canarypolice Lane")
+    _add(cw, "an intelligence person", intel, "Canaryintel")
+    _add(cw, "a domestic-abuse victim", victim, "Canaryvictim")
+    _add(cw, "a domestic-abuse victim's home", refuge, "Canaryrefuge")
+    _add(cw, "a shared case", shared, shared.reference, "Canary shared noise case")
+    _add(cw, "a domestic-abuse case", da_case, da_case.reference, "Canarydomestic")
+    cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
+    cw.references = [shared.reference, da_case.reference]
+    for case in (shared, da_case):
+        inside = [str(e.uuid) for e in TimelineEntry.objects.filter(case=case)]
+        inside += [str(a.uuid) for a in case.actions.all()]
+        cw.nested[case.reference] = inside
+    cw.others = [
+        str(world.agencies["police"].uuid),
+        str(world.agreements["ISA-2"].uuid),
+        *(str(g.uuid) for g in AccessGrant.objects.all()),
+        *(c for c in cw.uuids.get("registers.person", [])),
+        *(c for c in cw.uuids.get("cases.case", [])),
+    ]
+    return cw
+
+
+@pytest.fixture(scope="module")
+def canary_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[CanaryWorld]:
+    with built_once(django_db_blocker), django_db_blocker.unblock():
+        yield plant(build_world())
+
+
+def _patterns(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _patterns(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif pattern.name and prefix + pattern.name not in SKIPPED:
+            yield prefix + pattern.name, pattern
+
+
+def _keys() -> list[str]:
+    from csphub.assessments.engine import shipped
+
+    return sorted(shipped())
+
+
+def urls(cw: CanaryWorld) -> Iterator[str]:
+    """Every URL pattern, with its parameters filled from the canary world."""
+    for name, pattern in _patterns(get_resolver().url_patterns):
+        params = set(pattern.pattern.regex.groupindex)
+        view = getattr(pattern.callback, "view_class", None)
+        model = getattr(view, "model", None)
+        label = model._meta.label_lower if model is not None else ""
+        if not params:
+            yield reverse(name)
+            yield reverse(name) + SEARCH
+        elif params == {"reference"}:
+            for reference in cw.references:
+                yield reverse(name, kwargs={"reference": reference})
+        elif params == {"reference", "uuid"}:
+            for reference in cw.references:
+                for uid in cw.nested[reference]:
+                    yield reverse(name, kwargs={"reference": reference, "uuid": uid})
+        elif params == {"reference", "key"}:
+            for reference in cw.references:
+                for key in _keys():
+                    yield reverse(name, kwargs={"reference": reference, "key": key})
+        elif params == {"uuid"}:
+            for uid in cw.uuids.get(label) or cw.others:
+                yield reverse(name, kwargs={"uuid": uid})
+        elif params == {"uidb64", "token"}:
+            # A password reset link (sent by e-mail, public): a stale one shows only that it no longer works.
+            yield reverse(name, kwargs={"uidb64": "MQ", "token": "stale-token"})
+        else:
+            raise AssertionError(f"{name}: the canary harness does not know how to fill {sorted(params)}")
+
+
+def _may_see(user: Any, canary: Canary) -> bool:
+    record = canary.record
+    if isinstance(record, TimelineEntry):
+        return (
+            Case.objects.visible_to(user).filter(pk=record.case_id).exists()
+            and TimelineEntry.objects.filter(pk=record.pk)
+            .filter(restricted_entries_filter(user, TimelineEntry))
+            .exists()
+        )
+    assert isinstance(record, Governed)
+    return type(record).objects.visible_to(user).filter(pk=record.pk).exists()
+
+
+USERNAMES = [username for username, _agency, _roles in USER_SPECS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", USERNAMES)
+def test_no_page_shows_a_role_what_it_may_not_see(canary_world: CanaryWorld, db: None, username: str) -> None:
+    cw = canary_world
+    user = cw.world[username]
+    hidden = [c for c in cw.canaries if not _may_see(user, c)]
+    client = verified_client(user)
+    hits: list[str] = []
+    requested = 0
+    for url in urls(cw):
+        response = client.get(url)
+        requested += 1
+        assert response.status_code != 500, url
+        if getattr(response, "streaming", False):
+            body = b"".join(response.streaming_content).decode("utf-8", "replace")  # type: ignore[attr-defined]
+        else:
+            body = response.content.decode("utf-8", "replace")
+        for canary in hidden:
+            for text in canary.strings:
+                if text.lower() in url.lower():
+                    continue  # the user typed it: not a disclosure
+                if re.search(re.escape(text), body, re.IGNORECASE):
+                    hits.append(f"{url} ({response.status_code}) shows {canary.label}: {text!r}")
+    assert requested > 50
+    assert not hits, f"{username} was shown what they may not see:\n" + "\n".join(sorted(set(hits)))
+
+
+def test_the_canaries_are_hidden_from_someone_and_seen_by_someone(canary_world: CanaryWorld, db: None) -> None:
+    """The harness proves something only if every canary is hidden from some user and seen by another."""
+    for canary in canary_world.canaries:
+        seen = {u for u in USERNAMES if _may_see(canary_world.world[u], canary)}
+        assert seen, f"nobody may see {canary.label}"
+        assert seen != set(USERNAMES), f"everybody may see {canary.label}"
+
+
+def test_it_fills_every_url_pattern(canary_world: CanaryWorld, db: None) -> None:
+    names = {name for name, _ in _patterns(get_resolver().url_patterns)}
+    filled = {resolve(url.split("?")[0]).view_name for url in urls(canary_world)}
+    assert filled == names
