@@ -10,19 +10,23 @@ from django.urls import reverse
 
 from csphub.access.policy import allowed_actions, is_community_user, may_refer, may_triage, may_use_audit_log
 from csphub.access.vocabulary import Verb
+from csphub.partnership.models import User
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    # An error page may render before AuthenticationMiddleware has run (a bad Host header is refused first).
+    user = getattr(request, "user", None)
+    signed_in = isinstance(user, User) and user.is_authenticated
     nav: list[dict[str, str]] = []
     community = False
-    if user.is_authenticated and is_community_user(user):
+    if signed_in and isinstance(user, User) and is_community_user(user):
         community = True
         # Volunteers and business members: their referrals, nothing of the case-officer interface.
         if may_refer(user):
             nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
         nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
-    elif user.is_authenticated:
+    elif signed_in:
+        assert isinstance(user, User)
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
         if Verb.VIEW in actions:
@@ -39,7 +43,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     for item in nav:
         item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
-    agency = getattr(user, "agency", None) if user.is_authenticated else None
+    agency = getattr(user, "agency", None) if signed_in else None
     return {
         "user_agency_name": agency.name if agency is not None else "",
         "service_name": settings.CSPHUB_SERVICE_NAME,
