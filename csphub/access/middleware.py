@@ -1,7 +1,8 @@
 """The framework's side of access decisions: pages a user may not use at all are refused before their view runs
 (``policy.page_refusal``: volunteers get their referrals only), JustificationRequired becomes a redirect to the
-justification form, and every refused attempt (a 404 or 403 answered to a signed-in user: a record outside their reach, a change they
-may not make, a refused break-glass request) is written to the audit log, rate-limited per user.
+justification form, and every refused attempt (a 404 or 403 answered to a signed-in user: a record outside their
+reach, a change they may not make, a refused break-glass request) is written to the audit log, rate-limited per
+user.
 
 Views never log refusals: they raise ``Http404`` / ``PermissionDenied`` (or answer 403), and this middleware, which
 sits inside the audit context, writes the security entry. So that a scan of guessed UUIDs cannot flood the log, at
