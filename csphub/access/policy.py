@@ -314,9 +314,11 @@ def may_triage(user: User) -> bool:
 
 
 # The pages community-sector members use: they make referrals and follow their own, and sign in and out. The
-# case-officer interface (registers, cases, access requests, the partnership's pages) is not theirs.
+# case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
 COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts"})
-COMMUNITY_PAGES = frozenset({"web:home"})  # the home page sends them to their referrals
+# The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
+# their referrals go to and under what agreement.
+COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement"})
 COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
 
 

@@ -14,7 +14,7 @@ def test_a_volunteers_home_is_their_referrals(world: World) -> None:
     assert response.status_code == 302 and response["Location"] == reverse("referrals:mine")
 
 
-@pytest.mark.parametrize("name", ["web:partnership", "access:grants", "access:request", "cases:deadlines"])
+@pytest.mark.parametrize("name", ["access:grants", "access:request", "cases:deadlines", "audit:index"])
 def test_it_refuses_volunteers_every_other_page_with_a_pointer_to_the_referral_form(world: World, name: str) -> None:
     response = verified_client(world["publican"]).get(reverse(name))
     assert response.status_code == 403
@@ -26,6 +26,7 @@ def test_the_policy_decides_the_pages_by_namespace(world: World) -> None:
     assert page_refusal(pastor, "cases:list", "cases") == COMMUNITY_REFUSAL
     assert page_refusal(pastor, "referrals:new", "referrals") == ""
     assert page_refusal(pastor, "accounts:logout", "accounts") == ""
+    assert page_refusal(pastor, "web:partnership", "web") == ""  # who their referrals go to, under which ISA
     assert page_refusal(officer, "cases:list", "cases") == ""
 
 
