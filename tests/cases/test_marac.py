@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0004_information_governance_role'),
+        ("partnership", "0004_information_governance_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agency',
-            name='sector',
-            field=models.CharField(choices=[('police', 'Police'), ('fire', 'Fire and rescue'), ('probation', 'Probation'), ('health', 'Health'), ('local_authority', 'Local authority'), ('housing', 'Housing'), ('specialist', 'Specialist service (e.g. IDVA)'), ('voluntary', 'Voluntary and faith'), ('business', 'Business (e.g. Pubwatch)')], max_length=20),
+            model_name="agency",
+            name="sector",
+            field=models.CharField(
+                choices=[
+                    ("police", "Police"),
+                    ("fire", "Fire and rescue"),
+                    ("probation", "Probation"),
+                    ("health", "Health"),
+                    ("local_authority", "Local authority"),
+                    ("housing", "Housing"),
+                    ("specialist", "Specialist service (e.g. IDVA)"),
+                    ("voluntary", "Voluntary and faith"),
+                    ("business", "Business (e.g. Pubwatch)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
