@@ -185,7 +185,7 @@ def _plant_marac(world: World) -> tuple[Case, Place]:
     """A high-risk domestic abuse case referred to MARAC (shared with the MARAC agencies), with the meeting, who
     attended and an action each; a place the police officer may only read stays with the fire service."""
     police = world["police_officer"]
-    da = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
+    da: dict[str, Any] = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
     case = case_services.open_case(police, case_type="domestic_abuse", title="Canaryreferred household", **da)
     victim = make_person(police, family_name="Canarymaracvictim", given_name="Mary", **da)
     lent = make_place(world["fire_officer"], address="4 Canarylent Road, Corby")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -39,7 +40,7 @@ class DaCase:
 def _da_case(world: World) -> DaCase:
     """A high-risk domestic abuse case owned by the police: victim, perpetrator, home, and a DASH of 16 "yes"."""
     police = world["police_officer"]
-    da = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
+    da: dict[str, Any] = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
     case = services.open_case(police, case_type="domestic_abuse", title="Domestic abuse, Corby household")
     victim = make_person(police, given_name="Natalie", family_name="Walsh", **da)
     perpetrator = make_person(police, given_name="Ryan", family_name="Hart", **da)
