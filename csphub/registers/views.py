@@ -30,6 +30,7 @@ from csphub.registers.forms import (
     PlaceSearchForm,
     VehicleLinkForm,
 )
+from csphub.registers.linked import linked_records
 from csphub.registers.models import Person, Phone, Place, Vehicle
 from csphub.registers.profile import linked_people, person_profile
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
@@ -61,8 +62,14 @@ class PersonDetailView(RecordMixin[Person], TemplateView):
     template_name = "registers/person_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        profile = person_profile(acting_user(self.request), self.record)
-        return {**super().get_context_data(**kwargs), **profile.__dict__, "allowed": self.allowed}
+        user = acting_user(self.request)
+        profile = person_profile(user, self.record)
+        return {
+            **super().get_context_data(**kwargs),
+            **profile.__dict__,
+            "allowed": self.allowed,
+            "linked_sections": linked_records(user, self.record),
+        }
 
 
 class PersonCreateView(CreateMixin, FormView):
@@ -265,8 +272,15 @@ class PlaceDetailView(RecordMixin[Place], TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        person_links, hidden = linked_people(acting_user(self.request), self.record)
-        context.update(place=self.record, allowed=self.allowed, person_links=person_links, hidden_people=hidden)
+        user = acting_user(self.request)
+        person_links, hidden = linked_people(user, self.record)
+        context.update(
+            place=self.record,
+            allowed=self.allowed,
+            person_links=person_links,
+            hidden_people=hidden,
+            linked_sections=linked_records(user, self.record),
+        )
         return context
 
 

@@ -90,3 +90,63 @@ def test_finding_3_the_case_page_does_not_print_hidden_names_and_addresses(
     assert "about HIDDENWOMAN" in own
     assert AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(hidden.uuid)).count() > before
     assert AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(hidden_place.uuid)).exists()
+
+
+@pytest.fixture
+def two_cases(world: World) -> tuple[Case, Case, Person, Place]:
+    """A person and a place in two police cases: one shared with the council, one the council may not see."""
+    police = world["police_officer"]
+    council = world.agencies["council"]
+    person = make_person(police, given_name="Rob", family_name="Linkedman", parties=(council,))
+    place = make_place(police, address="9 Joined Up Lane, Kettering", parties=(council,))
+    shared_case = make_case(police, parties=(council,), title="Shared noise case")
+    private_case = make_case(police, title="Police only case")
+    for case in (shared_case, private_case):
+        services.add_person(case, person, police, role="perpetrator")
+        services.add_place(case, place, police, role="incident_location")
+    questions = engine.load_shipped("asb_victim_risk").questions
+    complete(shared_case, police, key="asb_victim_risk", answers={q.id: "no" for q in questions}, person=person)
+    services.record_power(
+        shared_case,
+        police,
+        power="cpw",
+        action="issued",
+        on=timezone.now() - dt.timedelta(days=2),
+        until=timezone.now() + dt.timedelta(days=12),
+        person=person,
+    )
+    services.record_power(
+        shared_case,
+        police,
+        power="closure_notice",
+        action="served",
+        on=timezone.now() - dt.timedelta(hours=3),
+        place=place,
+        until=timezone.now() + dt.timedelta(hours=12),
+    )
+    return shared_case, private_case, person, place
+
+
+def test_finding_5_a_persons_page_lists_their_cases(world: World, two_cases: tuple[Case, Case, Person, Place]) -> None:
+    shared_case, private_case, person, _place = two_cases
+    page = verified_client(world["council_officer"]).get(person.get_absolute_url()).content.decode()
+    assert shared_case.reference in page and "Shared noise case" in page
+    assert private_case.reference not in page and "Police only case" not in page
+    assert "1 more case you may not see" in page
+    assert "ASB victim risk" in page  # the assessment about them, in a case the viewer may see
+    assert "Community protection warning" in page  # the power against them
+    shown = AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(shared_case.uuid))
+    assert shown.filter(summary__contains=person.reference).exists()
+    assert not AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(private_case.uuid)).exists()
+    # The owner sees both.
+    own = verified_client(world["police_officer"]).get(person.get_absolute_url()).content.decode()
+    assert shared_case.reference in own and private_case.reference in own and "may not see" not in own
+
+
+def test_finding_5_a_places_page_lists_its_cases(world: World, two_cases: tuple[Case, Case, Person, Place]) -> None:
+    shared_case, private_case, _person, place = two_cases
+    page = verified_client(world["council_officer"]).get(place.get_absolute_url()).content.decode()
+    assert shared_case.reference in page and private_case.reference not in page
+    assert "1 more case you may not see" in page
+    assert "Closure notice" in page
+    assert AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(shared_case.uuid)).exists()
