@@ -53,6 +53,8 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]], no
 
 class CaseFilterForm(GovukForm):
     q = forms.CharField(label="Reference or title", required=False, max_length=100)
+    person = forms.CharField(label="Person's name", required=False, max_length=100)
+    place = forms.CharField(label="Place: address or postcode", required=False, max_length=100)
     case_type = forms.MultipleChoiceField(
         label="Type", required=False, choices=CaseType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -73,7 +75,7 @@ class CaseFilterForm(GovukForm):
 
 
 # Bump when the filter form's fields, widgets or templates change (a shared cache outlives a deployment).
-FILTER_FORM_VERSION = 1
+FILTER_FORM_VERSION = 2
 FILTER_FORM_CACHE_SECONDS = 600
 
 

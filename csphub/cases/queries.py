@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES
-from csphub.cases.models import Action, Case
+from csphub.cases.models import Action, Case, CasePerson, CasePlace
+from csphub.common import names
+from csphub.registers.models import Alias, Person, Place, fold_address
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -36,6 +38,8 @@ class CaseFilters:
     districts: Sequence[str] = ()  # ONS codes
     cross_boundary: bool = False
     owned_by: User | None = None
+    person: str = ""  # a name (or the start of one) of a person in the case the user may see
+    place: str = ""  # words of the address, name or postcode of a place in the case the user may see
     sort: str = "opened"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -58,7 +62,43 @@ def cases_for(user: User, filters: CaseFilters, action: Verb = Verb.VIEW) -> Que
         qs = qs.filter(cross_boundary=True)
     if filters.owned_by is not None:
         qs = qs.filter(owning_officer=filters.owned_by)
+    if filters.person.strip():
+        people = people_named(user, filters.person)
+        qs = qs.filter(Exists(CasePerson.objects.filter(case_id=OuterRef("pk"), person__in=people.values("pk"))))
+    if filters.place.strip():
+        places = places_described(user, filters.place)
+        qs = qs.filter(Exists(CasePlace.objects.filter(case_id=OuterRef("pk"), place__in=places.values("pk"))))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["opened"]))
+
+
+def _starts_a_word(field: str, token: str) -> Q:
+    """``field`` (folded, words separated by single spaces) has a word starting with ``token``."""
+    return Q(**{f"{field}__startswith": token}) | Q(**{f"{field}__contains": f" {token}"})
+
+
+def people_named(user: User, text: str) -> QuerySet[Person]:
+    """The people the user may see with a name (or another name) that has a word starting with each word of
+    ``text``. Only people the user may see: a hidden person's name never narrows a list to their cases."""
+    qs = Person.objects.visible_to(user, Verb.VIEW)
+    for token in names.tokens(text):
+        aliases = Alias.objects.filter(_starts_a_word("given_norm", token) | _starts_a_word("family_norm", token))
+        qs = qs.filter(
+            _starts_a_word("given_norm", token)
+            | _starts_a_word("family_norm", token)
+            | Q(middle_names__icontains=token)
+            | Q(pk__in=aliases.values("person_id"))
+        )
+    return qs
+
+
+def places_described(user: User, text: str) -> QuerySet[Place]:
+    """The places the user may see whose address, name or postcode holds every word of ``text``."""
+    qs = Place.objects.visible_to(user, Verb.VIEW)
+    for token in fold_address(text).split():
+        qs = qs.filter(
+            Q(address_norm__contains=token) | Q(name__icontains=token) | Q(postcode_compact__icontains=token)
+        )
+    return qs
 
 
 @dataclass(frozen=True)

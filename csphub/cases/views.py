@@ -66,6 +66,8 @@ def _filters(request: HttpRequest, form: CaseFilterForm) -> CaseFilters:
         districts=data.get("district", []),
         cross_boundary=bool(data.get("cross_boundary")),
         owned_by=acting_user(request) if data.get("mine") else None,
+        person=data.get("person", ""),
+        place=data.get("place", ""),
         sort=request.GET.get("sort", "opened"),
     )
 

@@ -12,6 +12,7 @@ from csphub.assessments.services import complete
 from csphub.audit.models import AuditEntry, Operation
 from csphub.cases import services
 from csphub.cases.models import Case
+from csphub.partnership.models import User
 from csphub.registers.models import Person, Place
 from tests.cases.factories import make_case
 from tests.factories import World, make_person, make_place, verified_client
@@ -150,3 +151,42 @@ def test_finding_5_a_places_page_lists_its_cases(world: World, two_cases: tuple[
     assert "1 more case you may not see" in page
     assert "Closure notice" in page
     assert AuditEntry.objects.filter(action=Operation.CONSULTATION, record_id=str(shared_case.uuid)).exists()
+
+
+def _listed(user: User, **query: str) -> str:
+    response = verified_client(user).get("/cases/", query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_finding_5_the_case_list_filters_by_a_persons_name(
+    world: World, shared: tuple[Case, Person, Person, Place, Place]
+) -> None:
+    case, _seen, _hidden, _seen_place, _hidden_place = shared
+    council = world["council_officer"]
+    other = make_case(world["police_officer"], parties=(world.agencies["council"],), title="Another matter")
+    listed = _listed(council, person="sally seenby")
+    assert case.reference in listed and other.reference not in listed
+    assert case.reference in _listed(council, person="Seenb")  # the start of a name is enough
+    assert case.reference not in _listed(council, person="Nobody Atall")
+
+
+def test_finding_5_a_hidden_persons_name_does_not_narrow_the_case_list_to_their_case(
+    world: World, shared: tuple[Case, Person, Person, Place, Place]
+) -> None:
+    case, _seen, _hidden, _seen_place, _hidden_place = shared
+    council, police = world["council_officer"], world["police_officer"]
+    assert case.reference not in _listed(council, person="Harriet Hiddenwoman")
+    assert case.reference in _listed(police, person="Harriet Hiddenwoman")  # the owner may see her
+
+
+def test_finding_5_the_case_list_filters_by_a_place_and_never_through_a_hidden_one(
+    world: World, shared: tuple[Case, Person, Person, Place, Place]
+) -> None:
+    case, _seen, _hidden, _seen_place, _hidden_place = shared
+    council, police = world["council_officer"], world["police_officer"]
+    other = make_case(police, parties=(world.agencies["council"],), title="Another matter")
+    listed = _listed(council, place="open street")
+    assert case.reference in listed and other.reference not in listed
+    assert case.reference not in _listed(council, place="72 Secret Road")
+    assert case.reference in _listed(police, place="72 Secret Road")
