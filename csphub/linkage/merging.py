@@ -29,9 +29,9 @@ from csphub.access.vocabulary import Caveat, Sensitivity, Verb
 from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.linkage.models import CandidatePair, MergeEvent, SourceRecord
-from csphub.linkage.survivorship import Candidate, choose
+from csphub.linkage.survivorship import Candidate, choose, variant_names
 from csphub.partnership.models import Agency
-from csphub.registers.models import Person
+from csphub.registers.models import Alias, AliasKind, Person
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -220,6 +220,7 @@ def merge(
     chosen = choose(_candidates(survivor), settings.CSPHUB_LINKAGE_TRUSTED_SOURCES)
     for field in ("given_name", "middle_names", "family_name", "dob_year", "dob_month", "dob_day", "sex"):
         setattr(survivor, field, getattr(chosen, field))
+    moved["_aliases_added"] = {"alias": _keep_other_names(survivor, survivor_before, absorbed, absorbed_before)}
     # The merged record is at least as restricted as either of the two.
     if Caveat.OFFICIAL_SENSITIVE in (survivor.caveat, absorbed.caveat):
         survivor.caveat = Caveat.OFFICIAL_SENSITIVE
@@ -264,6 +265,35 @@ def merge(
     return event
 
 
+def _keep_other_names(
+    survivor: Person, survivor_before: dict[str, Any], absorbed: Person, absorbed_before: dict[str, Any]
+) -> list[int]:
+    """Add every name the two people and their source rows gave, other than the one now shown and the ones
+    already recorded, as another name of the survivor (from the agency that recorded it). The new aliases' keys,
+    for an unmerge to take them away again."""
+    names: list[tuple[str, str, int]] = [
+        (survivor_before["given_name"], survivor_before["family_name"], survivor.owning_agency_id),
+        (absorbed_before["given_name"], absorbed_before["family_name"], absorbed.owning_agency_id),
+        *(
+            (r.given_name, r.family_name, r.batch.owning_agency_id)
+            for r in SourceRecord.objects.filter(person=survivor).select_related("batch").order_by("pk")
+        ),
+    ]
+    known = list(Alias.objects.filter(person=survivor).values_list("given_name", "family_name"))
+    added = []
+    for given_name, family_name, agency_id in variant_names(names, (survivor.given_name, survivor.family_name), known):
+        alias = Alias(
+            person=survivor,
+            kind=AliasKind.ALIAS,
+            given_name=given_name,
+            family_name=family_name,
+            source_agency_id=agency_id,
+        )
+        alias.save()
+        added.append(alias.pk)
+    return added
+
+
 def _log_combination(
     survivor: Person, absorbed: Person, about_survivor: str, about_absorbed: str, *, reason: str, detail: dict[str, Any]
 ) -> None:
@@ -294,6 +324,8 @@ def unmerge(event: MergeEvent, *, by: User | None, reason: str) -> None:
         raise ValidationError("Give the reason for undoing the merge")
     moved = dict(event.moved)
     parties = moved.pop("_parties", {}).get("agency", [])
+    # The other names the merge added go first (before the moved names go back to the absorbed person).
+    Alias.objects.filter(pk__in=moved.pop("_aliases_added", {}).get("alias", []), person=survivor).delete()
     users = moved.pop("_shared_with_users", {}).get("user", [])
     relations = {(m._meta.label_lower, a): m for m, a in _relations()}
     for label, fields in moved.items():

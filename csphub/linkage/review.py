@@ -6,6 +6,7 @@ never undoes it: an accepted pair stays merged, a rejected pair stays apart, an 
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from csphub.access import consultation
 from csphub.access.services import require
 from csphub.access.vocabulary import Verb
 from csphub.linkage.merging import merge
 from csphub.linkage.models import CandidatePair, PairStatus, SourceRecord
-from csphub.registers.models import Person
+from csphub.registers.models import Person, Sex
 from csphub.registers.profile import may_see_source_rows
 
 if TYPE_CHECKING:
@@ -26,6 +28,15 @@ if TYPE_CHECKING:
 
 DECISIONS = {"accept": PairStatus.ACCEPTED, "reject": PairStatus.REJECTED, "unsure": PairStatus.UNSURE}
 COMPARED = ("given_name", "middle_names", "family_name", "date_of_birth", "sex", "address", "postcode")
+LABELS = {
+    "given_name": "Given name",
+    "middle_names": "Middle names",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "address": "Address",
+    "postcode": "Postcode",
+}
 
 
 def queue_for(user: User) -> QuerySet[CandidatePair]:
@@ -47,16 +58,24 @@ class FieldComparison:
     b: str
 
     @property
+    def label(self) -> str:
+        return LABELS.get(self.field, self.field.replace("_", " ").capitalize())
+
+    @property
     def differs(self) -> bool:
         return self.a.strip().casefold() != self.b.strip().casefold()
 
 
 def _value(record: SourceRecord, field: str) -> str:
+    """A source row's value as a person reads it: "3 April 1990", "Not known" (never a stored code)."""
     if field == "date_of_birth":
-        parts = [record.dob_day, record.dob_month, record.dob_year]
         if record.dob_year is None:
             return ""
-        return "/".join(f"{p:02d}" if p is not None and p < 100 else str(p) for p in parts if p is not None)
+        month = calendar.month_name[record.dob_month] if record.dob_month in range(1, 13) else ""
+        day = str(record.dob_day) if month and record.dob_day is not None else ""
+        return " ".join(p for p in (day, month, str(record.dob_year)) if p)
+    if field == "sex":
+        return str(dict(Sex.choices).get(record.sex, record.sex)) if record.sex else ""
     return str(getattr(record, field) or "")
 
 
@@ -67,6 +86,15 @@ def source_row_visible(user: User, record: SourceRecord) -> bool:
     """Whether the user may read a legacy source row (``registers.profile.may_see_source_rows``)."""
     person = Person.all_objects.select_related("owning_agency").get(pk=record.person_id)
     return may_see_source_rows(user, record.batch.owning_agency, person)
+
+
+def people_of(user: User, pair: CandidatePair) -> tuple[Person | None, Person | None]:
+    """The two people on the register behind a pair, each only if the user may see them (else None); each one
+    shown is logged as consulted."""
+    ids = (pair.record_a.person_id, pair.record_b.person_id)
+    found = {p.pk: p for p in Person.objects.visible_to(user, Verb.VIEW).filter(pk__in=ids)}
+    consultation.record_results(found.values(), "a possible duplicate pair", {"pair": str(pair.uuid)})
+    return found.get(ids[0]), found.get(ids[1])
 
 
 def compare(pair: CandidatePair, *, show_a: bool = True, show_b: bool = True) -> list[FieldComparison]:
@@ -111,8 +139,13 @@ def _order(a: Person, b: Person) -> tuple[Person, Person]:
     return (a, b) if (counts[a.pk], -a.pk) >= (counts[b.pk], -b.pk) else (b, a)
 
 
-def check_reviewer(user: User) -> None:
+def may_review(user: User) -> bool:
+    """Whether the user's role lets them decide possible duplicates (the queue shows only pairs they may change)."""
     from csphub.access.policy import allowed_actions
 
-    if Verb.CHANGE not in allowed_actions(user):
+    return Verb.CHANGE in allowed_actions(user)
+
+
+def check_reviewer(user: User) -> None:
+    if not may_review(user):
         raise PermissionDenied("Your role does not allow you to review possible duplicates.")

@@ -6,6 +6,9 @@ Rules (in order):
 - **Date of birth**: the most complete (day > month > year), then the one most records agree with, then the most
   recent; a date contradicted by a more complete one is never shown alongside it.
 - **Sex**: the value most records give (ignoring "not known"); a tie goes to the most recent.
+- **Other names**: every other name the records give (each once, ignoring case and spacing) is kept as another
+  name of the merged person (an alias), so a merge never drops a name: not the absorbed person's, not a typo's
+  correction (``variant_names``).
 Every record is kept: survivorship only decides what is displayed.
 """
 
@@ -15,6 +18,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,3 +86,24 @@ def choose(candidates: Sequence[Candidate], trusted: Sequence[str] = ()) -> Surv
         sex = max((c for c in sexes if counts[c.sex] == top), key=lambda c: c.recorded_on).sex
         reasons.append(f"Sex as {counts[sex]} of {len(sexes)} records give it")
     return Survivor(name.given_name, name.middle_names, name.family_name, dob[0], dob[1], dob[2], sex, tuple(reasons))
+
+
+def _name_key(given_name: str, family_name: str) -> tuple[str, str]:
+    return (" ".join(given_name.casefold().split()), " ".join(family_name.casefold().split()))
+
+
+def variant_names(
+    names: Sequence[tuple[str, str, T]], shown: tuple[str, str], known: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str, T]]:
+    """The names among ``names`` (given name, family name, where it came from) to keep as other names: each
+    distinct one (ignoring case and spacing) that is neither the name ``shown`` nor already ``known`` (the
+    person's other names), in the order given. A name without a family name is not kept."""
+    seen = {_name_key(*shown), *(_name_key(*k) for k in known)}
+    kept = []
+    for given_name, family_name, origin in names:
+        key = _name_key(given_name, family_name)
+        if not key[1] or key in seen:
+            continue
+        seen.add(key)
+        kept.append((given_name.strip(), family_name.strip(), origin))
+    return kept

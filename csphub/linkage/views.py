@@ -19,7 +19,7 @@ from csphub.access.vocabulary import Verb
 from csphub.linkage.forms import DecisionForm, UnmergeForm
 from csphub.linkage.merging import unmerge
 from csphub.linkage.models import ImportBatch, MergeEvent
-from csphub.linkage.review import check_reviewer, compare, decide, queue_for, source_row_visible
+from csphub.linkage.review import check_reviewer, compare, decide, people_of, queue_for, source_row_visible
 from csphub.registers.models import Person
 from csphub.ui.views_support import apply_errors
 
@@ -44,7 +44,9 @@ class PairView(LoginRequiredMixin, View):
     def _render(self, request: HttpRequest, pair: Any, form: DecisionForm, status: int = 200) -> HttpResponse:
         user = acting_user(request)
         show_a, show_b = source_row_visible(user, pair.record_a), source_row_visible(user, pair.record_b)
+        person_a, person_b = people_of(user, pair)
         context = {
+            "person_pair": (person_a, person_b),
             "pair": pair,
             "fields": compare(pair, show_a=show_a, show_b=show_b),
             "form": form,

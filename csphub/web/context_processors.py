@@ -8,8 +8,16 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from csphub.access.policy import allowed_actions, is_community_user, may_refer, may_triage, may_use_audit_log
+from csphub.access.policy import (
+    allowed_actions,
+    is_community_user,
+    may_refer,
+    may_see_statistics,
+    may_triage,
+    may_use_audit_log,
+)
 from csphub.access.vocabulary import Verb
+from csphub.linkage.review import may_review
 from csphub.partnership.models import User
 
 
@@ -36,6 +44,11 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
         if may_triage(user):
             nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
+        # The register merger: the pairs to decide, and what each legacy import read (managers and analysts).
+        if may_review(user):
+            nav.append({"label": "Duplicates", "url": reverse("linkage:queue")})
+        if may_see_statistics(user):
+            nav.append({"label": "Imports", "url": reverse("linkage:imports")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):

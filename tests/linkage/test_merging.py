@@ -79,7 +79,9 @@ def test_a_merge_keeps_every_record_with_its_provenance(world: World, pair: tupl
         ("NN123456", "police"),
         ("KBC-ASB-1", "council"),
     }
-    assert a.aliases.count() == 1 and a.place_links.count() == 1 and a.phone_links.count() == 1
+    # The absorbed person's other name moves; their own name ("Jon") is kept as another name (survivorship).
+    assert {str(x) for x in a.aliases.all()} == {"Johnny Smith", "Jon Smith"}
+    assert a.place_links.count() == 1 and a.phone_links.count() == 1
     assert a.flags.count() == 1 and a.case_links.count() == 1
     # The most complete date of birth is shown; the council and fire service now see the merged person.
     assert (a.dob_year, a.dob_month, a.dob_day) == (1990, 4, 3)
@@ -131,3 +133,25 @@ def test_unique_rows_that_would_duplicate_stay_with_the_merged_record(world: Wor
     event = merge(a, b, by=police, reason="Same")
     assert a.identifiers.count() == 1 and Person.all_objects.get(pk=b.pk).identifiers.count() == 1
     unmerge(event, by=police, reason="Undo")
+
+
+def test_finding_7_a_merge_keeps_the_absorbed_name_as_another_name(world: World) -> None:
+    """The demo's pair: "ROBERST, Oliver" and "OLIVER, Roberts". Whichever name the merged person shows, the other
+    one stays on the record as another name (an alias), with the agency it came from."""
+    police, council = world["police_officer"], world["council_officer"]
+    a = make_person(police, given_name="Oliver", family_name="Roberst", dob_year=1982)
+    b = make_person(
+        council, given_name="Roberts", family_name="Oliver", dob_year=1982, parties=(world.agencies["police"],)
+    )
+    _source_record(a, "kettering", "K0000206", given_name="Oliver", family_name="ROBERST", dob_year=1982)
+    _source_record(b, "kettering", "K0000207", given_name="Roberts", family_name="OLIVER", dob_year=1982)
+    before = _snapshot()
+    event = merge(a, b, by=world["police_manager"], reason="Same man: names swapped and misspelt")
+    a.refresh_from_db()
+    shown = (a.given_name.casefold(), a.family_name.casefold())
+    names = {(x.given_name.casefold(), x.family_name.casefold()) for x in a.aliases.all()}
+    assert names | {shown} == {("oliver", "roberst"), ("roberts", "oliver")} and shown not in names
+    assert a.aliases.get().kind == "alias"
+    # Undoing the merge takes the added name away again: the database is exactly as it was.
+    unmerge(event, by=world["police_manager"], reason="Two different men after all")
+    assert _snapshot() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from csphub.linkage.models import CandidatePair, PairStatus
+from csphub.linkage.models import CandidatePair, PairStatus, SourceRecord
 from csphub.linkage.review import decide, queue_for
 from csphub.registers.models import Person
 from tests.factories import World, make_person, verified_client
@@ -73,3 +73,28 @@ def test_a_rejected_pair_stays_apart(world: World, pair: CandidatePair) -> None:
     decide(pair, world["police_officer"], decision="reject", reason="Father and son at the same address")
     assert Person.objects.filter(family_name="Smith").count() == 2
     assert list(queue_for(world["police_officer"])) == []
+
+
+def test_finding_7_the_merger_and_the_imports_are_in_the_navigation_of_those_who_may_use_them(world: World) -> None:
+    officer = verified_client(world["police_officer"]).get("/").content.decode()
+    assert 'href="/register/duplicates/"' in officer and 'href="/register/imports/"' not in officer
+    manager = verified_client(world["police_manager"]).get("/").content.decode()
+    assert 'href="/register/imports/"' in manager
+    partner = verified_client(world["fire_partner"]).get("/").content.decode()
+    assert 'href="/register/duplicates/"' not in partner and 'href="/register/imports/"' not in partner
+
+
+def test_finding_7_the_pair_page_has_human_labels_and_values(world: World, pair: CandidatePair) -> None:
+    SourceRecord.objects.filter(pk__in=[pair.record_a_id, pair.record_b_id]).update(sex="not_known")
+    page = verified_client(world["police_officer"]).get(f"/register/duplicates/{pair.uuid}/").content.decode()
+    for label in ("Given name", "Family name", "Date of birth", "Middle names", "Sex", "Postcode"):
+        assert f">{label}" in page
+    assert "Givenname" not in page and "Dateofbirth" not in page and "not_known" not in page
+    assert "Not known" in page and "1990" in page
+
+
+def test_finding_7_the_pair_page_links_to_both_records(world: World, pair: CandidatePair) -> None:
+    page = verified_client(world["police_officer"]).get(f"/register/duplicates/{pair.uuid}/").content.decode()
+    for record in (pair.record_a, pair.record_b):
+        person = Person.objects.get(pk=record.person_id)
+        assert f'href="{person.get_absolute_url()}"' in page and person.reference in page
