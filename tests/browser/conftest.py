@@ -14,11 +14,12 @@ cannot be shared between tests as ``world`` does). Build what the journey needs 
         case = make_case(live_world["police_officer"], case_type="domestic_abuse")
         journey.sign_in(live_world["police_officer"])        # through the real sign-in page (2FA is off here)
         journey.visit(f"/cases/{case.reference}/")             # goto + axe scan
-        journey.follow(journey.page.get_by_role("link", name="Complete a DASH risk checklist"))
-        journey.page.get_by_label("Yes").first.check()         # plain Playwright for what does not load a page
+        journey.justify()                                      # a domestic-abuse case asks why you need it
+        journey.follow(journey.page.get_by_role("link", name="Complete a DASH risk checklist").first)
+        journey.page.get_by_role("radio", name="Yes").first.check()  # plain Playwright: nothing loads
         journey.screenshot("a DASH with answers selected")
-        journey.submit("Save the assessment")                  # click + wait for the next page + axe scan
-        expect(journey.page.get_by_role("alert")).to_contain_text("medium")
+        journey.submit("Save the assessment")                  # click, wait for the next page, axe scan
+        expect(journey.page.locator(".govuk-error-summary")).to_be_visible()
 
 - ``journey.visit(path)``, ``journey.follow(locator)`` and ``journey.submit(button_name)`` load a page and run
   axe-core on it (WCAG 2.2 AA: tags wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa); a ``serious`` or ``critical``
@@ -29,18 +30,26 @@ cannot be shared between tests as ``world`` does). Build what the journey needs 
   journey is saved as ``last-page.png`` whether the test passed or failed. The paths are listed at the end of the
   pytest run ("browser test artefacts").
 - ``journey.sign_in(user)`` signs in through ``/accounts/sign-in/`` with ``tests.factories.PASSWORD``;
-  ``journey.sign_out()`` presses "Sign out". Use ``journey.new_tab()`` for a second user at the same time (its
-  own cookies, scanned the same way).
+  ``journey.sign_out()`` presses "Sign out"; ``journey.justify(reason)`` answers the justification page of a
+  sensitive record; ``journey.path`` is the current page's path. ``journey.new_tab()`` opens a tab for a second
+  person at the same time (its own cookies, scanned the same way).
 
 Chromium
 --------
 Playwright's own browser downloads are not used: the tests launch Debian's ``chromium`` (found on ``PATH``) with
 ``--headless --no-sandbox --disable-gpu --disable-background-networking``. ``make test`` installs it when missing
 (``make browser-deps``). Without it the tests fail and say so, unless ``CSPHUB_BROWSER_TESTS=skip`` is set, which
-skips them with the reason (for a developer's machine; never in CI). They also need the built front end
+skips them with the reason (for a developer's machine; refused when ``CI`` is set). They also need the built front end
 (``make assets``): the radios, the contrast and the layout checked are GOV.UK Frontend's.
 
 Each xdist worker runs its own live server on a free port (pytest-django binds port 0) and its own Chromium.
+
+The database
+------------
+``live_db`` (asked for by ``journey`` and ``live_world``) is ``transactional_db`` made to work with the audit log:
+the flush at the end of a transactional test would be refused by the log's append-only triggers, so they are
+lifted for the flush and restored after it, with the chain head back at the genesis hash. Anything the live server
+writes (audit entries included) can be asserted on directly in the test.
 """
 
 from __future__ import annotations
@@ -92,7 +101,9 @@ def chromium_executable() -> str | None:
     return shutil.which("chromium")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this directory ``browser``, before ``-m`` selects (tryfirst)."""
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
@@ -124,7 +135,9 @@ def playwright_browser() -> Iterator[Browser]:
     Django refuses ORM calls (SynchronousOnlyOperation) unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The browser and
     that setting live only as long as a module of browser tests; the other tests of the worker never see them."""
     if browser_tests_skipped():
-        pytest.skip("CSPHUB_BROWSER_TESTS=skip: the browser tests are skipped")
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail("CSPHUB_BROWSER_TESTS=skip is refused in CI: the browser tests must run", pytrace=False)
+        pytest.skip("CSPHUB_BROWSER_TESTS=skip: the browser tests are skipped on this machine")
     executable = chromium_executable()
     if executable is None:
         pytest.fail(
@@ -185,9 +198,7 @@ def _restore_audit_guards(connection: Any, restore: list[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM audit_chainhead")
         if cursor.fetchone()[0] == 0:
-            cursor.execute(
-                "INSERT INTO audit_chainhead (id, last_seq, last_hash) VALUES (1, 0, %s)", [GENESIS_HASH]
-            )
+            cursor.execute("INSERT INTO audit_chainhead (id, last_seq, last_hash) VALUES (1, 0, %s)", [GENESIS_HASH])
         for sql in restore:
             cursor.execute(sql)
 
