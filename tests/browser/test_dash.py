@@ -5,10 +5,11 @@ refused with the GOV.UK error summary, and a completed one gives the case its le
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from csphub.assessments import engine
 from csphub.assessments.models import CompletedAssessment
+from csphub.cases.models import Case
 from tests.browser.conftest import Journey
 from tests.cases.factories import make_case
 from tests.factories import World, make_person
@@ -16,7 +17,7 @@ from tests.factories import World, make_person
 TITLE = "Threats and injury at 4 Meadow Road"
 
 
-def _da_case(world: World):  # type: ignore[no-untyped-def]
+def _da_case(world: World) -> Case:
     officer = world["police_officer"]
     case = make_case(officer, case_type="domestic_abuse", title=TITLE)
     make_person(officer, given_name="Ada", family_name="Okoro")
@@ -31,7 +32,7 @@ def _dash_page(journey: Journey, world: World) -> str:
     return str(case.reference)
 
 
-def _radio(journey: Journey, question: str, answer: str):  # type: ignore[no-untyped-def]
+def _radio(journey: Journey, question: str, answer: str) -> Locator:
     group = journey.page.get_by_role("group", name=question, exact=True)
     return group.get_by_role("radio", name=answer, exact=True)
 
