@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/csphub
 # pytest-xdist processes per suite (2 cores here: 225 -> 163 s on SQLite, 360 -> 272 s on PostgreSQL); 0 runs in one process
 PYTEST_WORKERS ?= 2
 # worksteal: each worker starts on a contiguous half (a module's shared data is built once) and takes from the other's
-# tail when idle; tests marked slow are collected first (tests/conftest.py) so the longest start at once
+# tail when idle; each share starts with its own tests marked slow (tests/conftest.py), so the longest start at once
 PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal
 # extra pytest arguments, e.g. make pytest-sqlite PYTEST_ARGS="--durations=25" or PYTEST_ARGS=tests/cases
 PYTEST_ARGS ?=

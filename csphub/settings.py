@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "csphub.web.middleware.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -113,6 +114,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "csphub.accounts.middleware.IdleTimeoutMiddleware",
     "csphub.accounts.middleware.RequireSecondFactorMiddleware",
+    "csphub.accounts.middleware.NoStoreMiddleware",
     "csphub.audit.middleware.AuditContextMiddleware",
     "csphub.access.middleware.AccessDecisionMiddleware",
 ]
@@ -221,10 +223,10 @@ OTP_TOTP_ISSUER = env.str("CSPHUB_OTP_ISSUER", "csphub")
 # --- Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env.int("CSPHUB_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CSPHUB_LOCKOUT_MINUTES", 30, minimum=1))
-# Lock the account (by username) whatever IP, browser or cookies the attempts come from. Adding the IP address
-# would lock out a whole office behind one NAT address; axes' W006 assumes IP-based locking, hence silenced.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock a username at the address the failures come from (the pair), not the account everywhere: locking by username
+# alone let anyone lock any officer out at will by typing wrong passwords for them from anywhere. Locking by address
+# alone would lock out a whole office behind one NAT address. Each failure is a security event in the audit log.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -267,6 +269,14 @@ USE_TZ = True
 
 # Uploaded case documents: never served directly (no MEDIA_URL route); only through a view that asks the policy.
 MEDIA_ROOT = env.path("CSPHUB_MEDIA_DIR", VAR_DIR / "media")
+# The largest document a form takes (the allowed types are in csphub.common.uploads, checked by every GOV.UK form).
+CSPHUB_UPLOAD_MAX_MB = env.int("CSPHUB_UPLOAD_MAX_MB", 10, minimum=1, maximum=100)
+# Uploads above 2.5 MB are streamed to a temporary file, not held in memory; a request's other fields may total
+# 2.5 MB at most, in at most 1000 fields (Django's defaults, stated here so they are not loosened unawares).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -292,6 +302,8 @@ CSPHUB_ACCESS_GRANT_HOURS = env.int("CSPHUB_ACCESS_GRANT_HOURS", 24, minimum=1, 
 CSPHUB_GRANT_REVIEW_HOURS = env.int("CSPHUB_GRANT_REVIEW_HOURS", 24, minimum=1, maximum=24 * 14)
 # How long a justification given for a sensitive record covers further views of it.
 CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
+# Refused attempts (404/403 to a signed-in user) logged one by one per user and minute; the rest are counted.
+CSPHUB_REFUSAL_LOG_PER_MINUTE = env.int("CSPHUB_REFUSAL_LOG_PER_MINUTE", 10, minimum=1, maximum=1000)
 CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
 # The register merger: pairs scoring at or above the upper threshold merge automatically; between the thresholds
 # they go to clerical review; below, they stay apart. Sources listed first are trusted first for displayed values.

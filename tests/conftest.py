@@ -85,15 +85,20 @@ def _session_audit_context() -> Iterator[None]:
 def built_once(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """A transaction around data built once for many tests (a module's), rolled back at the end.
 
-    The database stays blocked between the tests, as before: only a test that asks for ``db`` may use it."""
-    from django.db import transaction
+    The database stays blocked between the tests, as before: only a test that asks for ``db`` may use it. While
+    the transaction is open, ``connections.close_all()`` does nothing: a management command run through
+    ``execute_from_command_line`` (e.g. ``csphub link import``) closes every connection when it ends, which on
+    PostgreSQL would end the module's transaction under the tests that follow."""
+    from django.db import connections, transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
+    connections.close_all = lambda: None  # type: ignore[method-assign]
     try:
         yield
     finally:
+        del connections.close_all
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -76,7 +76,9 @@ class RequestAccessView(LoginRequiredMixin, FormView):
             grant = services.request_access(user, record, form.cleaned_data["justification"])
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-            return self.form_invalid(form)
+            refused = self.form_invalid(form)
+            refused.status_code = 403  # a refusal: AccessDecisionMiddleware logs it (views never write the log)
+            return refused
         justifications.remember(self.request.session, record.uuid, grant.justification)
         messages.success(
             self.request,

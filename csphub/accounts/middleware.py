@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 # When the session's expiry was last pushed back (seconds since the epoch), kept in the session itself.
 TOUCHED_KEY = "_csphub_touched"
@@ -59,3 +60,22 @@ class RequireSecondFactorMiddleware:
                 target = "accounts:otp-verify" if has_device else "accounts:otp-setup"
                 return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (Django's never-cache headers) on every response to a signed-in user, and on
+    every download (CSV exports, documents) whoever asks: pages with personal data are never kept by a browser's
+    cache, a shared computer's disk or a proxy. Must come after ``AuthenticationMiddleware``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").startswith("attachment") or response.get(
+            "Content-Type", ""
+        ).startswith("text/csv")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

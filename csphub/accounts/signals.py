@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from csphub.audit import log
 from csphub.audit.context import audit_context, current_or_none
-from csphub.audit.models import Operation
+from csphub.audit.models import AuditEntry, Operation
 
 
 def _request_id(request: HttpRequest | None) -> str | None:
@@ -29,17 +29,26 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
         log.write(log.Event.about(Operation.SECURITY, user, "Signed out"))
 
 
+def _fit(value: str, field: str) -> str:
+    """``value`` cut to the audit field's length (PostgreSQL refuses longer values; the username is typed by anyone)."""
+    limit = getattr(AuditEntry._meta.get_field(field), "max_length", None)
+    return value[:limit] if limit else value
+
+
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    with audit_context("web", actor_label=f"anonymous:{username}", request_id=_request_id(request)):
+    typed = str(credentials.get("username", ""))
+    username = typed[:150]
+    label = _fit(f"anonymous:{username}", "actor_username")
+    with audit_context("web", actor_label=label, request_id=_request_id(request)):
         log.write(
             log.Event(
                 action=Operation.SECURITY,
                 record_type="partnership.user",
-                record_id=username or "unknown",
+                record_id=_fit(username, "record_id") or "unknown",
                 summary="Failed sign-in attempt",
+                detail={"username": username, "username_length": len(typed)} if len(username) > 64 else {},
             )
         )
 

@@ -7,7 +7,6 @@ digits.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from csphub.common import csvsafe
 from csphub.geography import bng_to_wgs84_arrays
 
 from .geo import Districts
@@ -53,7 +53,7 @@ def format_value(value: object) -> str:
 
 
 def write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")  # place names and categories come from input files
     writer.writerow(columns)
     n = 0
     for row in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from csphub.audit import log
 from csphub.audit.models import AuditEntry, Operation
+from csphub.common import csvsafe
 
 COLUMNS = (
     "seq",
@@ -117,7 +117,7 @@ def write_csv(
 
     ``reader``: only the entries it may see are written (whole, with their snapshots); the others are left out
     and counted in the disclosure entry. Without one (the command line, run by the operator), every entry."""
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # usernames, summaries and snapshots may be typed by anyone: no formulas
     writer.writerow(COLUMNS)
     count = 0
     for entry in _readable(scope, reader):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from csphub.access import consultation
 from csphub.cases.models import Case
+from csphub.common import csvsafe
 
 EXPORT_COLUMNS = (
     "reference",
@@ -30,7 +30,7 @@ class Writable(Protocol):
 
 def export_csv(cases: Sequence[Case], out: Writable, *, what: str, detail: Mapping[str, Any]) -> int:
     """Write ``cases`` (already limited to what the reader may export) as CSV rows and log the disclosure."""
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # a title such as =HYPERLINK(...) stays text in a spreadsheet
     writer.writerow(EXPORT_COLUMNS)
     for case in cases:
         writer.writerow(

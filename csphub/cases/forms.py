@@ -289,6 +289,7 @@ class EntryForm(GovukForm):
 
 
 class ActionForm(GovukForm):
+    deadline_fields = frozenset({"due_on"})
     title = forms.CharField(label="Action", max_length=200, error_messages={"required": "Enter the action"})
     detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     assigned_agency = forms.ModelChoiceField(
@@ -404,6 +405,7 @@ POWER_ACTIONS = [
 
 
 class PowerForm(GovukForm):
+    deadline_fields = frozenset({"until_date", "review_on"})
     subject = forms.ChoiceField(
         label="Against or for", choices=[], error_messages={"required": "Choose the perpetrator or the place"}
     )

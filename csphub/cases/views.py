@@ -51,6 +51,9 @@ from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search
 from csphub.rules.asb_powers import Deadline
 from csphub.ui.views_support import apply_errors
 
+# Beyond any real list; keeps the page's offset within the database's integers (a longer number would be a 500).
+MAX_PAGE = 1_000_000
+
 
 def _filters(request: HttpRequest, form: CaseFilterForm) -> CaseFilters:
     data = form.cleaned_data if form.is_valid() else {}
@@ -74,7 +77,7 @@ class CaseListView(ReadMixin, TemplateView):
         form = CaseFilterForm(self.request.GET or None)
         filters = _filters(self.request, form)
         try:
-            number = int(self.request.GET.get("page", "1"))
+            number = min(max(int(self.request.GET.get("page", "1")), 1), MAX_PAGE)
         except ValueError:
             number = 1
         page = page_of(cases_for(user, filters), number)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from csphub.common.dates import PartialDate
-from csphub.linkage.engine import LinkageSettings, Record, RecordSet, TrainedModel, explain, predict, train
+from csphub.linkage.engine import LinkageSettings, Record, RecordSet, TrainedModel, explain_many, predict, train
 from csphub.linkage.merging import MergeRefused, merge
 from csphub.linkage.models import CandidatePair, LinkageModelVersion, PairStatus, SourceRecord
 from csphub.registers.models import Person
@@ -95,10 +95,18 @@ def run_linkage(*, retrain: bool = False, log: Callable[[str], None] = lambda _:
     log("scoring pairs…")
     predictions = predict(model, records, engine_settings)
     merged = queued = kept = 0
+    ranked = sorted(predictions.scored_pairs(settings.CSPHUB_LINKAGE_LOWER), key=lambda p: -p.match_probability)
+    # The pairs a reviewer may look at get their field-by-field explanation, all in one engine session.
+    explanations = _explanations(
+        model,
+        [
+            (by_key[p.record_a], by_key[p.record_b])
+            for p in ranked
+            if p.match_probability < settings.CSPHUB_LINKAGE_UPPER
+        ],
+    )
     with transaction.atomic():
-        for scored in sorted(
-            predictions.scored_pairs(settings.CSPHUB_LINKAGE_LOWER), key=lambda p: -p.match_probability
-        ):
+        for scored in ranked:
             a, b = by_key[scored.record_a], by_key[scored.record_b]
             a, b = (a, b) if a.pk < b.pk else (b, a)
             existing = CandidatePair.objects.filter(record_a=a, record_b=b).first()
@@ -107,7 +115,7 @@ def run_linkage(*, retrain: bool = False, log: Callable[[str], None] = lambda _:
                     kept += 1  # a reviewer decided it: a new score never overrides them
                 continue
             automatic = scored.match_probability >= settings.CSPHUB_LINKAGE_UPPER
-            explanation = _explanation(model, a, b) if not automatic else []
+            explanation = explanations.get((a.pk, b.pk), []) if not automatic else []
             pair, _ = CandidatePair.objects.update_or_create(
                 record_a=a,
                 record_b=b,
@@ -144,10 +152,17 @@ def run_linkage(*, retrain: bool = False, log: Callable[[str], None] = lambda _:
     return RunSummary(len(records), model.version, trained, len(predictions), merged, queued, kept)
 
 
-def _explanation(model: TrainedModel, a: SourceRecord, b: SourceRecord) -> list[dict[str, object]]:
-    result = explain(model, as_record(a), as_record(b))
-    rows: list[dict[str, object]] = [
-        {"comparison": "prior (how rare a match is)", "level": "", "weight": result.prior_match_weight}
-    ]
-    rows += [{"comparison": f.description, "level": f.level, "weight": f.match_weight} for f in result.fields]
-    return rows
+def _explanations(
+    model: TrainedModel, pairs: list[tuple[SourceRecord, SourceRecord]]
+) -> dict[tuple[int, int], list[dict[str, object]]]:
+    """Each pair's explanation as stored for the review page, by the two records' keys (lower first)."""
+    ordered = [(a, b) if a.pk < b.pk else (b, a) for a, b in pairs]
+    results = explain_many(model, [(as_record(a), as_record(b)) for a, b in ordered])
+    explained: dict[tuple[int, int], list[dict[str, object]]] = {}
+    for (a, b), result in zip(ordered, results, strict=True):
+        rows: list[dict[str, object]] = [
+            {"comparison": "prior (how rare a match is)", "level": "", "weight": result.prior_match_weight}
+        ]
+        rows += [{"comparison": f.description, "level": f.level, "weight": f.match_weight} for f in result.fields]
+        explained[(a.pk, b.pk)] = rows
+    return explained

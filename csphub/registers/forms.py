@@ -153,6 +153,7 @@ class PlaceForm(GovukForm):
 
 
 class PlaceLinkForm(GovukForm):
+    historic_fields = frozenset({"valid_from", "valid_to"})
     relation = forms.ChoiceField(label="Relationship", choices=PlaceRelation.choices, widget=forms.RadioSelect)
     place = forms.UUIDField(
         label="Place reference",

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from csphub.access.models import Governed
 from csphub.access.policy import allowed_actions, is_community_user
@@ -356,6 +357,50 @@ def link_vehicle(
 
 @transaction.atomic
 def erase_person(person: Person, by: User) -> None:
-    """Erase a person and everything filed under them (names, identifiers, flags, links): logged as erasure."""
+    """Erase a person and everything filed under them (names, identifiers, flags, links): logged as erasure.
+
+    A person still in a case (or in an assessment, a referral, a power, the register's merge history or an imported
+    source record) is not erased: the erasure is refused with the cases the user may see named, a count of those
+    they may not, and what else holds the person, so that a data protection officer can decide what comes first.
+    """
     require(by, Verb.ERASE, person)
+    blockers = erasure_blockers(person, by)
+    if blockers:
+        raise ValidationError(blockers, code="in_use")
     person.delete()
+
+
+def erasure_blockers(person: Person, by: User) -> str:
+    """Why ``person`` cannot be erased yet, as a message for ``by`` (empty when nothing holds them)."""
+    collector = Collector(using=router.db_for_write(Person))
+    try:
+        collector.collect([person])
+    except (ProtectedError, RestrictedError) as exc:
+        holders = list(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)
+    else:
+        return ""
+    cases: dict[int, Governed] = {}
+    others: dict[str, int] = {}
+    for obj in holders:
+        case = getattr(obj, "case", None)
+        if isinstance(case, Governed):
+            cases[case.pk] = case
+        else:
+            label = str(obj._meta.verbose_name_plural)
+            others[label] = others.get(label, 0) + 1
+    parts = []
+    if cases:
+        model = type(next(iter(cases.values())))
+        visible = set(model.objects.visible_to(by).filter(pk__in=list(cases)).values_list("pk", flat=True))
+        named = sorted(str(getattr(cases[pk], "reference", cases[pk])) for pk in visible)
+        hidden = len(cases) - len(named)
+        listed = ", ".join(named)
+        if hidden:
+            more = f"{hidden} more case{'s' if hidden != 1 else ''} you may not see"
+            listed = f"{listed} and {more}" if listed else more
+        plural = "s" if len(cases) != 1 else ""
+        parts.append(f"{person} is in {len(cases)} case{plural} ({listed}): remove them from the case{plural} first")
+    if others:
+        held = ", ".join(f"{n} {label}" for label, n in sorted(others.items()))
+        parts.append(f"their record is also held by {held}")
+    return "You cannot erase this record yet. " + "; ".join(parts) + "."

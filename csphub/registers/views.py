@@ -225,7 +225,11 @@ class PersonEraseView(RecordMixin[Person], FormView):
 
     def form_valid(self, form: ConfirmEraseForm) -> HttpResponse:
         name = self.record.full_name
-        services.erase_person(self.record, acting_user(self.request))
+        try:
+            services.erase_person(self.record, acting_user(self.request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(self.request, f"{name}'s record was erased. The erasure is in the audit log.")
         return redirect("registers:person-search")
 

@@ -1,14 +1,32 @@
 """GOV.UK Frontend rendering for Django forms: a form renderer, a mixin that sets the design system's classes
-and ARIA attributes on every widget, and a partial date field (day / month / year, any of day and month blank)."""
+and ARIA attributes on every widget, and a partial date field (day / month / year, any of day and month blank).
+
+The mixin also holds the house rules every form gets without asking:
+- dates: a ``DateField`` takes dates from 1 January 1990 to a year from today; fields a form names in
+  ``deadline_fields`` go up to ten years ahead (orders, reviews, due dates), and fields in ``historic_fields`` go
+  back to 1 January 1900 (where someone lived). Dates of birth (``PartialDateField``) run from 1900 to today.
+- uploads: a ``FileField`` takes files up to ``CSPHUB_UPLOAD_MAX_MB`` of the allowed types, checked by extension
+  and by the file's first bytes (``csphub.common.uploads``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
-from csphub.common.dates import PartialDate, PartialDateError
+from csphub.common import uploads
+from csphub.common.dates import EARLIEST_YEAR, PartialDate, PartialDateError
+
+EARLIEST_EVENT = dt.date(1990, 1, 1)
+EARLIEST_HISTORIC = dt.date(EARLIEST_YEAR, 1, 1)
+EVENT_DAYS_AHEAD = 366
+DEADLINE_YEARS_AHEAD = 10
 
 
 class GovukRenderer(TemplatesSetting):
@@ -33,12 +51,69 @@ _ERROR_CLASSES: dict[str, str] = {
 }
 
 
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_window(name: str, *, deadline: bool = False, historic: bool = False) -> tuple[dt.date, dt.date]:
+    """The earliest and latest dates a date field takes (see the module's docstring)."""
+    today = timezone.localdate()
+    earliest = EARLIEST_HISTORIC if historic else EARLIEST_EVENT
+    if deadline:
+        try:
+            latest = today.replace(year=today.year + DEADLINE_YEARS_AHEAD)
+        except ValueError:  # 29 February
+            latest = today.replace(year=today.year + DEADLINE_YEARS_AHEAD, day=28)
+    else:
+        latest = today + dt.timedelta(days=EVENT_DAYS_AHEAD)
+    return earliest, latest
+
+
+def upload_problem(upload: UploadedFile) -> str | None:
+    """What is wrong with an uploaded file under the house's limits, or ``None``."""
+    max_bytes = int(getattr(settings, "CSPHUB_UPLOAD_MAX_MB", 10)) * 1024 * 1024
+    size = int(upload.size or 0)
+    head = b""
+    if 0 < size <= max_bytes:
+        upload.seek(0)
+        head = upload.read(uploads.HEAD_BYTES)
+        upload.seek(0)
+    return uploads.problem(upload.name or "", size, head, max_bytes=max_bytes)
+
+
 class GovukFormMixin(forms.BaseForm):
-    """Adds GOV.UK classes and aria-describedby (hint, error) to every widget."""
+    """Adds GOV.UK classes and aria-describedby (hint, error) to every widget; keeps dates and uploads sensible."""
+
+    # Date fields that take dates up to ten years ahead, and date fields that go back to 1900.
+    deadline_fields: ClassVar[frozenset[str]] = frozenset()
+    historic_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style(errors=False)
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            error = None
+            if isinstance(field, forms.DateField) and isinstance(value, dt.date):
+                error = self._date_problem(name, field, value)
+            elif isinstance(field, forms.FileField) and isinstance(value, UploadedFile):
+                error = upload_problem(value)
+            if error:
+                self.add_error(name, error)
+
+    def _date_problem(self, name: str, field: forms.Field, value: dt.date) -> str | None:
+        earliest, latest = date_window(
+            name, deadline=name in self.deadline_fields, historic=name in self.historic_fields
+        )
+        label = str(field.label or "The date")
+        if value < earliest:
+            return f"{label} must be on or after {_long_date(earliest)}"
+        if value > latest:
+            return f"{label} must be on or before {_long_date(latest)}"
+        return None
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -10,12 +10,16 @@ from django.urls import reverse
 
 from csphub.access.policy import allowed_actions, may_use_audit_log
 from csphub.access.vocabulary import Verb
+from csphub.partnership.models import User
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    # An error page may render before AuthenticationMiddleware has run (a bad Host header is refused first).
+    user = getattr(request, "user", None)
+    signed_in = isinstance(user, User) and user.is_authenticated
     nav: list[dict[str, str]] = []
-    if user.is_authenticated:
+    if signed_in:
+        assert isinstance(user, User)
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
         if Verb.VIEW in actions:
@@ -30,7 +34,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     for item in nav:
         item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
-    agency = getattr(user, "agency", None) if user.is_authenticated else None
+    agency = getattr(user, "agency", None) if signed_in else None
     return {
         "user_agency_name": agency.name if agency is not None else "",
         "service_name": settings.CSPHUB_SERVICE_NAME,

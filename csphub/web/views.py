@@ -20,6 +20,7 @@ from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
 from csphub.cases.queries import actions_for
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
+from csphub.registers.models import Place
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -52,9 +53,25 @@ class PartnershipView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         agreements = list(InformationSharingAgreement.objects.prefetch_related("parties").order_by("reference"))
+        districts = list(District.objects.order_by("name"))
+        # Counts of places are counts of what this viewer may see (a count of the whole register would tell every
+        # member how much other agencies hold); roles that read no records see no counts.
+        user = acting_user(self.request)
+        show_counts = Verb.VIEW in allowed_actions(user)
+        if show_counts:
+            counts = dict(
+                Place.objects.visible_to(user)
+                .filter(district__isnull=False)
+                .values("district")
+                .annotate(n=Count("pk"))
+                .values_list("district", "n")
+            )
+            for district in districts:
+                district.place_count = counts.get(district.pk, 0)  # type: ignore[attr-defined]
         context.update(
             partnership=Partnership.objects.first(),
-            districts=District.objects.annotate(place_count=Count("places")).order_by("name"),
+            districts=districts,
+            show_counts=show_counts,
             agencies=Agency.objects.prefetch_related(
                 Prefetch("districts", queryset=District.objects.order_by("name"))
             ).order_by("name"),

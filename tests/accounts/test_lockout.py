@@ -28,3 +28,14 @@ def test_other_accounts_are_not_locked(world: World, settings: object) -> None:
         client.post("/accounts/sign-in/", {"username": "police_officer", "password": "wrong password"})
     ok = Client().post("/accounts/sign-in/", {"username": "council_officer", "password": PASSWORD})
     assert ok.status_code == 302
+
+
+def test_finding_9_a_stranger_cannot_lock_an_account_out_from_elsewhere(world: World, settings: object) -> None:
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):  # type: ignore[attr-defined]
+        stranger.post("/accounts/sign-in/", {"username": "police_officer", "password": "wrong password"})
+    # the stranger's address is locked for that account ...
+    assert stranger.post("/accounts/sign-in/", {"username": "police_officer", "password": PASSWORD}).status_code == 429
+    # ... but the officer signs in from their own address
+    officer = Client(REMOTE_ADDR="198.51.100.7")
+    assert officer.post("/accounts/sign-in/", {"username": "police_officer", "password": PASSWORD}).status_code == 302

@@ -11,6 +11,7 @@ Linking people::
     predictions = predict(model, records)                       # -> Predictions (scored pairs)
     clusters = cluster(predictions, threshold=0.7)              # -> Clusters (one cluster id per record)
     explain(model, record_a, record_b)                          # -> PairExplanation, field by field
+    explain_many(model, pairs)                                  # -> [PairExplanation], one linker for all
     dedupe(records, settings)                                   # -> DedupeResult (all of the above, timed)
     link(model, register, incoming)                             # -> Predictions between a new extract and a register
     candidates(model, register, new_record, limit=10)           # -> list[ScoredPair], the check at the door
@@ -20,7 +21,7 @@ See ``docs/linkage.md``.
 
 from .clustering import Clusters, cluster
 from .errors import InputError, LinkageError, MappingError, ModelError, SettingsError, SourceFileError
-from .explaining import FieldExplanation, PairExplanation, explain
+from .explaining import FieldExplanation, PairExplanation, explain, explain_many
 from .mapping import SourceMapping, load_mapping, mapping_from_dict, mapping_to_toml
 from .parse import ParsedSource, QuarantinedRow, RowWarning, file_sha256, parse_source, row_key
 from .pipeline import DedupeResult, dedupe
@@ -56,6 +57,7 @@ __all__ = [
     "cluster",
     "dedupe",
     "explain",
+    "explain_many",
     "file_sha256",
     "link",
     "load_mapping",

@@ -24,6 +24,7 @@ import logging
 from pathlib import Path
 from typing import Any, TextIO, TypeAlias
 
+from csphub.common import csvsafe
 from csphub.common.dates import PartialDateError
 
 from .errors import LinkageError, MappingError, SettingsError, SourceFileError
@@ -151,7 +152,7 @@ def _dedupe(args: argparse.Namespace, err: TextIO) -> int:
     record_ids = clusters.table.column("record_id").to_pylist()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csvsafe.writer(handle, lineterminator="\n")  # record ids come from the input file
         if has_source:
             writer.writerow(["source", "record_id", "cluster_id"])
             writer.writerows(zip(sources, record_ids, ids, strict=True))
@@ -161,7 +162,7 @@ def _dedupe(args: argparse.Namespace, err: TextIO) -> int:
     if args.pairs:
         keys = records.record_keys()
         with args.pairs.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csvsafe.writer(handle, lineterminator="\n")
             writer.writerow(["record_id_l", "record_id_r", "match_weight", "match_probability"])
             table = predictions.pairs
             for left, right, weight, probability in zip(

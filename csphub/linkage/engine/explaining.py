@@ -1,11 +1,12 @@
 """Why a pair scores as it does, field by field::
 
-explain(model, record_a, record_b) -> PairExplanation # the level each comparison reaches and the weight it adds
+explain(model, record_a, record_b) -> PairExplanation  # the level each comparison reaches and the weight it adds
+explain_many(model, pairs) -> list[PairExplanation]    # the same for many pairs, with one Splink linker
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -88,12 +89,33 @@ def explain(
     model: TrainedModel, record_a: Record, record_b: Record, settings: LinkageSettings | None = None
 ) -> PairExplanation:
     """How ``model`` scores the pair, comparison by comparison: the level each reaches and the weight it adds."""
+    return explain_many(model, [(record_a, record_b)], settings)[0]
+
+
+def explain_many(
+    model: TrainedModel, pairs: Sequence[tuple[Record, Record]], settings: LinkageSettings | None = None
+) -> list[PairExplanation]:
+    """``explain`` for many pairs in one session: one Splink linker for all of them (building one is most of the
+    cost of explaining a single pair: about a second, mostly Splink's settings check)."""
     settings = replace(settings or model.settings, backend="duckdb")
-    a = replace(record_a, source=record_a.source or "a", record_id=record_a.record_id or "a")
-    b = replace(record_b, source=record_b.source or "b", record_id=record_b.record_id or "b")
-    if a.key == b.key:
-        b = replace(b, source=b.source + "·2")
-    records = RecordSet.from_records([a, b])
+    distinct: dict[tuple[str, str], int] = {}
+    chosen: list[Record] = []
+    positions: list[tuple[int, int]] = []
+    for record_a, record_b in pairs:
+        a = replace(record_a, source=record_a.source or "a", record_id=record_a.record_id or "a")
+        b = replace(record_b, source=record_b.source or "b", record_id=record_b.record_id or "b")
+        if a.key == b.key:
+            b = replace(b, source=b.source + "·2")
+        ends = []
+        for record in (a, b):
+            if record.key not in distinct:
+                distinct[record.key] = len(chosen)
+                chosen.append(record)
+            ends.append(distinct[record.key])
+        positions.append((ends[0], ends[1]))
+    if not positions:
+        return []
+    records = RecordSet.from_records(chosen)
     with _session(settings) as backend:
         features = backend.register_features(records)
         linker = _linker(backend, features, settings, model)
@@ -105,10 +127,18 @@ def explain(
             {c: {str(r[c]) for r in rows if r.get(c) is not None} for c in spec.TF_COLUMNS},
         )
         schema = backend.features_sql(f"SELECT * FROM {features.table} LIMIT 0").schema
-        left = backend.register_arrow(pa.Table.from_pylist([rows[0]], schema=schema), "left")
-        right = backend.register_arrow(pa.Table.from_pylist([rows[1]], schema=schema), "right")
-        scored = linker.inference.score_pair(left, right)
-        result = backend.fetch(scored, ["*"]).to_pylist()[0]
+        scored_rows = []
+        for i, j in positions:
+            left = backend.register_arrow(pa.Table.from_pylist([rows[i]], schema=schema), "left")
+            right = backend.register_arrow(pa.Table.from_pylist([rows[j]], schema=schema), "right")
+            scored = linker.inference.score_pair(left, right)
+            scored_rows.append((rows[i], rows[j], backend.fetch(scored, ["*"]).to_pylist()[0]))
+    return [_explanation(model, row_a, row_b, result) for row_a, row_b, result in scored_rows]
+
+
+def _explanation(
+    model: TrainedModel, row_a: Mapping[str, Any], row_b: Mapping[str, Any], result: Mapping[str, Any]
+) -> PairExplanation:
     fields = []
     for comparison in model.comparisons:
         name = comparison.name
@@ -120,8 +150,8 @@ def explain(
                 comparison=name,
                 description=comparison.description,
                 level=comparison.label_for_gamma(gamma),
-                values_a={c: rows[0].get(c) for c in _EXPLAIN_VALUES.get(name, ())},
-                values_b={c: rows[1].get(c) for c in _EXPLAIN_VALUES.get(name, ())},
+                values_a={c: row_a.get(c) for c in _EXPLAIN_VALUES.get(name, ())},
+                values_b={c: row_b.get(c) for c in _EXPLAIN_VALUES.get(name, ())},
                 match_weight=weight,
                 term_frequency_adjustment=tf_adj,
             )
