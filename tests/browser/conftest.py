@@ -28,7 +28,7 @@ cannot be shared between tests as ``world`` does). Build what the journey needs 
   fails the test at teardown.
 - ``journey.screenshot(label)`` saves a full-page PNG under ``var/test-artefacts/<test>/``; the last page of every
   journey is saved as ``last-page.png`` whether the test passed or failed. The paths are listed at the end of the
-  pytest run ("browser test artefacts").
+  pytest run ("test artefacts", by tests/conftest.py).
 - ``journey.sign_in(user)`` signs in through ``/accounts/sign-in/`` with ``tests.factories.PASSWORD``;
   ``journey.sign_out()`` presses "Sign out"; ``journey.justify(reason)`` answers the justification page of a
   sensitive record; ``journey.path`` is the current page's path. ``journey.new_tab()`` opens a tab for a second
@@ -109,21 +109,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """List the screenshots the browser tests saved (also with xdist: the paths travel in user_properties)."""
-    paths = [
-        value
-        for reports in terminalreporter.stats.values()
-        for report in reports
-        for name, value in getattr(report, "user_properties", ())
-        if name == "browser_artefact"
-    ]
-    if paths:
-        terminalreporter.section("browser test artefacts")
-        for path in sorted(set(paths)):
-            terminalreporter.write_line(path)
 
 
 # --- the browser ---------------------------------------------------------------------------------------------------
@@ -334,7 +319,7 @@ class Journey:
         path = self.artefacts / f"{_slug(label)}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.saved.append(path)
-        self.request.node.user_properties.append(("browser_artefact", str(path)))
+        self.request.node.user_properties.append(("artefact", str(path)))  # listed by tests/conftest.py
         return path
 
     # people
