@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "csphub.cases",
     "csphub.assessments",
     "csphub.linkage",
+    "csphub.referrals",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

@@ -1,4 +1,4 @@
-"""A small partnership for tests: real district boundaries, five agencies, users of every role, two ISAs."""
+"""A small partnership for tests: real district boundaries, nine agencies, users of every role, two ISAs."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ AGENCY_SPECS = (
     AgencySpec("fire", "Northamptonshire Fire and Rescue Service", Sector.FIRE),
     AgencySpec("pastors", "Kettering Street Pastors", Sector.VOLUNTARY, "E07000153"),
     AgencySpec("pubwatch", "Corby Pubwatch", Sector.BUSINESS, "E07000150"),
+    # MARAC partners: an IDVA service, health and probation.
+    AgencySpec("idva", "North Northants IDVA Service", Sector.SPECIALIST),
+    AgencySpec("health", "NHS Northamptonshire Integrated Care Board", Sector.HEALTH),
+    AgencySpec("probation", "Probation Service (Northamptonshire)", Sector.PROBATION, competent_authority=True),
 )
 
 USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -48,6 +52,9 @@ USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("pastor", "pastors", (Role.VOLUNTARY_REFERRER,)),
     ("pastor2", "pastors", (Role.VOLUNTARY_REFERRER,)),
     ("publican", "pubwatch", (Role.VOLUNTARY_REFERRER,)),
+    ("idva_officer", "idva", (Role.CASE_OFFICER,)),
+    ("health_officer", "health", (Role.CASE_OFFICER,)),
+    ("probation_officer", "probation", (Role.CASE_OFFICER,)),
 )
 
 
@@ -95,8 +102,8 @@ def build_world() -> World:
             ),
             AgreementSpec(
                 "ISA-2",
-                "Domestic abuse",
-                ("police", "council", "corby"),
+                "Domestic abuse and MARAC",
+                ("police", "council", "corby", "idva", "health", "probation"),
                 ("domestic_abuse",),
                 ("personal", "domestic_abuse"),
                 ("art6_1e", "dpa_part3"),

@@ -1,6 +1,8 @@
-"""The framework's side of access decisions: JustificationRequired becomes a redirect to the justification form,
-and every refused attempt (a 404 or 403 answered to a signed-in user: a record outside their reach, a change they
-may not make, a refused break-glass request) is written to the audit log, rate-limited per user.
+"""The framework's side of access decisions: pages a user may not use at all are refused before their view runs
+(``policy.page_refusal``: volunteers get their referrals only), JustificationRequired becomes a redirect to the
+justification form, and every refused attempt (a 404 or 403 answered to a signed-in user: a record outside their
+reach, a change they may not make, a refused break-glass request) is written to the audit log, rate-limited per
+user.
 
 Views never log refusals: they raise ``Http404`` / ``PermissionDenied`` (or answer 403), and this middleware, which
 sits inside the audit context, writes the security entry. So that a scan of guessed UUIDs cannot flood the log, at
@@ -19,10 +21,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from csphub.access.models import JustificationRequired
+from csphub.access.policy import page_refusal
 from csphub.audit import log
 from csphub.audit.models import Operation
 
@@ -48,6 +52,16 @@ class AccessDecisionMiddleware:
             if user is not None and user.is_authenticated:
                 note_refusal(request, user, response.status_code)
         return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        match = request.resolver_match
+        if match is None or not request.user.is_authenticated:
+            return
+        reason = page_refusal(request.user, match.view_name or "", match.namespace or "")
+        if reason:
+            raise PermissionDenied(reason)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, JustificationRequired):

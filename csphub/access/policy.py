@@ -303,6 +303,36 @@ def restricted_entries_filter(user: User, model: type[models.Model], field: str 
     return q
 
 
+def may_refer(user: User) -> bool:
+    """Voluntary and business members make referrals to the partnership (they open no cases themselves)."""
+    return bool(user.is_authenticated and is_community_user(user) and Verb.CREATE in allowed_actions(user))
+
+
+def may_triage(user: User) -> bool:
+    """Case officers and managers of a statutory agency triage the referrals their agency receives."""
+    return bool(user.is_authenticated and not is_community_user(user) and Verb.CHANGE in allowed_actions(user))
+
+
+# The pages community-sector members use: they make referrals and follow their own, and sign in and out. The
+# case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts"})
+# The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
+# their referrals go to and under what agreement.
+COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement"})
+COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
+
+
+def page_refusal(user: User, view_name: str, namespace: str) -> str:
+    """Why this user may not use this page at all, whatever record it shows ("" if they may).
+
+    Asked for every page (``csphub.access.middleware``) before its view runs."""
+    if not user.is_authenticated or not is_community_user(user):
+        return ""
+    if namespace.split(":", 1)[0] in COMMUNITY_NAMESPACES or view_name in COMMUNITY_PAGES:
+        return ""
+    return COMMUNITY_REFUSAL
+
+
 def may_see_statistics(user: User) -> bool:
     """Partnership-wide aggregate figures (no personal data): managers and analysts."""
     return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER, Role.ANALYST))

@@ -368,19 +368,74 @@ class CaseReviewDecisionForm(GovukForm):
     outcome = forms.CharField(label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MaracReferralForm(GovukForm):
+def _agency_choices(form: forms.Form, name: str, agencies: list[Agency]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField)
+    field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+
+
+class MaracMeetingForm(GovukForm):
+    meeting_on = forms.DateField(
+        label="Date of the MARAC meeting",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
+    )
+    attending = forms.ModelMultipleChoiceField(
+        label="Agencies attending",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the agencies attending the meeting"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        """``agencies``: those that may attend (holding the case, or of the MARAC: ``marac_meeting_agencies``)."""
+        super().__init__(*args, **kwargs)
+        _agency_choices(self, "attending", agencies)
+
+
+class MaracReferralForm(MaracMeetingForm):
     referred_on = forms.DateField(
         label="Date of the referral",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the referral"},
+        error_messages={"required": "Enter the date of the referral", "invalid": "Enter a real date"},
     )
     person = forms.ChoiceField(label="Victim referred", required=False, choices=[])
+    field_order = ["referred_on", "person", "meeting_on", "attending"]
 
-    def __init__(self, *args: Any, case: Case, links: CaseLinks, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, case: Case, links: CaseLinks, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, agencies=agencies, **kwargs)
         victims = [(str(p.uuid), str(p)) for p in links.people_in(CaseRole.VICTIM)]
         note = hidden_note(people=links.hidden_people(CaseRole.VICTIM))
         _set_choices(self, "person", [("", "Not recorded"), *victims], note)
+        self.fields["meeting_on"].required = False
+        self.fields["meeting_on"].help_text = "If it is known: it can be recorded later"
+        self.fields["attending"].required = False
+        self.fields["attending"].help_text = (
+            "The case is shared with the agencies of the MARAC when you record the referral; "
+            "who attends can be recorded later"
+        )
+
+
+class MaracActionForm(GovukForm):
+    title = forms.CharField(label="Action", max_length=200, error_messages={"required": "Enter the action"})
+    detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    assigned_agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency"},
+        help_text="The agencies attending the meeting you may record actions for",
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        """``agencies``: those the user may record actions for (``services.marac_action_agencies``)."""
+        super().__init__(*args, **kwargs)
+        _agency_choices(self, "assigned_agency", agencies)
 
 
 POWER_ACTIONS = [

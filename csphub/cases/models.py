@@ -28,6 +28,7 @@ from csphub.cases.kinds import (
     ReportingChannel,
     SaraStage,
 )
+from csphub.rules import marac
 from csphub.ui.links import record_url
 
 
@@ -245,6 +246,10 @@ class Action(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # An action agreed at a MARAC meeting (for an agency attending it).
+    marac_referral = models.ForeignKey(
+        "MaracReferral", on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -343,10 +348,14 @@ class CaseReviewApplication(models.Model):
 
 @audited(label="MARAC referral", record=lambda r: r.case, related=lambda r: r.person)
 class MaracReferral(models.Model):
+    """A referral to the Multi-Agency Risk Assessment Conference: the criteria met on the day, the meeting that
+    hears the case, the agencies attending it (``MaracAttendance``) and each agency's actions (``Action``)."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="marac_referrals")
     person = models.ForeignKey("registers.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     referred_on = models.DateField()
+    meeting_on = models.DateField(null=True, blank=True, help_text="The date of the MARAC meeting hearing the case")
     level = models.CharField(max_length=20)
     criteria = models.JSONField(default=list)
     reasons = models.JSONField(default=list)
@@ -358,6 +367,29 @@ class MaracReferral(models.Model):
 
     def __str__(self) -> str:
         return f"MARAC referral of {self.referred_on:%d %b %Y} ({self.case.reference})"
+
+    @property
+    def is_repeat(self) -> bool:
+        """A repeat referral: the calculator found abuse after the last referral, within twelve months of it."""
+        return marac.REPEAT in (self.criteria or [])
+
+    def attending_agencies(self) -> list[Any]:
+        return [a.agency for a in self.attendance.all()]
+
+
+@audited(label="MARAC meeting attendance", record=lambda a: a.referral.case, related=lambda a: a.referral.person)
+class MaracAttendance(models.Model):
+    """An agency attending the MARAC meeting that hears a referral (one row each, so that the log records it)."""
+
+    referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE, related_name="attendance")
+    agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["agency__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "agency"], name="unique_marac_attendance")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} at the MARAC meeting ({self.referral.case.reference})"
 
 
 class PowerType(models.TextChoices):

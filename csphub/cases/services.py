@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from csphub.access.policy import allowed_actions, is_community_user
@@ -38,12 +39,13 @@ from csphub.cases.models import (
     CaseReviewApplication,
     CaseSequence,
     CaseTransfer,
+    MaracAttendance,
     MaracReferral,
     PowerRecord,
     StatusChange,
     TimelineEntry,
 )
-from csphub.partnership.models import Agency, District, Purpose
+from csphub.partnership.models import COMMUNITY_SECTORS, Agency, District, Purpose
 from csphub.partnership.sharing import check_disclosure
 from csphub.registers.models import Person, Place
 
@@ -76,11 +78,14 @@ def open_case(
     sensitivity: str | None = None,
     uuid: uuid_module.UUID | None = None,
 ) -> Case:
-    """Open a case owned by the user's agency (and by the user, unless a volunteer refers it).
+    """Open a case owned by the user's agency and the user (volunteers make referrals instead: csphub.referrals).
 
     ``uuid`` lets an import or the demo give a case a stable identity, so that loading it again adds nothing."""
     if Verb.CREATE not in allowed_actions(by) or by.agency is None:
         raise PermissionDenied("Your role does not allow you to open cases.")
+    if is_community_user(by):
+        # A volunteer's case was owned by their charity and seen by nobody who could act on it: they refer instead.
+        raise PermissionDenied("Volunteers and business members make a referral; the partnership team opens the case.")
     default_caveat, default_sensitivity = DEFAULT_HANDLING.get(case_type, (Caveat.OFFICIAL, Sensitivity.GENERAL))
     opened = opened_on or timezone.localdate()
     partnership_code = by.agency.partnership.code
@@ -92,7 +97,7 @@ def open_case(
         summary=summary.strip(),
         issue=issue.strip(),
         owning_agency=by.agency,
-        owning_officer=None if is_community_user(by) else by,
+        owning_officer=by,
         owning_district=owning_district,
         hate_strands=sorted(set(hate_strands)),
         sara_stage=sara_stage,
@@ -100,7 +105,6 @@ def open_case(
         caveat=caveat or default_caveat,
         sensitivity=sensitivity or default_sensitivity,
         created_by=by,
-        referred_by=by if is_community_user(by) else None,
     )
     case.full_clean()
     case.save()
@@ -239,6 +243,7 @@ def add_action(
     assigned_agency: Agency,
     assigned_officer: User | None = None,
     detail: str = "",
+    marac_referral: MaracReferral | None = None,
 ) -> Action:
     require(by, Verb.CHANGE, case)
     parties = {case.owning_agency_id, *case.parties.values_list("pk", flat=True)}
@@ -254,6 +259,7 @@ def add_action(
         assigned_agency=assigned_agency,
         assigned_officer=assigned_officer,
         created_by=by,
+        marac_referral=marac_referral,
     )
     action.full_clean()
     action.save()
@@ -445,9 +451,135 @@ def decide_case_review(
     return application
 
 
+# --- MARAC ------------------------------------------------------------------------------------------------------
+
+# Cases go to MARAC, and everything shared for it is shared, for domestic abuse risk management.
+MARAC_PURPOSE = Purpose.DOMESTIC_ABUSE
+
+
+def marac_agencies(case: Case, by: User) -> list[Agency]:
+    """The agencies of the MARAC for this case, as the referring user's agency may share with them: every agency of
+    the partnership outside the community sectors (whose members never see records through their agency) with an
+    ISA in force with the referrer's agency covering the case's data for domestic abuse risk management (the MARAC
+    ISA); of the agencies serving some districts, those serving the case's districts (all, for a case with none)."""
+    source = by.agency
+    if source is None:
+        return []
+    districts = {case.owning_district_id, *case.districts.values_list("pk", flat=True)} - {None}
+    candidates = Agency.objects.filter(partnership_id=source.partnership_id).exclude(sector__in=COMMUNITY_SECTORS)
+    if districts:
+        candidates = candidates.filter(Q(county_wide=True) | Q(districts__in=districts)).distinct()
+    return [
+        agency
+        for agency in candidates.order_by("name")
+        if check_disclosure(source, agency, case.data_category, MARAC_PURPOSE).allowed
+    ]
+
+
+def marac_meeting_agencies(case: Case, by: User) -> list[Agency]:
+    """The agencies that may attend the meeting hearing the case: those holding it and those of the MARAC."""
+    holders = Agency.objects.filter(Q(pk=case.owning_agency_id) | Q(pk__in=case.parties.values("pk")))
+    found = {a.pk: a for a in holders.exclude(sector__in=COMMUNITY_SECTORS)}
+    for agency in marac_agencies(case, by):
+        found.setdefault(agency.pk, agency)
+    return sorted(found.values(), key=lambda a: a.name)
+
+
+@dataclass(frozen=True)
+class MaracReferralResult:
+    """A MARAC referral, with the agencies the case was shared with for it and what stayed with its owner.
+
+    ``withheld`` names only records the referring user may see (once each); the others are counted."""
+
+    referral: MaracReferral
+    shared_with: list[Agency]
+    handed_on: list[Handover]
+    withheld: list[Withheld]
+    hidden_withheld: int
+
+
+def _share_with_marac(case: Case, by: User, referral: MaracReferral) -> MaracReferralResult:
+    """Hand the case, and the people and places in it the user may share, on to each MARAC agency under the ISA
+    covering it (``plan_handover``/``hand_on``: each disclosure logged naming its ISA)."""
+    justification = (
+        f"Referred to MARAC on {referral.referred_on:%d %B %Y}: shared with the MARAC agencies "
+        "for domestic abuse risk management"
+    )
+    detail = {"marac_referral": str(referral.uuid)}
+    shared: list[Agency] = []
+    handed: list[Handover] = []
+    withheld: dict[tuple[str, int, str], Withheld] = {}
+    hidden = 0
+    companions = case.disclosure_companions()
+    for agency in marac_agencies(case, by):
+        case_plan = plan_handover([case], to=agency, by=by, purpose=MARAC_PURPOSE)
+        if case_plan.withheld or case_plan.hidden_withheld:
+            for w in case_plan.withheld:
+                withheld.setdefault((w.record._meta.label_lower, w.record.pk, w.reason), w)
+            continue
+        linked = plan_handover(companions, to=agency, by=by, purpose=MARAC_PURPOSE)
+        if case_plan.handed_on:
+            shared.append(agency)
+            handed += hand_on(
+                case_plan,
+                summary="Disclosed to {to}: referred to MARAC",
+                justification=justification,
+                purpose=MARAC_PURPOSE,
+                detail=detail,
+            )
+        handed += hand_on(
+            linked,
+            summary=f"Disclosed to {{to}} with case {case.reference} (MARAC referral)",
+            justification=justification,
+            related=case,
+            purpose=MARAC_PURPOSE,
+            detail=detail,
+        )
+        for w in linked.withheld:
+            withheld.setdefault((w.record._meta.label_lower, w.record.pk, w.reason), w)
+        hidden = max(hidden, linked.hidden_withheld)
+    return MaracReferralResult(referral, shared, handed, list(withheld.values()), hidden)
+
+
+def _set_attendance(referral: MaracReferral, attending: Iterable[Agency]) -> None:
+    """Who attends the meeting: agencies holding the case (a row each, added and removed one by one: logged)."""
+    case = referral.case
+    wanted = {a.pk: a for a in attending}
+    holders = {case.owning_agency_id, *case.parties.values_list("pk", flat=True)}
+    outside = [a for a in wanted.values() if a.pk not in holders or a.is_community_sector]
+    if outside:
+        names = ", ".join(sorted(str(a) for a in outside))
+        raise ValidationError(
+            {"attending": f"{names} does not hold this case: only the agencies it was shared with can attend"}
+        )
+    current = {row.agency_id: row for row in referral.attendance.all()}
+    for agency_id, row in current.items():
+        if agency_id not in wanted:
+            row.delete()
+    for agency_id, agency in wanted.items():
+        if agency_id not in current:
+            MaracAttendance.objects.create(referral=referral, agency=agency)
+
+
+def _check_meeting(referral: MaracReferral, meeting_on: dt.date | None) -> None:
+    if meeting_on is not None and meeting_on < referral.referred_on:
+        raise ValidationError({"meeting_on": "The meeting cannot come before the referral"})
+
+
 @transaction.atomic
-def refer_to_marac(case: Case, by: User, *, referred_on: dt.date, person: Person | None = None) -> MaracReferral:
-    """Record a MARAC referral with the criteria the calculator found met on the day."""
+def refer_to_marac(
+    case: Case,
+    by: User,
+    *,
+    referred_on: dt.date,
+    person: Person | None = None,
+    meeting_on: dt.date | None = None,
+    attending: Iterable[Agency] = (),
+) -> MaracReferralResult:
+    """Record a MARAC referral with the criteria the calculator found met on the day (a repeat referral among
+    them), and share the case with the agencies of the MARAC (``marac_agencies``) with the people and places in it
+    the user may share, each under the ISA that covers it. The meeting and who attends it may be recorded now or
+    later (``record_marac_meeting``)."""
     from csphub.cases.statutory import marac_panel, rules_for
 
     require(by, Verb.CHANGE, case)
@@ -459,14 +591,83 @@ def refer_to_marac(case: Case, by: User, *, referred_on: dt.date, person: Person
         case=case,
         person=person,
         referred_on=referred_on,
+        meeting_on=meeting_on,
         level=assessment.level.value,
         criteria=list(assessment.criteria_met),
         reasons=list(assessment.reasons),
         recorded_by=by,
     )
+    _check_meeting(referral, meeting_on)
     referral.full_clean()
     referral.save()
+    result = _share_with_marac(case, by, referral)
+    attending = list(attending)
+    if attending:
+        _set_attendance(referral, attending)
+    return result
+
+
+@transaction.atomic
+def record_marac_meeting(
+    referral: MaracReferral, by: User, *, meeting_on: dt.date, attending: Iterable[Agency]
+) -> MaracReferral:
+    """Record the date of the meeting hearing the referral and the agencies attending it."""
+    require(by, Verb.CHANGE, referral.case)
+    _check_meeting(referral, meeting_on)
+    attending = list(attending)
+    if not attending:
+        raise ValidationError({"attending": "Choose the agencies attending the meeting"})
+    if referral.meeting_on != meeting_on:
+        referral.meeting_on = meeting_on
+        referral.full_clean()
+        referral.save()
+    _set_attendance(referral, attending)
     return referral
+
+
+def marac_action_agencies(referral: MaracReferral, by: User) -> list[Agency]:
+    """The agencies the user may record a MARAC action for: any attending agency for the case's owning agency,
+    their own agency (if it attended) for a partner."""
+    attending = referral.attending_agencies()
+    if by.agency_id == referral.case.owning_agency_id:
+        return attending
+    return [a for a in attending if a.pk == by.agency_id]
+
+
+@transaction.atomic
+def add_marac_action(
+    referral: MaracReferral,
+    by: User,
+    *,
+    title: str,
+    due_on: dt.date,
+    assigned_agency: Agency,
+    assigned_officer: User | None = None,
+    detail: str = "",
+) -> Action:
+    """An action agreed at the MARAC meeting for an agency attending it (a partner records their own agency's)."""
+    require(by, Verb.CHANGE, referral.case)
+    if assigned_agency.pk not in {a.pk for a in referral.attending_agencies()}:
+        raise ValidationError(
+            {"assigned_agency": f"{assigned_agency} did not attend the MARAC meeting: record who attended first"}
+        )
+    if assigned_agency not in marac_action_agencies(referral, by):
+        raise ValidationError(
+            {
+                "assigned_agency": "Record your own agency's actions: the agency that owns the case records "
+                "the other agencies' actions"
+            }
+        )
+    return add_action(
+        referral.case,
+        by,
+        title=title,
+        due_on=due_on,
+        assigned_agency=assigned_agency,
+        assigned_officer=assigned_officer,
+        detail=detail,
+        marac_referral=referral,
+    )
 
 
 @transaction.atomic

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from csphub.cases.kinds import ASB_TYPES, HATE_TYPES, CaseType, EntryKind
-from csphub.cases.models import Case, CaseReviewApplication, PowerRecord, TimelineEntry
+from csphub.cases.models import Action, Case, CaseReviewApplication, MaracReferral, PowerRecord, TimelineEntry
+from csphub.partnership.models import Agency
 from csphub.registers.models import Person, Place
 from csphub.rules import asb_powers, case_review, marac
 from csphub.rules.settings import StatutoryRules, settings_from
@@ -176,6 +178,37 @@ MARAC_CRITERIA = {
 }
 
 
+@dataclass(frozen=True)
+class MaracReferralItem:
+    """A MARAC referral for the case page: its criteria in words, who attends the meeting, the actions by agency."""
+
+    referral: MaracReferral
+    criteria: list[str]
+    attending: list[Agency]
+    actions: list[tuple[Agency, list[Action]]]
+
+
+def marac_referral_items(case: Case) -> list[MaracReferralItem]:
+    referrals = case.related("marac_referrals").prefetch_related(
+        "attendance__agency",
+        Prefetch("actions", Action.objects.select_related("assigned_agency", "assigned_officer").order_by("due_on")),
+    )
+    items = []
+    for referral in referrals:
+        by_agency: dict[int, tuple[Agency, list[Action]]] = {}
+        for action in referral.actions.all():
+            by_agency.setdefault(action.assigned_agency_id, (action.assigned_agency, []))[1].append(action)
+        items.append(
+            MaracReferralItem(
+                referral=referral,
+                criteria=[MARAC_CRITERIA.get(c, c) for c in referral.criteria or []],
+                attending=referral.attending_agencies(),
+                actions=sorted(by_agency.values(), key=lambda pair: pair[0].name),
+            )
+        )
+    return items
+
+
 def statutory_context(profile: Any) -> dict[str, Any]:
     """What the case page shows of the calculators, for the people and places the user may see."""
     case = profile.case
@@ -189,7 +222,7 @@ def statutory_context(profile: Any) -> dict[str, Any]:
         "marac_criteria": [MARAC_CRITERIA.get(c, c) for c in panel.assessment.criteria_met]
         if panel is not None and panel.assessment is not None
         else [],
-        "marac_referrals": list(case.related("marac_referrals")),
+        "marac_referrals": marac_referral_items(case),
         "powers": powers_panels(case, perpetrators, [link.place for link in profile.places], rules, timezone.now()),
         "assessment_sets": [
             ("dash", "DASH risk checklist"),

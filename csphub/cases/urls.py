@@ -26,5 +26,7 @@ urlpatterns += [
     path("<str:reference>/case-review/apply/", views.CaseReviewApplyView.as_view(), name="case-review-apply"),
     path("<str:reference>/case-review/<uuid:uuid>/", views.CaseReviewDecideView.as_view(), name="case-review-decide"),
     path("<str:reference>/marac/refer/", views.MaracReferView.as_view(), name="marac-refer"),
+    path("<str:reference>/marac/<uuid:uuid>/meeting/", views.MaracMeetingView.as_view(), name="marac-meeting"),
+    path("<str:reference>/marac/<uuid:uuid>/actions/new/", views.MaracActionView.as_view(), name="marac-action"),
     path("<str:reference>/powers/new/", views.PowerAddView.as_view(), name="power-add"),
 ]

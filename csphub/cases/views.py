@@ -33,6 +33,8 @@ from csphub.cases.forms import (
     CaseReviewDecisionForm,
     DuplicateCheckForm,
     EntryForm,
+    MaracActionForm,
+    MaracMeetingForm,
     MaracReferralForm,
     PersonPickForm,
     PlacePickForm,
@@ -42,7 +44,7 @@ from csphub.cases.forms import (
     hidden_note,
     render_filter_form,
 )
-from csphub.cases.models import Action, Case, CaseReviewApplication, TimelineEntry
+from csphub.cases.models import Action, Case, CaseReviewApplication, MaracReferral, TimelineEntry
 from csphub.cases.profile import case_links, case_page_queryset, case_profile
 from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
 from csphub.cases.statutory import annual_case_review_figures, powers_panels, rules_for, statutory_context
@@ -638,16 +640,85 @@ class CaseReviewDecideView(_CaseFormView):
 
 
 class MaracReferView(_CaseFormView):
+    """Refer the case to MARAC: it is shared with the MARAC agencies; the page then lists what went and what stayed."""
+
     form_class = MaracReferralForm
     needs_case = True
     needs_links = True
     heading = "Record a MARAC referral"
     success = "MARAC referral recorded."
+    submit = "Refer to MARAC"
+    result: services.MaracReferralResult | None = None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        agencies = services.marac_meeting_agencies(self.record, acting_user(self.request))
+        return {**super().get_form_kwargs(), "agencies": agencies}
 
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         person = Person.objects.visible_to(user).filter(uuid=data["person"]).first() if data["person"] else None
-        services.refer_to_marac(self.record, user, referred_on=data["referred_on"], person=person)
+        self.result = services.refer_to_marac(
+            self.record,
+            user,
+            referred_on=data["referred_on"],
+            person=person,
+            meeting_on=data["meeting_on"],
+            attending=data["attending"],
+        )
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if self.result is None or response.status_code != 302:
+            return response
+        result = self.result
+        named = [h.record for h in result.handed_on if h.record != self.record] + [w.record for w in result.withheld]
+        consultation.record_results(
+            named, f"the MARAC referral of case {self.record.reference}", {"case": self.record.reference}
+        )
+        return render(self.request, "cases/marac_referred.html", {"case": self.record, "result": result})
+
+
+class _MaracReferralFormView(_CaseFormView):
+    """A form about one of the case's MARAC referrals (``uuid``)."""
+
+    def referral(self) -> MaracReferral:
+        if not hasattr(self, "_referral"):
+            self._referral = get_object_or_404(self.record.marac_referrals, uuid=self.kwargs["uuid"])
+        return self._referral
+
+
+class MaracMeetingView(_MaracReferralFormView):
+    form_class = MaracMeetingForm
+    heading = "Record the MARAC meeting"
+    success = "MARAC meeting recorded."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        agencies = services.marac_meeting_agencies(self.record, acting_user(self.request))
+        return {**super().get_form_kwargs(), "agencies": agencies}
+
+    def get_initial(self) -> dict[str, Any]:
+        referral = self.referral()
+        return {"meeting_on": referral.meeting_on, "attending": [a.pk for a in referral.attending_agencies()]}
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.record_marac_meeting(
+            self.referral(), acting_user(self.request), meeting_on=data["meeting_on"], attending=data["attending"]
+        )
+
+
+class MaracActionView(_MaracReferralFormView):
+    """An action agreed at the meeting: a partner's officer records their own agency's."""
+
+    form_class = MaracActionForm
+    heading = "Record a MARAC action"
+    success = "MARAC action recorded."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        agencies = services.marac_action_agencies(self.referral(), acting_user(self.request))
+        return {**super().get_form_kwargs(), "agencies": agencies}
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_marac_action(self.referral(), acting_user(self.request), **data)
 
 
 class PowerAddView(_CaseFormView):

@@ -425,7 +425,41 @@ def _domestic_abuse(b: _Builder) -> None:
                 answers={q.id: ("yes" if i < yes else "no") for i, q in enumerate(questions)},
             )
             if level == "high":
-                services.refer_to_marac(case, pc, referred_on=b.today - dt.timedelta(days=days - 6), person=victim)
+                _marac(b, case, victim, referred_on=b.today - dt.timedelta(days=days - 6))
+
+
+# The high-risk case at the MARAC: who attends, and what each agency agreed to do (a partner records its own).
+MARAC_ATTENDING = ("police", "idva-service", "icb", "probation", "corby-bc", "nnc-social-care", "rockingham-homes")
+MARAC_ACTIONS = (
+    ("pc.hughes", "police", "Flag the address for an urgent response (treat as high risk)", 14, "done"),
+    ("idva.adviser", "idva-service", "Safety plan with the victim; support through the criminal case", 7, "done"),
+    ("pc.hughes", "icb", "GP and A&E alert for the victim and the children", 10, "open"),
+    ("pc.hughes", "probation", "Check the perpetrator's licence conditions and share them with the IDVA", 10, "open"),
+    ("pc.hughes", "rockingham-homes", "Target-harden the property (sanctuary scheme)", 21, "open"),
+    ("pc.hughes", "nnc-social-care", "Children's social care visit: assess the children's safety", 5, "done"),
+)
+
+
+def _marac(b: _Builder, case: Case, victim: Person, referred_on: dt.date) -> None:
+    """Refer the case to MARAC (shared with the MARAC agencies), record the meeting a week later, and its actions."""
+    pc = b.user("pc.hughes")
+    meeting = referred_on + dt.timedelta(days=7)
+    attending = [b.s.agencies[short] for short in MARAC_ATTENDING]
+    referral = services.refer_to_marac(
+        case, pc, referred_on=referred_on, person=victim, meeting_on=meeting, attending=attending
+    ).referral
+    for username, agency, title, due_in, status in MARAC_ACTIONS:
+        by = b.user(username)
+        with _as(by):
+            action = services.add_marac_action(
+                referral,
+                by,
+                title=title,
+                due_on=meeting + dt.timedelta(days=due_in),
+                assigned_agency=b.s.agencies[agency],
+            )
+            if status == "done":
+                services.update_action(action, by, status="done", outcome="Done, reported back to the MARAC.")
 
 
 def _cuckooing(b: _Builder) -> None:

@@ -89,6 +89,11 @@ AGENCIES: tuple[AgencySpec, ...] = (
     AgencySpec("wellingborough-bc", "Borough Council of Wellingborough", Sector.LOCAL_AUTHORITY, "E07000156"),
     AgencySpec("east-northants", "East Northamptonshire Council", Sector.LOCAL_AUTHORITY, "E07000152"),
     AgencySpec("rockingham-homes", "Rockingham Forest Homes (housing association)", Sector.HOUSING),
+    AgencySpec(
+        "nnc-social-care", "North Northamptonshire Council children's and adult social care", Sector.LOCAL_AUTHORITY
+    ),
+    # A commissioned specialist service: its advisers see the domestic abuse cases shared with it (MARAC).
+    AgencySpec("idva-service", "North Northants IDVA Service", Sector.SPECIALIST),
     AgencySpec("street-pastors", "Kettering Street Pastors", Sector.VOLUNTARY, "E07000153"),
     AgencySpec("faith-youth", "Faith Together youth provision group", Sector.VOLUNTARY),
     AgencySpec("outreach", "Nene Valley Homeless Outreach", Sector.VOLUNTARY),
@@ -175,7 +180,8 @@ def ensure_agreement(
     )
     if created:
         isa.full_clean()
-        isa.parties.set([agencies[s] for s in spec.parties])
+    # Parties added to the demo's agreements since it was first built join them (none is ever removed).
+    isa.parties.add(*[agencies[s] for s in spec.parties])
     return isa
 
 
@@ -220,6 +226,10 @@ USERS: tuple[UserSpec, ...] = (
     ),
     UserSpec("rfh.tenancy", "rockingham-homes", (R.CASE_OFFICER,), "Gary", "Walsh", "Tenancy enforcement officer"),
     UserSpec("rfh.partner", "rockingham-homes", (R.PARTNER,), "Beth", "Knight", "Neighbourhood housing officer"),
+    UserSpec("nnc.childrens", "nnc-social-care", (R.CASE_OFFICER,), "Aisha", "Begum", "Children's social worker"),
+    UserSpec("nnc.adults", "nnc-social-care", (R.CASE_OFFICER,), "Paul", "Jennings", "Adult safeguarding practitioner"),
+    UserSpec("idva.adviser", "idva-service", (R.CASE_OFFICER,), "Megan", "Hollis", "IDVA (domestic abuse adviser)"),
+    UserSpec("idva.manager", "idva-service", (R.CASE_OFFICER,), "Joanne", "Pike", "IDVA service manager"),
     UserSpec("sp.volunteer", "street-pastors", (R.VOLUNTARY_REFERRER,), "Ruth", "Adeyemi", "Street Pastor"),
     UserSpec("sp.coordinator", "street-pastors", (R.VOLUNTARY_REFERRER,), "Peter", "Oduya", "Coordinator"),
     UserSpec("faith.lead", "faith-youth", (R.VOLUNTARY_REFERRER,), "Imran", "Ali", "Youth provision lead"),
@@ -249,7 +259,8 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
     AgreementSpec(
         "NN-ISA-001",
         "Community safety information sharing agreement",
-        (*STATUTORY, "street-pastors", "faith-youth", "outreach"),
+        # The voluntary and business members refer under it (csphub.referrals).
+        (*STATUTORY, "street-pastors", "faith-youth", "outreach", "pubwatch", "purple-flag"),
         ("crime_disorder", "asb", "safeguarding", "soc", "nte"),
         ("personal", "special", "criminal"),
         ("art6_1e", "art9_2g", "art10", "dpa_part3"),
@@ -269,6 +280,8 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
             "wellingborough-bc",
             "east-northants",
             "rockingham-homes",
+            "nnc-social-care",
+            "idva-service",
             "womens-aid",
         ),
         ("domestic_abuse", "safeguarding"),

@@ -91,6 +91,9 @@ class Sector(models.TextChoices):
     HEALTH = "health", "Health"
     LOCAL_AUTHORITY = "local_authority", "Local authority"
     HOUSING = "housing", "Housing"
+    # Commissioned specialist services (e.g. an IDVA service): statutory partners in their field, who see records
+    # through their agency like any other (not a community sector).
+    SPECIALIST = "specialist", "Specialist service (e.g. IDVA)"
     VOLUNTARY = "voluntary", "Voluntary and faith"
     BUSINESS = "business", "Business (e.g. Pubwatch)"
 

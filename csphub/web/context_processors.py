@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from csphub.access.policy import allowed_actions, may_use_audit_log
+from csphub.access.policy import allowed_actions, is_community_user, may_refer, may_triage, may_use_audit_log
 from csphub.access.vocabulary import Verb
 from csphub.partnership.models import User
 
@@ -18,7 +18,14 @@ def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = isinstance(user, User) and user.is_authenticated
     nav: list[dict[str, str]] = []
-    if signed_in:
+    community = False
+    if signed_in and isinstance(user, User) and is_community_user(user):
+        community = True
+        # Volunteers and business members: their referrals, nothing of the case-officer interface.
+        if may_refer(user):
+            nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
+        nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
+    elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
         nav.append({"label": "Home", "url": reverse("web:home")})
@@ -27,6 +34,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
             nav.append({"label": "Cases", "url": reverse("cases:list")})
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
+        if may_triage(user):
+            nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):
@@ -40,4 +49,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "service_name": settings.CSPHUB_SERVICE_NAME,
         "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,
         "service_nav": nav,
+        "community_user": community,
     }

@@ -8,13 +8,19 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from csphub.access.grants import AccessGrant
-from csphub.access.policy import ROLE_ACTIONS, allowed_actions, may_review_grants, may_use_audit_log
+from csphub.access.policy import (
+    ROLE_ACTIONS,
+    allowed_actions,
+    is_community_user,
+    may_review_grants,
+    may_use_audit_log,
+)
 from csphub.access.services import grants_for_review
 from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
@@ -27,6 +33,11 @@ _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "web/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_community_user(acting_user(request)):
+            return redirect("referrals:mine")  # volunteers' home: their referrals
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)

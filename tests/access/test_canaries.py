@@ -3,9 +3,10 @@
 Canary records are planted as real users plant them (a council case shared with the police; a police-only person
 and an intelligence person added to it by police officers; a restricted timeline entry naming a police-only
 complainant and place; a domestic-abuse case with its victim's home address; a break-glass request; a transfer to
-another council). Then every URL pattern of the project is requested (GET: pages, forms with their choices, CSV
-and JSON) by every user of the test partnership, with the canaries' UUIDs and references filled in, and each answer
-is scanned for the names, addresses, UUIDs and references of the canaries that user may not see.
+another council; a volunteer's referral to the Kettering ASB team). Then every URL pattern of the project is
+requested (GET: pages, forms with their choices, CSV and JSON) by every user of the test partnership, with the
+canaries' UUIDs and references filled in, and each answer is scanned for the names, addresses, UUIDs and
+references of the canaries that user may not see.
 
 The oracle is the record filter itself (``visible_to`` on the canary record, and the restricted-entry filter for
 timeline entries): a record a user cannot open must not leak through any other page. New views are covered
@@ -24,6 +25,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from csphub.access import services as access_services
@@ -31,10 +33,14 @@ from csphub.access.grants import AccessGrant
 from csphub.access.models import Governed
 from csphub.access.policy import restricted_entries_filter
 from csphub.access.vocabulary import Caveat, Sensitivity
+from csphub.assessments.engine import load_shipped
+from csphub.assessments.services import complete
 from csphub.audit.context import audit_context
 from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
 from csphub.partnership.models import Purpose
+from csphub.referrals import services as referral_services
+from csphub.registers.models import Place
 from tests.conftest import built_once
 from tests.factories import USER_SPECS, World, build_world, make_person, make_place, verified_client
 
@@ -141,12 +147,26 @@ def plant(world: World) -> CanaryWorld:
         # Refused by the rules (then nothing is granted) or granted for review: either way a real request.
         with audit_context("test", actor=user, reason="canary planting"), contextlib.suppress(PermissionDenied):
             access_services.request_access(user, da_case, "Urgent fire safety visit to the address tonight")
+    with audit_context("test", actor=police, reason="canary planting"):
+        referred, lent = _plant_marac(world)
     with audit_context("test", actor=council, reason="canary planting"):
         case_services.transfer(
             shared,
             council,
             to_agency=world.agencies["corby"],
             reason="The family moved to Corby: the Corby ASB team leads from now on",
+        )
+    pastor = world["pastor"]
+    with audit_context("test", actor=pastor, reason="canary planting"):
+        referral = referral_services.refer(
+            pastor,
+            concern="asb",
+            what_happened="Canaryreferral: shouting and bottles thrown",
+            where="3 Canaryreferral Row, Kettering",
+            postcode="NN16 8AA",
+            people="Rex Canaryreferred, about 20",
+            consent="not_asked",
+            urgency="routine",
         )
     shared.refresh_from_db()
     _add(cw, "a police-only person", police_only, "Canarypoliceonly")
@@ -156,11 +176,15 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a domestic-abuse victim's home", refuge, "Canaryrefuge")
     _add(cw, "a shared case", shared, shared.reference, "Canary shared noise case")
     _add(cw, "a domestic-abuse case", da_case, da_case.reference, "Canarydomestic")
+    _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryreferred")
+    _add(cw, "a case referred to MARAC", referred, referred.reference, "Canaryreferred")
+    _add(cw, "a place withheld from the MARAC", lent, "Canarylent")
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
-    cw.references = [shared.reference, da_case.reference]
-    for case in (shared, da_case):
+    cw.references = [shared.reference, da_case.reference, referred.reference]
+    for case in (shared, da_case, referred):
         inside = [str(e.uuid) for e in TimelineEntry.objects.filter(case=case)]
         inside += [str(a.uuid) for a in case.actions.all()]
+        inside += [str(r.uuid) for r in case.marac_referrals.all()]
         cw.nested[case.reference] = inside
     cw.others = [
         str(world.agencies["police"].uuid),
@@ -170,6 +194,31 @@ def plant(world: World) -> CanaryWorld:
         *(c for c in cw.uuids.get("cases.case", [])),
     ]
     return cw
+
+
+def _plant_marac(world: World) -> tuple[Case, Place]:
+    """A high-risk domestic abuse case referred to MARAC (shared with the MARAC agencies), with the meeting, who
+    attended and an action each; a place the police officer may only read stays with the fire service."""
+    police = world["police_officer"]
+    da: dict[str, Any] = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
+    case = case_services.open_case(police, case_type="domestic_abuse", title="Canaryreferred household", **da)
+    victim = make_person(police, family_name="Canarymaracvictim", given_name="Mary", **da)
+    lent = make_place(world["fire_officer"], address="4 Canarylent Road, Corby")
+    lent.shared_with_users.add(police)
+    case_services.add_person(case, victim, police, role="victim")
+    case_services.add_place(case, lent, police, role="incident_location")
+    questions = load_shipped("dash").questions
+    complete(case, police, key="dash", person=victim, answers={q.id: "yes" for q in questions})
+    attending = [world.agencies[s] for s in ("police", "idva", "health")]
+    today = timezone.localdate()
+    referral = case_services.refer_to_marac(
+        case, police, referred_on=today, person=victim, meeting_on=today, attending=attending
+    ).referral
+    for agency in attending:
+        case_services.add_marac_action(
+            referral, police, title=f"Canaryreferred action for {agency}", due_on=today, assigned_agency=agency
+        )
+    return case, lent
 
 
 @pytest.fixture(scope="module")

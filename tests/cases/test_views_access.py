@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from csphub.access.models import Governed
 from csphub.cases import services
-from csphub.cases.models import Case
+from csphub.cases.models import Case, MaracReferral
 from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
 from tests.cases.factories import make_case
 from tests.factories import World
@@ -147,6 +147,26 @@ class TestCaseReviewDecideAccess(_CaseTarget):
 class TestMaracReferAccess(_CaseTarget):
     url_name = "cases:marac-refer"
     write = True
+
+
+class TestMaracMeetingAccess(_CaseTarget):
+    url_name = "cases:marac-meeting"
+    write = True
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        return reverse(self.url_name, args=[target.reference, _referral(world, target).uuid])
+
+
+class TestMaracActionAccess(TestMaracMeetingAccess):
+    url_name = "cases:marac-action"
+
+
+def _referral(world: World, case: Case) -> MaracReferral:
+    """A MARAC referral of the case (test set-up: the service refers only domestic abuse cases with a DASH)."""
+    return MaracReferral.objects.create(
+        case=case, referred_on=dt.date.today(), level="high", recorded_by=world["police_officer"]
+    )
 
 
 class TestPowerAddAccess(_CaseTarget):

@@ -39,7 +39,7 @@ def demo(db: None, _module_demo: None) -> None:
 
 def test_it_builds_the_partnership_register_and_caseload(demo: None) -> None:
     # The partnership: every sector and role, 2-3 users per agency, two ISAs.
-    assert Agency.objects.count() == 15
+    assert Agency.objects.count() == 17
     assert set(Agency.objects.values_list("sector", flat=True)) == set(Sector.values)
     assert set(User.objects.values_list("role_assignments__role", flat=True)) == set(Role.values)
     counts = [a.users.count() for a in Agency.objects.all()]
@@ -85,6 +85,46 @@ def test_a_police_officer_and_a_street_pastor_see_different_things(demo: None) -
         assert person.referred_by == pastor or person.shared_with_users.filter(pk=pastor.pk).exists()
     police_only = Person.objects.visible_to(officer).exclude(pk__in=pastor_sees).first()
     assert police_only is not None
-    assert verified_client(pastor).get(police_only.get_absolute_url()).status_code == 404
+    # Volunteers have no register pages at all (issue 19, finding 4): 403 for every person, seen or not.
+    response = verified_client(pastor).get(police_only.get_absolute_url())
+    assert response.status_code == 403 and police_only.family_name not in response.content.decode()
+    assert Person.objects.fetch(officer, Verb.VIEW, uuid=police_only.uuid) == police_only
     assert Person.objects.visible_to(pastor, Verb.CHANGE).exclude(referred_by=pastor).count() == 0
     assert Case.objects.visible_to(officer).exists() and not Case.objects.visible_to(pastor).exists()
+
+
+def test_it_has_referrals_in_every_state_for_the_triage_journey(demo: None) -> None:
+    from csphub.referrals.models import Referral, ReferralStatus
+
+    volunteer, coordinator = User.objects.get(username="sp.volunteer"), User.objects.get(username="sp.coordinator")
+    waiting = Referral.objects.get(referred_by=volunteer, status=ReferralStatus.RECEIVED)
+    assert waiting.owning_agency.short_name == "kettering-bc"
+    accepted = Referral.objects.get(referred_by=coordinator)
+    assert accepted.status == ReferralStatus.ACCEPTED and accepted.case is not None
+    assert accepted.case.owning_agency.short_name == "kettering-bc"
+    declined = Referral.objects.get(status=ReferralStatus.DECLINED)
+    assert declined.owning_agency.short_name == "police" and declined.decline_reason
+    assert declined.referred_by is not None and declined.referred_by.username == "pubwatch.chair"
+    inbox = verified_client(User.objects.get(username="kbc.asb")).get("/referrals/triage/").content.decode()
+    assert waiting.reference in inbox
+
+
+MARAC_PARTNERS = ("idva.adviser", "icb.safeguarding", "probation.om")
+
+
+def test_finding_3_the_idva_health_and_probation_see_the_case_referred_to_marac(demo: None) -> None:
+    referred = Case.objects.get(case_type="domestic_abuse", marac_referrals__isnull=False)
+    for username in MARAC_PARTNERS:
+        user = User.objects.get(username=username)
+        assert Case.objects.visible_to(user).filter(case_type="domestic_abuse").count() >= 1, username
+        assert verified_client(user).get(referred.get_absolute_url()).status_code != 404, username
+    # The IDVA is a case officer of a specialist (not a community-sector) service.
+    idva = User.objects.get(username="idva.adviser")
+    assert idva.agency is not None and idva.agency.sector == Sector.SPECIALIST and not is_community_user(idva)
+    # The referral records the meeting, who attended and each agency's actions; each disclosure names the MARAC ISA.
+    referral = referred.marac_referrals.get()
+    assert referral.meeting_on is not None and len(referral.attending_agencies()) >= 6
+    assert {a.assigned_agency.short_name for a in referral.actions.all()} >= {"police", "idva-service", "icb"}
+    assert referred.parties.filter(short_name="idva-service").exists()
+    assert not referred.parties.filter(sector__in=[Sector.VOLUNTARY, Sector.BUSINESS]).exists()
+    assert not referred.parties.filter(short_name="kettering-bc").exists()  # a Corby case: not Kettering's MARAC

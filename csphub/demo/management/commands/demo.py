@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csphub.audit.commands import AuditedCommand
 from csphub.demo.caseload import CaseloadSettings, build_caseload
+from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
 
@@ -59,6 +60,8 @@ class Command(AuditedCommand):
         self.stderr.write("Building the caseload: two years of cases across the four districts…")
         with transaction.atomic():
             caseload = build_caseload(structure, CaseloadSettings(ordinary_cases=options["cases"]))
+        with transaction.atomic():
+            build_referrals(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases. "
