@@ -164,7 +164,7 @@ def plant(world: World) -> CanaryWorld:
             what_happened="Canaryreferral: shouting and bottles thrown",
             where="3 Canaryreferral Row, Kettering",
             postcode="NN16 8AA",
-            people="Rex Canaryreferred, about 20",
+            people="Rex Canaryvolunteered, about 20",
             consent="not_asked",
             urgency="routine",
         )
@@ -176,7 +176,7 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a domestic-abuse victim's home", refuge, "Canaryrefuge")
     _add(cw, "a shared case", shared, shared.reference, "Canary shared noise case")
     _add(cw, "a domestic-abuse case", da_case, da_case.reference, "Canarydomestic")
-    _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryreferred")
+    _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryvolunteered")
     _add(cw, "a case referred to MARAC", referred, referred.reference, "Canaryreferred")
     _add(cw, "a place withheld from the MARAC", lent, "Canarylent")
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
