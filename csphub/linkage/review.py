@@ -71,7 +71,11 @@ def _value(record: SourceRecord, field: str) -> str:
     if field == "date_of_birth":
         if record.dob_year is None:
             return ""
-        month = calendar.month_name[record.dob_month] if record.dob_month in range(1, 13) else ""
+        month = (
+            calendar.month_name[record.dob_month]
+            if record.dob_month is not None and 1 <= record.dob_month <= 12
+            else ""
+        )
         day = str(record.dob_day) if month and record.dob_day is not None else ""
         return " ".join(p for p in (day, month, str(record.dob_year)) if p)
     if field == "sex":
