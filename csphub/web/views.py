@@ -18,15 +18,13 @@ from csphub.access.policy import (
     ROLE_ACTIONS,
     allowed_actions,
     is_community_user,
-    may_review_grants,
     may_use_audit_log,
 )
-from csphub.access.services import grants_for_review
 from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
-from csphub.cases.queries import actions_for
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 from csphub.registers.models import Place
+from csphub.web.home import panels_for
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -49,10 +47,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             can_create=Verb.CREATE in actions,
             actions=sorted(str(a) for a in actions),
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
-            reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
             audit=may_use_audit_log(user),
-            my_overdue=actions_for(user, mine=True, overdue=True).count() if Verb.VIEW in actions else 0,
-            my_open=actions_for(user, mine=True, overdue=False).count() if Verb.VIEW in actions else 0,
+            panels=panels_for(user),
+            today=timezone.localdate(),
         )
         return context
 
