@@ -74,7 +74,7 @@ def my_actions(user: User, today: dt.date | None = None, limit: int = PANEL_ROWS
         mine, case__in=Case.objects.visible_to(user), status__in=list(OPEN_ACTION_STATUSES)
     ).select_related("case", "assigned_agency", "assigned_officer")
     overdue_first = DbCase(When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
-    rows = list(qs.annotate(overdue_first=overdue_first).order_by("overdue_first", "due_on", "id")[:limit])
+    rows: list[Action] = list(qs.order_by(overdue_first, "due_on", "id")[:limit])
     return ActionsPanel(rows, qs.filter(due_on__lt=today).count(), qs.count(), today)
 
 

@@ -31,7 +31,7 @@ def test_finding_9_a_case_officers_home_shows_the_days_work(world: World) -> Non
         officer,
         title="Check the CCTV footage",
         due_on=today - dt.timedelta(days=3),
-        assigned_agency=officer.agency,
+        assigned_agency=world.agencies["council"],
         assigned_officer=officer,
     )
     place = make_place(officer, address="7 Crack House Lane, Kettering")
