@@ -2,6 +2,7 @@
 #   make demo   set up, load the demo partnership and serve http://127.0.0.1:8000
 #   make test   lint, type-check and run the test suite (SQLite, and PostgreSQL when reachable)
 #   make test-fast   the inner loop: ruff, then the suite on SQLite without slow tests, stopping at a failure
+#   make browser-deps   Debian's chromium and the built front end, for the browser tests (make test does it)
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -18,12 +19,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo demo-setup serve test test-fast lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
+.PHONY: help install assets browser-deps demo demo-setup serve test test-fast lint typecheck pytest pytest-sqlite pytest-postgres lock clean bench-install wheel-check
 
 help:
 	@echo "make demo   - install, build assets, load the demo partnership, serve http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, mypy and the test suite on SQLite and (when reachable) PostgreSQL"
-	@echo "make test-fast - the inner loop: ruff, then the suite on SQLite without slow tests, stopping at a failure"
+	@echo "make test-fast - the inner loop: ruff, then the suite on SQLite without slow or browser tests, stopping at a failure"
+	@echo "make browser-deps - Debian's chromium (installed as root when missing) and the front end, for the browser tests"
 	@echo "make pytest-sqlite / pytest-postgres - one database's pass (PYTEST_ARGS=... passes arguments on)"
 
 $(BIN)/python:
@@ -44,6 +46,27 @@ csphub/static/vendor/csphub.css: node_modules/.installed assets/csphub.scss asse
 	npm run --silent build
 
 assets: csphub/static/vendor/csphub.css
+
+# The browser tests (tests/browser/) drive Debian's chromium with Playwright (Playwright's own browser downloads are
+# not reachable) and check the built GOV.UK front end. chromium is installed when missing if make runs as root (CI on
+# a fresh machine); otherwise make says how and fails. CSPHUB_BROWSER_TESTS=skip skips the browser tests instead
+# (a developer's machine without chromium; never CI).
+browser-deps: install
+	@if [ "$$CSPHUB_BROWSER_TESTS" = skip ]; then \
+		echo "CSPHUB_BROWSER_TESTS=skip: the browser tests will be skipped"; \
+	else \
+		if ! command -v chromium >/dev/null 2>&1; then \
+			if [ "$$(id -u)" = 0 ]; then \
+				echo "Installing Debian's chromium for the browser tests"; \
+				apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+			else \
+				echo "The browser tests need Debian's chromium and it is not installed. Run 'sudo apt-get install chromium'" \
+					"(or 'make browser-deps' as root), or set CSPHUB_BROWSER_TESTS=skip to skip them here." >&2; \
+				exit 1; \
+			fi; \
+		fi; \
+		$(MAKE) --no-print-directory assets; \
+	fi
 
 # Settings for the local demo: plain HTTP on localhost, no second factor, a secret key generated once.
 var/demo.env:
@@ -76,15 +99,16 @@ typecheck: install
 	$(BIN)/mypy csphub tests bench
 
 # SQLite: every test, including those that need no database (the engines, analytics, rules, settings).
-pytest-sqlite: install
+pytest-sqlite: install browser-deps
 	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 # PostgreSQL: only the tests that use the database (marked `database` by tests/conftest.py: they ask for db,
-# transactional_db or django_db); the others do not depend on it and have run on SQLite.
+# transactional_db or django_db); the others do not depend on it and have run on SQLite. The browser tests use it too
+# but check what a person sees, not the database: they run on SQLite only.
 pytest-postgres: install
 	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
 		echo "PostgreSQL reachable: running the tests that use the database on PostgreSQL"; \
-		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m database $(PYTEST_ARGS); \
+		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "database and not browser" $(PYTEST_ARGS); \
 	else \
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi
@@ -98,8 +122,9 @@ test: lint typecheck pytest
 wheel-check: install
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_wheel.py
 
+# (without the browser tests either: they need chromium, make test runs them)
 test-fast: lint
-	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow" $(PYTEST_ARGS)
+	CSPHUB_ENVIRONMENT=test DATABASE_URL= $(PYTEST) -x -m "not slow and not browser" $(PYTEST_ARGS)
 
 # The benchmarks' extra dependencies (esda, libpysal, pandas), not needed by the product.
 bench-install: install

@@ -72,6 +72,23 @@ def pytest_collection_modifyitems_slow_first(config: pytest.Config, items: list[
     items[:] = ordered + rest
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the files tests saved as artefacts (``("artefact", path)`` in a test's ``user_properties``: the browser
+    tests' screenshots). Here, not in tests/browser/conftest.py: with xdist only this conftest is loaded in the
+    controller, and the paths reach it with each test's report."""
+    paths = {
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "artefact"
+    }
+    if paths:
+        terminalreporter.section("test artefacts")
+        for path in sorted(paths):
+            terminalreporter.write_line(path)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_audit_context() -> Iterator[None]:
     """Tests set up data outside requests: attribute it to the test run (web requests open their own context)."""

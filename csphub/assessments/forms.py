@@ -1,4 +1,7 @@
-"""A form built from a question set version: one set of radios per question, in its sections."""
+"""A form built from a question set version: one set of radios per question, in its sections.
+
+Every question must be answered: a set offers its own answer for "not known" (DASH: yes, no, not known), so a
+blank question is a question not asked, and counting it as "no" would understate the risk (issue 19, finding 2)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 from django import forms
 
 from csphub.assessments import engine
+from csphub.assessments.services import spoken_list
 from csphub.registers.models import Person
 from csphub.rules.marac import RiskLevel
 from csphub.ui.forms import GovukForm
@@ -31,6 +35,7 @@ class AssessmentForm(GovukForm):
         assert isinstance(person, forms.ChoiceField)
         person.choices = [("", "Not recorded"), *[(str(p.uuid), str(p)) for p in people]]
         choices = [(a.value, a.label) for a in question_set.answers]
+        offered = spoken_list([a.label.lower() for a in question_set.answers])
         self.sections: list[tuple[str, list[str]]] = []
         for section in question_set.sections:
             names = []
@@ -39,15 +44,17 @@ class AssessmentForm(GovukForm):
                 self.fields[name] = forms.ChoiceField(
                     label=question.text,
                     choices=choices,
-                    required=False,
+                    required=True,
                     widget=forms.RadioSelect,
                     help_text=question.help or "",
+                    error_messages={"required": f"Select {offered} for “{question.text}”"},
                 )
                 names.append(name)
             self.sections.append((section.title, names))
         self._style(errors=False)
 
     def answers(self) -> dict[str, str | None]:
+        """Question id → the answer chosen (every question has one once the form is valid)."""
         return {q.id: self.cleaned_data.get(f"q_{q.id}") or None for q in self.question_set.questions}
 
     def section_fields(self) -> list[tuple[str, list[forms.BoundField]]]:

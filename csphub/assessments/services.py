@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from csphub.access.services import require
@@ -73,6 +73,19 @@ def active_version(key: str) -> QuestionSetVersion:
     return version
 
 
+def spoken_list(items: list[str]) -> str:
+    """'Yes, No or Not known'."""
+    return f"{', '.join(items[:-1])} or {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def unanswered_message(question_set: engine.QuestionSet, unanswered: tuple[str, ...]) -> str:
+    offered = spoken_list([a.label for a in question_set.answers])
+    return (
+        f"Answer every question of the {question_set.title}: {len(unanswered)} of {len(question_set.questions)} "
+        f"not answered ({', '.join(unanswered)}). Each answer is one of {offered}."
+    )
+
+
 @transaction.atomic
 def complete(
     case: Governed,  # a case (cases use assessments; assessments know no cases module)
@@ -86,6 +99,8 @@ def complete(
 ) -> CompletedAssessment:
     """Score answers with the active version of the set and record the result with that version.
 
+    Every question must be answered, with the set's own answer for "not known" where nobody knows: an unanswered
+    question would score as not "yes" and a blank DASH would be saved as standard risk (issue 19, finding 2).
     Professional judgement may raise the level and never lower it (a lower judgement is refused)."""
     require(by, Verb.CHANGE, case)
     version = active_version(key)
@@ -94,17 +109,23 @@ def complete(
         result = engine.score(question_set, answers)
     except engine.AnswerError as exc:
         raise ValidationError(list(exc.problems)) from exc
+    errors: dict[str, list[str]] = {}
+    if result.unanswered:
+        errors[NON_FIELD_ERRORS] = [unanswered_message(question_set, result.unanswered)]
     final = result.level
     reasons = list(result.reasons)
     if judgement:
         try:
             decision = apply_professional_judgement(RiskLevel(result.level), RiskLevel(judgement), judgement_reason)
         except LoweringRefused as exc:
-            raise ValidationError({"judgement": str(exc)}) from exc
+            errors["judgement"] = [str(exc)]
         except ValueError as exc:
-            raise ValidationError({"judgement_reason": str(exc).split(": ", 1)[-1]}) from exc
-        final = decision.level.value
-        reasons.extend(decision.reasons)
+            errors["judgement_reason"] = [str(exc).split(": ", 1)[-1]]
+        else:
+            final = decision.level.value
+            reasons.extend(decision.reasons)
+    if errors:
+        raise ValidationError(errors)
     assessment = CompletedAssessment(
         case_id=case.pk,
         person=person,

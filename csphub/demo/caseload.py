@@ -252,7 +252,9 @@ def _problem_place(b: _Builder) -> None:
                 kbc,
                 key="asb_victim_risk",
                 person=residents[0],
-                answers={q.id: "yes" for q in load_shipped("asb_victim_risk").questions[:8]},
+                answers={
+                    q.id: "yes" if n < 8 else "no" for n, q in enumerate(load_shipped("asb_victim_risk").questions)
+                },
             )
             # A warning to the ringleader, then a notice once the time to comply has passed.
             ringleader = b.person(kbc, 3, "Jordan", "Pike", dob_year=2001, dob_month=6, dob_day=2, sex="male")
@@ -499,7 +501,7 @@ def _cuckooing(b: _Builder) -> None:
             pc,
             key="cuckooing",
             person=resident,
-            answers={q.id: "yes" for q in load_shipped("cuckooing").questions[:9]},
+            answers={q.id: "yes" if n < 9 else "no" for n, q in enumerate(load_shipped("cuckooing").questions)},
         )
         # The flat was closed yesterday evening: the court must hear the closure order within 48 hours.
         served = timezone.now() - dt.timedelta(hours=20)
