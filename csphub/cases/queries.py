@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES
-from csphub.cases.models import Action, Case, CasePerson, CasePlace
+from csphub.cases.models import Action, Case, CasePerson, CasePlace, CaseReviewApplication
+from csphub.cases.statutory import powers_panels, rules_for
 from csphub.common import names
 from csphub.registers.models import Alias, Person, Place, fold_address
+from csphub.rules import case_review
+from csphub.rules.asb_powers import Deadline
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -133,3 +136,57 @@ def actions_for(user: User, *, mine: bool, overdue: bool, today: dt.date | None 
     if overdue:
         qs = qs.filter(due_on__lt=today)
     return qs.select_related("case", "assigned_agency", "assigned_officer").order_by("due_on", "id")
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    case: Case
+    subject: str
+    deadline: Deadline
+
+
+def power_deadlines_for(user: User, now: dt.datetime | None = None, *, limit: int = 200) -> list[DeadlineRow]:
+    """Deadlines under ASB powers in cases the user may see (against people and places they may see), overdue
+    first, then those due soon, then by date."""
+    now = now or timezone.now()
+    rows: list[DeadlineRow] = []
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(powers__isnull=False)
+        .distinct()
+        .select_related("owning_agency__partnership")[:limit]
+    )
+    for case in cases:
+        rules = rules_for(case)
+        people = list(Person.objects.visible_to(user).filter(pk__in=case.powers.values("person")))
+        places = list(Place.objects.visible_to(user).filter(pk__in=case.powers.values("place")))
+        for panel in powers_panels(case, people, places, rules, now):
+            for deadline in panel.tracker.deadlines:
+                rows.append(DeadlineRow(case, panel.subject, deadline))
+    rows.sort(key=lambda r: (not r.deadline.overdue, not r.deadline.due_soon, str(r.deadline.due)))
+    return rows
+
+
+@dataclass(frozen=True)
+class CaseReviewDue:
+    application: CaseReviewApplication
+    due_on: dt.date
+
+    @property
+    def case(self) -> Case:
+        return self.application.case
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.due_on < today
+
+
+def case_reviews_awaiting_decision(user: User, action: Verb = Verb.CHANGE) -> list[CaseReviewDue]:
+    """Case review applications not yet decided, in cases the user may change (who records the decision), with
+    the day the decision is due under the partnership's published time; soonest first."""
+    applications = CaseReviewApplication.objects.filter(
+        case__in=Case.objects.visible_to(user, action), decided_on__isnull=True, threshold_met__isnull=True
+    ).select_related("case__owning_agency__partnership")[:200]
+    rows = [
+        CaseReviewDue(a, case_review.decision_due(a.received_on, rules_for(a.case).case_review)) for a in applications
+    ]
+    return sorted(rows, key=lambda r: (r.due_on, r.application.pk))

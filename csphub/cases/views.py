@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -46,11 +45,10 @@ from csphub.cases.forms import (
 )
 from csphub.cases.models import Action, Case, CaseReviewApplication, MaracReferral, TimelineEntry
 from csphub.cases.profile import case_links, case_page_queryset, case_profile
-from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of
-from csphub.cases.statutory import annual_case_review_figures, powers_panels, rules_for, statutory_context
+from csphub.cases.queries import CaseFilters, actions_for, cases_for, page_of, power_deadlines_for
+from csphub.cases.statutory import annual_case_review_figures, statutory_context
 from csphub.registers.models import Person, Place
 from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
-from csphub.rules.asb_powers import Deadline
 from csphub.ui.views_support import apply_errors
 
 # Beyond any real list; keeps the page's offset within the database's integers (a longer number would be a 500).
@@ -776,34 +774,11 @@ class CaseReviewFiguresView(LoginRequiredMixin, TemplateView):
         }
 
 
-@dataclass(frozen=True)
-class DeadlineRow:
-    case: Case
-    subject: str
-    deadline: Deadline
-
-
 class DeadlinesView(LoginRequiredMixin, TemplateView):
     """Deadlines under ASB powers (closure hearings, warnings' time to comply, PSPO reviews) in cases I may see."""
 
     template_name = "cases/deadlines.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = acting_user(self.request)
-        now = timezone.now()
-        rows: list[DeadlineRow] = []
-        cases = (
-            Case.objects.visible_to(user)
-            .filter(powers__isnull=False)
-            .distinct()
-            .select_related("owning_agency__partnership")[:200]
-        )
-        for case in cases:
-            rules = rules_for(case)
-            people = list(Person.objects.visible_to(user).filter(pk__in=case.powers.values("person")))
-            places = list(Place.objects.visible_to(user).filter(pk__in=case.powers.values("place")))
-            for panel in powers_panels(case, people, places, rules, now):
-                for deadline in panel.tracker.deadlines:
-                    rows.append(DeadlineRow(case, panel.subject, deadline))
-        rows.sort(key=lambda r: (not r.deadline.overdue, not r.deadline.due_soon, str(r.deadline.due)))
+        rows = power_deadlines_for(acting_user(self.request))
         return {**super().get_context_data(**kwargs), "rows": rows}

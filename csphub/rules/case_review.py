@@ -20,6 +20,10 @@ Local add-ons (each can be switched off with ``None``): ``hate_incident_threshol
 qualifying complaints are hate incidents; ``same_issue_individuals`` N — met when at least N different
 complainants made qualifying complaints about the same issue in the window.
 
+The Act sets no time for the decision on an application; ``decide_within_working_days`` is the partnership's
+published promise (10 working days by default, Monday to Friday; bank holidays are not counted out), used to show
+when a decision is due (``decision_due``).
+
 ``annual_figures`` counts what s.104(10) requires the relevant bodies to publish at least once a year: applications,
 decisions that the threshold was not met, reviews carried out, and reviews that led to recommendations.
 """
@@ -73,8 +77,11 @@ class CaseReviewSettings:
     report_within_months: int = 1
     hate_incident_threshold: int | None = 1
     same_issue_individuals: int | None = 5
+    #: the partnership's published time to decide whether the threshold is met (not statutory)
+    decide_within_working_days: int = 10
 
     def __post_init__(self) -> None:
+        require_int("decide_within_working_days", self.decide_within_working_days, 1)
         require_int("threshold_complaints", self.threshold_complaints, 1, STATUTORY_MAX_COMPLAINTS)
         require_int("window_months", self.window_months, STATUTORY_MIN_WINDOW_MONTHS)
         require_int("report_within_months", self.report_within_months, STATUTORY_MIN_REPORT_MONTHS)
@@ -106,6 +113,17 @@ class CaseReviewAssessment:
 def report_deadline(behaviour_on: date, settings: CaseReviewSettings = DEFAULT_SETTINGS) -> date:
     """The last day a complaint about behaviour on ``behaviour_on`` can be received and still qualify."""
     return add_months(behaviour_on, settings.report_within_months)
+
+
+def decision_due(received_on: date, settings: CaseReviewSettings = DEFAULT_SETTINGS) -> date:
+    """The day the decision on an application received on ``received_on`` is due: ``decide_within_working_days``
+    working days (Monday to Friday) after it, e.g. received Friday 04/12/2026 with 10 days → Friday 18/12/2026."""
+    day, left = received_on, settings.decide_within_working_days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
 
 
 def window_start(as_of: date, settings: CaseReviewSettings = DEFAULT_SETTINGS) -> date:

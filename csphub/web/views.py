@@ -5,28 +5,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from csphub.access.grants import AccessGrant
 from csphub.access.policy import (
     ROLE_ACTIONS,
     allowed_actions,
     is_community_user,
-    may_review_grants,
     may_use_audit_log,
 )
-from csphub.access.services import grants_for_review
 from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
-from csphub.cases.queries import actions_for
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 from csphub.registers.models import Place
+from csphub.web.forms import NotificationPreferenceForm
+from csphub.web.home import panels_for
+from csphub.web.notify import preference_for
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -49,12 +51,31 @@ class HomeView(LoginRequiredMixin, TemplateView):
             can_create=Verb.CREATE in actions,
             actions=sorted(str(a) for a in actions),
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
-            reviews_waiting=grants_for_review(user).awaiting_review().count() if may_review_grants(user) else None,
             audit=may_use_audit_log(user),
-            my_overdue=actions_for(user, mine=True, overdue=True).count() if Verb.VIEW in actions else 0,
-            my_open=actions_for(user, mine=True, overdue=False).count() if Verb.VIEW in actions else 0,
+            panels=panels_for(user),
+            today=timezone.localdate(),
         )
         return context
+
+
+class NotificationsView(LoginRequiredMixin, FormView):
+    """The user's e-mail notification preferences (``csphub notify`` sends them)."""
+
+    template_name = "web/notifications.html"
+    form_class = NotificationPreferenceForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and Verb.VIEW not in allowed_actions(acting_user(request)):
+            raise PermissionDenied("Notifications are of deadlines and actions in cases: your role sees no cases.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": preference_for(acting_user(self.request))}
+
+    def form_valid(self, form: NotificationPreferenceForm) -> HttpResponse:
+        form.save()
+        messages.success(self.request, "Your notification preferences are saved.")
+        return redirect("web:notifications")
 
 
 class PartnershipView(LoginRequiredMixin, TemplateView):

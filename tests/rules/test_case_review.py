@@ -277,3 +277,13 @@ def test_it_refuses_inconsistent_applications_and_periods() -> None:
         Application(date(2026, 4, 1), True, None, recommendations=1)
     with pytest.raises(ValueError, match="period_end"):
         annual_figures([], date(2027, 1, 1), date(2026, 1, 1))
+
+
+def test_it_makes_a_decision_due_ten_working_days_after_the_application() -> None:
+    from csphub.rules.case_review import decision_due
+
+    assert decision_due(date(2026, 12, 4)) == date(2026, 12, 18)  # Friday → Friday two weeks later
+    assert decision_due(date(2026, 12, 5)) == date(2026, 12, 18)  # Saturday counts from Monday
+    assert decision_due(date(2026, 12, 4), CaseReviewSettings(decide_within_working_days=1)) == date(2026, 12, 7)
+    with pytest.raises(ValueError):
+        CaseReviewSettings(decide_within_working_days=0)

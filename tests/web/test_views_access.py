@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from csphub.access.models import Governed
-from tests.access_cases import MemberViewCases
+from tests.access_cases import MemberViewCases, RoleViewCases
 from tests.factories import World
 
 
@@ -29,3 +29,8 @@ class TestAgreementAccess(MemberViewCases):
 
     def url(self, world: World, target: Governed | None) -> str:
         return reverse(self.url_name, args=[world.agreements["ISA-1"].uuid])
+
+
+class TestNotificationsAccess(RoleViewCases):
+    url_name = "web:notifications"
+    lacking_role = "council_admin"  # no access to cases: nothing to be notified of
