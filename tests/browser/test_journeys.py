@@ -14,7 +14,7 @@ from csphub.referrals.models import Referral, ReferralStatus
 from tests.browser.conftest import Journey
 from tests.cases.factories import make_case
 from tests.cases.test_marac import _da_case
-from tests.factories import World, make_place
+from tests.factories import World, make_person, make_place
 
 
 def test_a_volunteers_referral_reaches_the_triage_inbox_and_is_accepted_into_a_case(
@@ -105,3 +105,20 @@ def test_a_case_officers_home_page_shows_actions_and_deadlines(journey: Journey,
     expect(page.get_by_text("Overdue").first).to_be_visible()
     expect(page.get_by_text("Closure notice for 7 Crack House Lane, Kettering ends")).to_be_visible()
     journey.screenshot("the home page of a case officer with deadlines")
+
+
+def test_a_persons_page_lists_their_cases(journey: Journey, live_world: World) -> None:
+    officer = live_world["council_officer"]
+    person = make_person(officer, given_name="Dean", family_name="Harrow")
+    first = make_case(officer, title="Noise at 4 Digby Street")
+    second = make_case(officer, title="Damage to cars on Elm Close")
+    services.add_person(first, person, officer, role="perpetrator")
+    services.add_person(second, person, officer, role="witness")
+    journey.sign_in(officer)
+    journey.visit("/register/people/")
+    journey.page.get_by_label("Name").first.fill("Dean Harrow")
+    journey.submit("Search")
+    journey.follow(journey.page.get_by_role("link", name="HARROW, Dean"))
+    for case in (first, second):
+        expect(journey.page.get_by_role("link", name=case.reference)).to_be_visible()
+    journey.screenshot("a person page listing their cases")
