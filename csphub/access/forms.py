@@ -37,13 +37,12 @@ class JustificationForm(GovukForm):
 
 
 class AccessRequestForm(GovukForm):
-    record = forms.UUIDField(
+    record = forms.CharField(
         label="Record reference",
-        help_text="The record's UUID, as in its web address (e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427)",
-        error_messages={
-            "required": "Enter the record reference",
-            "invalid": "Enter a valid record reference",
-        },
+        max_length=100,
+        help_text="The case reference (e.g. NN-ASB-2026-000123), the person's reference (e.g. P-1B4E28BA) or the "
+        "record's full reference as in its web address",
+        error_messages={"required": "Enter the record reference"},
     )
     justification = justification_field(
         "Justification",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -44,13 +45,70 @@ def governed_models() -> dict[str, type[Governed]]:
     return {m._meta.label_lower: m for m in apps.get_models() if issubclass(m, Governed)}
 
 
-def find_record(record_uuid: uuid.UUID | str) -> Governed | None:
-    """The governed record with this UUID, whatever its type (no access check: callers decide)."""
+# The short reference shown on a register record's page: a type letter and the first 8 hex digits of its UUID
+# (P-1B4E28BA for a person, L- a place, T- a phone, V- a vehicle).
+_SHORT_REFERENCE = re.compile(r"^[A-Z]-([0-9A-F]{8})$")
+
+
+class AmbiguousReference(Exception):
+    """A short reference shared by more than one record: the full reference (the UUID) is needed."""
+
+
+def _by_uuid(record_uuid: uuid.UUID) -> Governed | None:
     for model in governed_models().values():
         obj = model._base_manager.filter(uuid=record_uuid).first()
         if obj is not None:
             return obj
     return None
+
+
+def _by_short_reference(reference: str, prefix: str) -> list[Governed]:
+    # A range on the UUID (the unique index serves it on every database) rather than a text prefix of it.
+    low, high = uuid.UUID(prefix + "0" * 24), uuid.UUID(prefix + "f" * 24)
+    found: list[Governed] = []
+    for model in governed_models().values():
+        for obj in model._base_manager.filter(uuid__range=(low, high)):
+            if getattr(obj, "reference", None) == reference:
+                found.append(obj)
+    return found
+
+
+def _by_stored_reference(reference: str) -> Governed | None:
+    """A record whose own ``reference`` field holds this reference (a case: NN-ASB-2026-000123)."""
+    for model in governed_models().values():
+        try:
+            field = model._meta.get_field("reference")
+        except FieldDoesNotExist:
+            continue
+        if not getattr(field, "unique", False):
+            continue
+        obj = model._base_manager.filter(reference__iexact=reference).first()
+        if obj is not None:
+            return obj
+    return None
+
+
+def find_record(reference: uuid.UUID | str) -> Governed | None:
+    """The governed record with this reference, whatever its type (no access check: callers decide).
+
+    A reference is what people know: the record's UUID, a case reference (NN-ASB-2026-000123) or a register
+    record's short reference (P-1B4E28BA). AmbiguousReference if a short reference names more than one record."""
+    if isinstance(reference, uuid.UUID):
+        return _by_uuid(reference)
+    text = (reference or "").strip()
+    if not text:
+        return None
+    try:
+        return _by_uuid(uuid.UUID(text))
+    except ValueError:
+        pass
+    short = _SHORT_REFERENCE.match(text.upper())
+    if short:
+        found = _by_short_reference(text.upper(), short.group(1).lower())
+        if len(found) > 1:
+            raise AmbiguousReference(text)
+        return found[0] if found else None
+    return _by_stored_reference(text)
 
 
 def _check_justification(text: str) -> str:

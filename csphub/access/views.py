@@ -63,7 +63,11 @@ class RequestAccessView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: AccessRequestForm) -> HttpResponse:
         user = acting_user(self.request)
-        record = services.find_record(form.cleaned_data["record"])
+        try:
+            record = services.find_record(form.cleaned_data["record"])
+        except services.AmbiguousReference:
+            form.add_error("record", "More than one record has this reference: enter the full reference.")
+            return self.form_invalid(form)
         if record is None:
             services.note_unmatched_request(str(form.cleaned_data["record"]), form.cleaned_data["justification"])
             form.add_error("record", "No record has this reference. Check it with the agency that gave it to you.")

@@ -177,3 +177,31 @@ def test_finding_6_unreviewed_grants_are_listed_and_escalate(world: World, setti
     page = verified_client(world["council_manager"]).get("/access/reviews/").content.decode()
     assert "Overdue" in page
     assert "Overdue" in verified_client(ig).get("/access/reviews/").content.decode()
+
+
+def test_finding_6_access_is_requested_by_a_case_reference(world: World) -> None:
+    from csphub.cases import services as case_services
+
+    case = case_services.open_case(
+        world["council_officer"], case_type="asb_personal", title="Noise nuisance", summary="Loud music at night"
+    )
+    client = verified_client(world["police_officer"])
+    response = client.post("/access/request/", {"record": f" {case.reference.lower()} ", "justification": WHY})
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def test_finding_6_access_is_requested_by_a_person_reference(world: World) -> None:
+    person = make_person(world["council_officer"])
+    client = verified_client(world["police_officer"])
+    response = client.post("/access/request/", {"record": person.reference, "justification": WHY})
+    assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
+    assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_finding_6_a_reference_of_no_record_is_refused_and_logged(world: World) -> None:
+    client = verified_client(world["police_officer"])
+    for bogus in ("P-00000000", "NN-ASB-2026-999999", "not a reference"):
+        response = client.post("/access/request/", {"record": bogus, "justification": WHY})
+        assert response.status_code == 200 and "No record has this reference" in response.content.decode()
+        assert AuditEntry.objects.filter(action=Operation.SECURITY, record_id=bogus).exists()
