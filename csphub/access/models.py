@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -138,6 +138,11 @@ class Governed(models.Model):
         if self.sensitivity == Sensitivity.INTELLIGENCE:
             return DataCategory.INTELLIGENCE
         return DataCategory.PERSONAL
+
+    # The other side of ``disclosure_companions``, as the policy reads it: the records (by type, "app.model") whose
+    # break-glass grant also opens this one for reading, each with the lookup from this record to their UUID. A grant
+    # on a person covers the places, phones and vehicles linked to them, for as long as the grant lasts.
+    grant_covered_by: ClassVar[dict[str, str]] = {}
 
     def disclosure_companions(self) -> list[Governed]:
         """Records disclosed together with this one (a person's addresses, phones, vehicles)."""

@@ -17,7 +17,8 @@ The rules, each a database filter so that lists and single records are decided i
 2. Referred by you, or shared with you personally.
 3. Partnership-wide records (OFFICIAL, general: a town-centre place, a licensed premises) are seen by every member.
 4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor), within the same role
-   limits as rule 1: break glass never opens more than the role may see.
+   limits as rule 1: break glass never opens more than the role may see. A grant on a record also covers its
+   companions (a person's addresses, phones and vehicles: ``Governed.grant_covered_by``), as long as it lasts.
 
 What a user may *do* is their role's actions (``ROLE_ACTIONS``). Changing, sharing, exporting or erasing also
 needs a rule that allows writing (1, or having referred the record): a record shared with you personally, a
@@ -166,11 +167,15 @@ def _partnership_wide(user: User, model: type[models.Model]) -> Q | None:
 
 def _access_grant(user: User, model: type[models.Model]) -> Q | None:
     # Current by the database's clock, so that the filter does not depend on when it was built (filter_cache).
-    grants = AccessGrant.objects.current(Now()).filter(
-        user_id=user.pk, record_type=model._meta.label_lower, record_uuid=OuterRef("uuid")
-    )
+    current = AccessGrant.objects.current(Now()).filter(user_id=user.pk)
+    q = Q(Exists(current.filter(record_type=model._meta.label_lower, record_uuid=OuterRef("uuid"))))
+    # A grant also opens, to read and for as long as it lasts, the records disclosed with the one granted (a
+    # person's addresses, phones and vehicles: ``Governed.grant_covered_by``, the companions seen from their side).
+    for record_type, path in getattr(model, "grant_covered_by", {}).items():
+        granted = current.filter(record_type=record_type).values("record_uuid")
+        q |= Q(pk__in=model._base_manager.filter(**{f"{path}__in": granted}).values("pk"))
     # A grant never opens more than the role may see (defence in depth: ``request_access`` refuses it too).
-    return Q(Exists(grants)) & _role_limits(user)
+    return q & _role_limits(user)
 
 
 RULES: tuple[Rule, ...] = (

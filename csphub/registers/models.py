@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -265,6 +265,8 @@ def fold_address(text: str) -> str:
 class Place(Governed):
     """An address or location: a home, a shop, a park. Its district is derived from its coordinates."""
 
+    grant_covered_by: ClassVar[dict[str, str]] = {"registers.person": "person_links__person__uuid"}
+
     name = models.CharField(max_length=200, blank=True, help_text="e.g. the name of a business or park")
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.DWELLING)
     address = models.CharField(max_length=300, help_text="One line: number, street, town")
@@ -358,6 +360,8 @@ class PersonPlace(PersonLink):
 
 @audited(label="phone number", exclude=("updated_at",))
 class Phone(Governed):
+    grant_covered_by: ClassVar[dict[str, str]] = {"registers.person": "person_links__person__uuid"}
+
     # One record of a number per agency: typing a number another agency holds never hands on (or reveals) theirs.
     number = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123")
     kind = models.CharField(
@@ -408,6 +412,8 @@ class PersonPhone(PersonLink):
 
 @audited(label="vehicle", exclude=("updated_at",))
 class Vehicle(Governed):
+    grant_covered_by: ClassVar[dict[str, str]] = {"registers.person": "person_links__person__uuid"}
+
     # One record of a vehicle per agency (see Phone.number).
     registration = models.CharField(max_length=10, help_text="Vehicle registration mark (VRM)")
     make = models.CharField(max_length=50, blank=True)

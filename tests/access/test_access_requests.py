@@ -17,8 +17,8 @@ from csphub.access.vocabulary import Caveat, Sensitivity
 from csphub.audit.models import AuditEntry, Operation
 from csphub.demo.structure import ensure_user
 from csphub.partnership.models import Role, User
-from csphub.registers.models import Person
-from tests.factories import World, make_person, verified_client
+from csphub.registers.models import Person, PersonPlace, Place
+from tests.factories import World, make_person, make_place, verified_client
 
 WHY = "Child at risk reported out of hours; council duty team unreachable"
 
@@ -205,3 +205,35 @@ def test_finding_6_a_reference_of_no_record_is_refused_and_logged(world: World) 
         response = client.post("/access/request/", {"record": bogus, "justification": WHY})
         assert response.status_code == 200 and "No record has this reference" in response.content.decode()
         assert AuditEntry.objects.filter(action=Operation.SECURITY, record_id=bogus).exists()
+
+
+def test_finding_6_break_glass_on_a_person_also_opens_their_address(world: World) -> None:
+    council, police = world["council_officer"], world["police_officer"]
+    person = make_person(council)
+    home = make_place(council, address="14 Glass Lane, Kettering")
+    PersonPlace.objects.create(person=person, place=home, relation="lives_at", source_agency=council.agency)
+    elsewhere = make_place(council, address="2 Unrelated Road, Kettering")
+    assert not Place.objects.visible_to(police).filter(pk=home.pk).exists()
+
+    client = verified_client(police)
+    client.post("/access/request/", {"record": person.reference, "justification": WHY})
+    assert "14 Glass Lane" in client.get(person.get_absolute_url()).content.decode()
+    grant = AccessGrant.objects.get(user=police, record_uuid=person.uuid)
+    visible = Place.objects.visible_to(police)
+    assert visible.filter(pk=home.pk).exists() and not visible.filter(pk=elsewhere.pk).exists()
+    opened = Place.objects.with_rules(police).get(pk=home.pk)
+    assert opened.matched_rules() == ("access_grant",)  # read only, under the grant
+
+    review_grant(grant, by=world["council_manager"], uphold=False, note="Not needed")
+    assert not Place.objects.visible_to(police).filter(pk=home.pk).exists()
+
+
+def test_finding_6_a_person_grant_opens_no_address_the_role_may_not_see(world: World) -> None:
+    council = world["council_officer"]
+    person = make_person(council)
+    refuge = make_place(council, address="Refuge, Kettering", sensitivity=Sensitivity.DOMESTIC_ABUSE)
+    PersonPlace.objects.create(person=person, place=refuge, relation="lives_at", source_agency=council.agency)
+    fire = world["fire_partner"]
+    request_access(fire, person, WHY)
+    assert Person.objects.visible_to(fire).filter(pk=person.pk).exists()
+    assert not Place.objects.visible_to(fire).filter(pk=refuge.pk).exists()
