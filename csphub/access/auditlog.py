@@ -27,7 +27,7 @@ from django.db import models
 
 from csphub.access.models import Governed
 from csphub.access.policy import allowed_actions, reads_whole_audit_log, restricted_entries_filter
-from csphub.access.services import governed_models
+from csphub.access.services import AmbiguousReference, find_record, governed_models
 from csphub.access.vocabulary import Verb
 from csphub.audit.exports import ExportScope, TextSink, write_csv
 from csphub.audit.models import AuditEntry
@@ -175,3 +175,70 @@ def export_csv(user: User, scope: ExportScope, out: TextSink, *, recipient: str,
     downloader = f"{user.get_username()} ({agency})" if agency else user.get_username()
     count = write_csv(scope, out, recipient=recipient, reason=reason, reader=reader, downloaded_by=downloader)
     return count, reader.withheld
+
+
+def resolve_reference(user: User, text: str) -> str | None:
+    """The record id an export asks for, from what people know: a UUID (used as given: its rows are read through
+    the policy, and a record erased since still has rows), a case reference or a register short reference. None if
+    no record the reader may see has that reference (a hidden record and no record are refused alike)."""
+    text = (text or "").strip()
+    as_uuid = _uuid(text)
+    if as_uuid is not None:
+        return str(as_uuid)
+    try:
+        record = find_record(text)
+    except AmbiguousReference:
+        return None
+    if record is None:
+        return None
+    if reads_whole_audit_log(user) or type(record).objects.visible_to(user).filter(pk=record.pk).exists():
+        return str(record.uuid)
+    return None
+
+
+@dataclass(frozen=True)
+class RecordShown:
+    """What a row of the log says about its record to one reader: its reference and name if they may see the
+    record now (through ``visible_to``), else its type only."""
+
+    kind: str
+    reference: str = ""
+    name: str = ""
+    url: str = ""
+
+
+def _kind(record_type: str) -> str:
+    try:
+        return str(apps.get_model(record_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return record_type.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def records_shown(user: User, entries: Sequence[AuditEntry]) -> list[tuple[AuditEntry, RecordShown]]:
+    """Each row with what the reader may be told about its record (see ``RecordShown``)."""
+    governed = governed_models()
+    wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for entry in entries:
+        parsed = _uuid(entry.record_id)
+        if entry.record_type in governed and parsed is not None:
+            wanted[entry.record_type].add(parsed)
+    found: dict[tuple[str, str], Governed] = {}
+    if Verb.VIEW in allowed_actions(user):
+        for record_type, uuids in wanted.items():
+            for record in governed[record_type].objects.visible_to(user).filter(uuid__in=uuids):
+                found[(record_type, str(record.uuid))] = record
+    rows: list[tuple[AuditEntry, RecordShown]] = []
+    for entry in entries:
+        kind = _kind(entry.record_type)
+        record = found.get((entry.record_type, entry.record_id))
+        if record is None:
+            rows.append((entry, RecordShown(kind)))
+            continue
+        reference = str(getattr(record, "reference", "") or "")
+        name = str(record).removeprefix(reference).strip() if reference else str(record)
+        try:
+            url = record.get_absolute_url()
+        except NotImplementedError:
+            url = ""
+        rows.append((entry, RecordShown(kind, reference, name, url)))
+    return rows

@@ -109,3 +109,47 @@ def test_finding_4_the_information_governance_lead_reads_everything(world: World
     status, rows, text = _export(client, record=str(victim.uuid))
     assert status == 200 and rows and "Hiddenvictim" in text
     assert WHY in client.get("/audit/").content.decode()
+
+
+def test_finding_6_the_audit_export_accepts_a_person_or_case_reference(world: World) -> None:
+    from csphub.cases import services as case_services
+
+    mine = make_person(world["council_officer"], family_name="Referencedperson")
+    case = case_services.open_case(world["council_officer"], case_type="asb_personal", title="Noise", summary="Music")
+    client = verified_client(world["council_manager"])
+    status, rows, _ = _export(client, record=mine.reference)
+    assert status == 200 and rows and all(r["record_id"] == str(mine.uuid) for r in rows)
+    status, rows, _ = _export(client, record=case.reference.lower())
+    assert status == 200 and rows and any(r["record_id"] == str(case.uuid) for r in rows)
+
+
+def test_finding_6_an_export_by_a_reference_the_reader_may_not_see_is_refused_like_an_unknown_one(
+    world: World,
+) -> None:
+    victim = _victim(world)
+    client = verified_client(world["council_manager"])
+    hidden_status, _, hidden = _export(client, record=victim.reference)
+    unknown_status, _, unknown = _export(client, record="P-00000000")
+    assert hidden_status == unknown_status == 400
+    assert "No record you may see has this reference" in hidden and "Hiddenvictim" not in hidden
+    assert "No record you may see has this reference" in unknown
+    status, rows, _ = _export(verified_client(_ig_lead(world)), record=victim.reference)
+    assert status == 200 and rows  # the auditor reads every record's rows
+
+
+def test_finding_6_the_audit_list_shows_references_and_names_the_viewer_may_see(world: World) -> None:
+    from csphub.cases import services as case_services
+
+    case = case_services.open_case(
+        world["council_officer"], case_type="asb_personal", title="Barking dog", summary="Every night"
+    )
+    mine = make_person(world["council_officer"], family_name="Listedperson")
+    _consult(world["council_officer"], mine)
+    hidden = _victim(world)
+    page = verified_client(world["council_manager"]).get("/audit/").content.decode()
+    assert case.reference in page and "Barking dog" in page and case.get_absolute_url() in page
+    assert mine.reference in page and "LISTEDPERSON" in page
+    assert "cases.case" not in page and str(case.uuid)[:8] not in page
+    assert "Hiddenvictim" not in page and hidden.reference not in page
+    auditor = verified_client(_ig_lead(world)).get("/audit/").content.decode()
+    assert "registers.person" not in auditor and "cases.case" not in auditor  # the type only: they see no record

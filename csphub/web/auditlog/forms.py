@@ -8,10 +8,12 @@ from csphub.ui.forms import GovukForm
 
 
 class ExportForm(GovukForm):
-    record = forms.UUIDField(
+    record = forms.CharField(
         label="Person or record reference",
         required=False,
-        help_text="The UUID in the record's web address. Leave blank for a period",
+        max_length=100,
+        help_text="The person's reference (e.g. P-1B4E28BA), the case reference (e.g. NN-ASB-2026-000123) or the "
+        "record's full reference. Leave blank for a period",
     )
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from csphub.access.auditlog import export_csv, recent_entries
+from csphub.access.auditlog import export_csv, recent_entries, records_shown, resolve_reference
 from csphub.access.policy import may_use_audit_log, reads_whole_audit_log
 from csphub.access.views_base import acting_user
 from csphub.audit.exports import ExportScope
@@ -43,7 +43,7 @@ class AuditIndexView(AuditRequiredMixin, View):
         context = {
             "form": form,
             "verification": verification,
-            "latest": latest,
+            "latest": records_shown(user, latest),
             "withheld": withheld,
             "reads_everything": reads_whole_audit_log(user),
         }
@@ -59,7 +59,11 @@ class AuditIndexView(AuditRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         data = form.cleaned_data
-        scope = ExportScope((str(data["record"]),) if data["record"] else (), data["start"], data["end"])
+        record_id = resolve_reference(acting_user(request), data["record"]) if data["record"] else None
+        if data["record"] and record_id is None:
+            form.add_error("record", "No record you may see has this reference. Check the reference.")
+            return self._render(request, form, status=400)
+        scope = ExportScope((record_id,) if record_id else (), data["start"], data["end"])
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="csphub-audit-{stamp}.csv"'
