@@ -40,10 +40,12 @@ class AccessRequestForm(GovukForm):
     record = forms.CharField(
         label="Record reference",
         max_length=100,
+        required=False,
         help_text="The case reference (e.g. NN-ASB-2026-000123), the person's reference (e.g. P-1B4E28BA) or the "
         "record's full reference as in its web address",
-        error_messages={"required": "Enter the record reference"},
     )
+    # A lead from a search that matched a record the user may not see (``csphub.access.leads``): a token, not a UUID.
+    lead = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     justification = justification_field(
         "Justification",
         "Enter a justification",
@@ -52,6 +54,17 @@ class AccessRequestForm(GovukForm):
         rows=4,
         max_length=2000,
     )
+
+    def __init__(self, *args: Any, holder: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if holder:  # a lead from a search: the record is the one found, shown by its holder only
+            self.fields["record"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("record") or "").strip() and not data.get("lead"):
+            self.add_error("record", "Enter the record reference")
+        return data
 
 
 class ReviewForm(GovukForm):

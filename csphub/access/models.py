@@ -19,6 +19,7 @@ from csphub.access.policy import (
     Decision,
     allowed_actions,
     decide,
+    lead_filter,
     rule_filters,
     visibility_filter,
 )
@@ -62,6 +63,15 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
 
         visible: models.QuerySet[Any] = filter_cache.memoised(key, build)
         return self & visible
+
+    def leads_for(self, user: User) -> GovernedQuerySet[G]:
+        """Records the user may NOT see but may be told exist when a search matches them (``policy.lead_filter``:
+        general records only): tell them the count and the holding agency, never what the record holds."""
+        lead = lead_filter(user)
+        if lead is None:
+            return self.none()
+        visible = GovernedQuerySet(self.model, using=self._db).visible_to(user).values("pk")
+        return self.filter(lead).exclude(pk__in=visible)
 
     def with_rules(self, user: User) -> GovernedQuerySet[G]:
         """Annotate each record with whether each access rule lets the user in (``_rule_<name>``)."""

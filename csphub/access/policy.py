@@ -178,6 +178,17 @@ def _access_grant(user: User, model: type[models.Model]) -> Q | None:
     return q & _role_limits(user)
 
 
+def lead_filter(user: User) -> Q | None:
+    """Records outside the user's sight that a search matching them may tell the user of — as a count, the holding
+    agency and a way to request access (break glass), never a name or a reference — or None if none.
+
+    Only general records they could be granted (within their role's limits); never a domestic-abuse or intelligence
+    record, not even in the count. Only for users who may break glass (not community members)."""
+    if Verb.VIEW not in allowed_actions(user) or is_community_user(user):
+        return None
+    return Q(sensitivity=Sensitivity.GENERAL) & _role_limits(user)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("owning_agency", "owning agency", True, _owning_agency),
     Rule("party_agency", "party agency", True, _party_agency),

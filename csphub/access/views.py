@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from csphub.access import services
+from csphub.access import leads, services
 from csphub.access.forms import AccessRequestForm, JustificationForm, ReviewForm, ShareForm, ShareWithUserForm
 from csphub.access.grants import AccessGrant
 from csphub.access.lookup import fetch_record, peek_record
@@ -58,13 +58,33 @@ class RequestAccessView(LoginRequiredMixin, FormView):
     template_name = "access/request.html"
     form_class = AccessRequestForm
 
+    def _lead(self) -> tuple[str, str] | None:
+        token = self.request.POST.get("lead") or self.request.GET.get("lead") or ""
+        return leads.resolve(self.request.session, token) if token else None
+
     def get_initial(self) -> dict[str, Any]:
-        return {"record": self.request.GET.get("record", "")}
+        return {"record": self.request.GET.get("record", ""), "lead": self.request.GET.get("lead", "")}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        lead = self._lead()
+        return {**super().get_form_kwargs(), "holder": lead[1] if lead else ""}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        lead = self._lead()
+        return {**super().get_context_data(**kwargs), "holder": lead[1] if lead else ""}
 
     def form_valid(self, form: AccessRequestForm) -> HttpResponse:
         user = acting_user(self.request)
+        if form.cleaned_data["lead"]:
+            lead = self._lead()
+            if lead is None:
+                form.add_error(None, "This link to request access has expired: search again.")
+                return self.form_invalid(form)
+            reference = lead[0]
+        else:
+            reference = form.cleaned_data["record"]
         try:
-            record = services.find_record(form.cleaned_data["record"])
+            record = services.find_record(reference)
         except services.AmbiguousReference:
             form.add_error("record", "More than one record has this reference: enter the full reference.")
             return self.form_invalid(form)

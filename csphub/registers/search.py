@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 
 from csphub.access import consultation
 from csphub.access.vocabulary import Verb
@@ -133,12 +133,49 @@ def _name_score(given: str, family: str, cand_given: str, cand_family: str) -> f
     return max(straight, swapped - 0.02)
 
 
+@dataclass(frozen=True)
+class HiddenMatches:
+    """People matching a search whom the user may not see, as far as the policy lets them be told of
+    (``GovernedQuerySet.leads_for``: general records only): how many, and the agency holding each."""
+
+    count: int
+    leads: tuple[tuple[str, str], ...]  # (record UUID, holding agency's name), for a request-access link each
+
+
 def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -> list[PersonMatch]:
     """People the user may see who match the query, best first. Raises SearchError for an unusable query."""
     if query.is_empty():
         raise SearchError("Enter a name, date of birth, postcode, address or identifier to search")
     limit = limit or settings.CSPHUB_SEARCH_LIMIT
     visible = Person.objects.visible_to(user, Verb.VIEW)
+    matched, scores, reasons = _match(user, visible, query)
+    ranked = sorted(matched, key=lambda pk: (-scores[pk], pk))[:limit]
+    people = visible.with_rules(user).select_related("owning_agency").in_bulk(ranked)
+    results = [PersonMatch(people[pk], round(scores[pk], 3), tuple(reasons[pk])) for pk in ranked if pk in people]
+    consultation.record_results(
+        [m.person for m in results], "search results", {"search": query.describe(), "results": len(results)}
+    )
+    return results
+
+
+def hidden_matches(user: User, query: PersonQuery, *, limit: int = 10) -> HiddenMatches:
+    """People the user may not see who match the query, told as the policy allows (count and holding agency)."""
+    if query.is_empty():
+        return HiddenMatches(0, ())
+    hidden = Person.objects.leads_for(user)
+    matched, scores, _ = _match(user, hidden, query)
+    ranked = sorted(matched, key=lambda pk: (-scores[pk], pk))[:limit]
+    rows = {
+        pk: (str(u), agency)
+        for pk, u, agency in hidden.filter(pk__in=ranked).values_list("pk", "uuid", "owning_agency__name")
+    }
+    return HiddenMatches(len(matched), tuple(rows[pk] for pk in ranked if pk in rows))
+
+
+def _match(
+    user: User, visible: QuerySet[Person], query: PersonQuery
+) -> tuple[set[int], dict[int, float], dict[int, list[str]]]:
+    """The people of ``visible`` matching the query, with their scores and the reasons they matched."""
     scores: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}
     filters: list[set[int]] = []
@@ -225,13 +262,7 @@ def search_people(user: User, query: PersonQuery, *, limit: int | None = None) -
             reasons.setdefault(pk, []).append("identifier matches")
 
     matched = set.intersection(*filters) if filters else set()
-    ranked = sorted(matched, key=lambda pk: (-scores[pk], pk))[:limit]
-    people = visible.with_rules(user).select_related("owning_agency").in_bulk(ranked)
-    results = [PersonMatch(people[pk], round(scores[pk], 3), tuple(reasons[pk])) for pk in ranked if pk in people]
-    consultation.record_results(
-        [m.person for m in results], "search results", {"search": query.describe(), "results": len(results)}
-    )
-    return results
+    return matched, scores, reasons
 
 
 @dataclass(frozen=True)

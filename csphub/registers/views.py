@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from csphub.access import consultation
+from csphub.access import consultation, leads
 from csphub.access.policy import allowed_actions
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
@@ -33,7 +34,14 @@ from csphub.registers.forms import (
 from csphub.registers.linked import linked_records
 from csphub.registers.models import Person, Phone, Place, Vehicle
 from csphub.registers.profile import linked_people, person_profile
-from csphub.registers.search import PersonQuery, PlaceQuery, SearchError, search_people, search_places
+from csphub.registers.search import (
+    PersonQuery,
+    PlaceQuery,
+    SearchError,
+    hidden_matches,
+    search_people,
+    search_places,
+)
 from csphub.ui.views_support import apply_errors
 
 
@@ -44,6 +52,7 @@ class PersonSearchView(ReadMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = PersonSearchForm(self.request.GET or None)
         results = None
+        hidden_count, leads_offered = 0, []
         if self.request.GET and form.is_valid():
             data = form.cleaned_data
             query = PersonQuery(
@@ -53,7 +62,21 @@ class PersonSearchView(ReadMixin, TemplateView):
                 results = search_people(acting_user(self.request), query)
             except SearchError as exc:
                 form.add_error(None, str(exc))
-        context.update(form=form, results=results, can_create=Verb.CREATE in allowed_actions(acting_user(self.request)))
+            else:
+                hidden = hidden_matches(acting_user(self.request), query)
+                hidden_count = hidden.count
+                # Each link carries a token held in this session, never the record's UUID (``access.leads``).
+                leads_offered = [
+                    (agency, f"{reverse('access:request')}?lead={leads.offer(self.request.session, uuid, agency)}")
+                    for uuid, agency in hidden.leads
+                ]
+        context.update(
+            form=form,
+            results=results,
+            hidden_count=hidden_count,
+            leads=leads_offered,
+            can_create=Verb.CREATE in allowed_actions(acting_user(self.request)),
+        )
         return context
 
 

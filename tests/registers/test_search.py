@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from csphub.access.vocabulary import Caveat, Sensitivity
@@ -11,7 +13,9 @@ from csphub.partnership.models import User
 from csphub.registers import services
 from csphub.registers.models import Person
 from csphub.registers.search import PersonQuery, SearchError, search_people
-from tests.factories import World, make_person
+from tests.factories import World, make_person, verified_client
+
+WHY = "Child at risk reported out of hours; council duty team unreachable"
 
 
 def _names(user: User, query: PersonQuery) -> list[str]:
@@ -138,3 +142,40 @@ def test_it_keeps_the_closest_names_when_more_match_than_it_fetches(
     found = [m.person for m in search_people(officer, PersonQuery(name="Williams"))]
     assert found[:2] == [williams, williamson]
     assert search_people(officer, PersonQuery(name="Ann Williams"))[0].person == williams
+
+
+def test_finding_6_a_search_tells_of_general_records_you_may_not_see_and_who_holds_them(world: World) -> None:
+    hidden = make_person(world["police_officer"], family_name="Glasshidden", given_name="Gail")
+    client = verified_client(world["council_officer"])
+    page = client.get("/register/people/?name=Gail+Glasshidden").content.decode()
+    assert "1 record you may not see" in page and "Northamptonshire Police" in page
+    assert str(hidden.uuid) not in page and hidden.uuid.hex[:8] not in page.lower()
+    link = re.search(r'href="(/access/request/\?lead=[^"]+)"', page)
+    assert link is not None
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "Northamptonshire Police" in form and str(hidden.uuid) not in form
+    lead = link.group(1).split("lead=", 1)[1]
+    response = client.post("/access/request/", {"lead": lead, "justification": WHY})
+    assert response.status_code == 302 and response["Location"] == hidden.get_absolute_url()
+    assert client.get(hidden.get_absolute_url()).status_code == 200
+
+
+def test_finding_6_a_search_says_nothing_of_domestic_abuse_or_intelligence_records(world: World) -> None:
+    police = world["police_officer"]
+    make_person(police, family_name="Glassvictim", given_name="Vera", sensitivity=Sensitivity.DOMESTIC_ABUSE)
+    make_person(police, family_name="Glassintel", given_name="Ivan", sensitivity=Sensitivity.INTELLIGENCE)
+    client = verified_client(world["council_officer"])
+    for name in ("Vera+Glassvictim", "Ivan+Glassintel"):
+        page = client.get(f"/register/people/?name={name}").content.decode()
+        assert "may not see" not in page and "Northamptonshire Police" not in page and "lead=" not in page
+
+
+def test_finding_6_a_search_lead_works_only_in_the_session_that_found_it(world: World) -> None:
+    hidden = make_person(world["police_officer"], family_name="Glasslead", given_name="Len")
+    page = verified_client(world["council_officer"]).get("/register/people/?name=Len+Glasslead").content.decode()
+    found = re.search(r"lead=([^\"&]+)", page)
+    assert found is not None
+    other = verified_client(world["corby_officer"])
+    response = other.post("/access/request/", {"lead": found.group(1), "justification": WHY})
+    assert response.status_code == 200 and "search again" in response.content.decode()
+    assert not Person.objects.visible_to(world["corby_officer"]).filter(pk=hidden.pk).exists()
