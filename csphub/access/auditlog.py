@@ -230,10 +230,11 @@ def records_shown(user: User, entries: Sequence[AuditEntry]) -> list[tuple[Audit
     rows: list[tuple[AuditEntry, RecordShown]] = []
     for entry in entries:
         kind = _kind(entry.record_type)
-        record = found.get((entry.record_type, entry.record_id))
-        if record is None:
+        shown = found.get((entry.record_type, entry.record_id))
+        if shown is None:
             rows.append((entry, RecordShown(kind)))
             continue
+        record = shown
         reference = str(getattr(record, "reference", "") or "")
         name = str(record).removeprefix(reference).strip() if reference else str(record)
         try:

@@ -70,7 +70,7 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         lead = lead_filter(user)
         if lead is None:
             return self.none()
-        visible = GovernedQuerySet(self.model, using=self._db).visible_to(user).values("pk")
+        visible: models.QuerySet[Any] = GovernedQuerySet(self.model, using=self.db).visible_to(user).values("pk")
         return self.filter(lead).exclude(pk__in=visible)
 
     def with_rules(self, user: User) -> GovernedQuerySet[G]:

@@ -75,14 +75,15 @@ def _by_short_reference(reference: str, prefix: str) -> list[Governed]:
 
 def _by_stored_reference(reference: str) -> Governed | None:
     """A record whose own ``reference`` field holds this reference (a case: NN-ASB-2026-000123)."""
+    name = "reference"
     for model in governed_models().values():
         try:
-            field = model._meta.get_field("reference")
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
         if not getattr(field, "unique", False):
             continue
-        obj = model._base_manager.filter(reference__iexact=reference).first()
+        obj = model._base_manager.filter(**{f"{name}__iexact": reference}).first()
         if obj is not None:
             return obj
     return None

@@ -211,7 +211,7 @@ def test_finding_6_break_glass_on_a_person_also_opens_their_address(world: World
     council, police = world["council_officer"], world["police_officer"]
     person = make_person(council)
     home = make_place(council, address="14 Glass Lane, Kettering")
-    PersonPlace.objects.create(person=person, place=home, relation="lives_at", source_agency=council.agency)
+    PersonPlace.objects.create(person=person, place=home, relation="lives_at", source_agency=world.agencies["council"])
     elsewhere = make_place(council, address="2 Unrelated Road, Kettering")
     assert not Place.objects.visible_to(police).filter(pk=home.pk).exists()
 
@@ -232,7 +232,9 @@ def test_finding_6_a_person_grant_opens_no_address_the_role_may_not_see(world: W
     council = world["council_officer"]
     person = make_person(council)
     refuge = make_place(council, address="Refuge, Kettering", sensitivity=Sensitivity.DOMESTIC_ABUSE)
-    PersonPlace.objects.create(person=person, place=refuge, relation="lives_at", source_agency=council.agency)
+    PersonPlace.objects.create(
+        person=person, place=refuge, relation="lives_at", source_agency=world.agencies["council"]
+    )
     fire = world["fire_partner"]
     request_access(fire, person, WHY)
     assert Person.objects.visible_to(fire).filter(pk=person.pk).exists()
