@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from csphub.cases import services
 from csphub.referrals.models import Referral, ReferralStatus
 from tests.browser.conftest import Journey
-from tests.cases.factories import make_case
+from tests.cases.factories import make_case, make_days_work
 from tests.cases.test_marac import _da_case
-from tests.factories import World, make_person, make_place
+from tests.factories import World, make_person
 
 
 def test_a_volunteers_referral_reaches_the_triage_inbox_and_is_accepted_into_a_case(
@@ -84,20 +84,7 @@ def test_the_idva_sees_the_marac_referral_with_its_meeting_and_actions(journey: 
 
 def test_a_case_officers_home_page_shows_actions_and_deadlines(journey: Journey, live_world: World) -> None:
     officer = live_world["council_officer"]
-    today = timezone.localdate()
-    case = make_case(officer, title="Noise at 4 Digby Street")
-    services.add_action(
-        case,
-        officer,
-        title="Check the CCTV footage",
-        due_on=today - dt.timedelta(days=3),
-        assigned_agency=live_world.agencies["council"],
-        assigned_officer=officer,
-    )
-    place = make_place(officer, address="7 Crack House Lane, Kettering")
-    ends = timezone.localtime(timezone.now() + dt.timedelta(hours=4)).replace(minute=30, second=0, microsecond=0)
-    served = ends - dt.timedelta(hours=24)
-    services.record_power(case, officer, power="closure_notice", action="served", on=served, place=place, until=ends)
+    make_days_work(officer, live_world.agencies["council"])
     journey.sign_in(officer)
     journey.visit("/")
     page = journey.page

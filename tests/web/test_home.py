@@ -9,8 +9,8 @@ from django.utils import timezone
 from csphub.access.services import request_access
 from csphub.cases import services
 from csphub.linkage.models import CandidatePair
-from tests.cases.factories import make_case
-from tests.factories import World, make_person, make_place, verified_client
+from tests.cases.factories import make_case, make_days_work
+from tests.factories import World, make_person, verified_client
 from tests.linkage.test_merging import _source_record
 from tests.referrals.factories import make_referral
 
@@ -24,28 +24,7 @@ def _home(user: object) -> str:
 def test_finding_9_a_case_officers_home_shows_the_days_work(world: World) -> None:
     officer = world["council_officer"]
     today = timezone.localdate()
-    now = timezone.now()
-    case = make_case(officer, title="Noise at 4 Digby Street")
-    services.add_action(
-        case,
-        officer,
-        title="Check the CCTV footage",
-        due_on=today - dt.timedelta(days=3),
-        assigned_agency=world.agencies["council"],
-        assigned_officer=officer,
-    )
-    place = make_place(officer, address="7 Crack House Lane, Kettering")
-    ends = timezone.localtime(now + dt.timedelta(hours=4)).replace(minute=30, second=0, microsecond=0)
-    served = ends - dt.timedelta(hours=24)  # ends in 3½ to 4½ hours
-    services.record_power(
-        case,
-        officer,
-        power="closure_notice",
-        action="served",
-        on=served,
-        place=place,
-        until=served + dt.timedelta(hours=24),
-    )
+    case, ends = make_days_work(officer, world.agencies["council"])
     review_case = make_case(officer, title="Dog fouling and abuse at Elm Close")
     services.apply_for_case_review(review_case, officer, received_on=today - dt.timedelta(days=2))
     late_case = make_case(officer, title="Harassment on the Grange estate")
