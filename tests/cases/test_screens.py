@@ -36,3 +36,52 @@ def test_finding_8_the_case_list_is_full_width(world: World) -> None:
     html = verified_client(world["police_officer"]).get("/cases/").content.decode()
     assert _current_nav(html) == ["Cases"]
     assert "csphub-width-container--wide" in html
+
+
+def _officer_values(form: object, name: str) -> set[str]:
+    field = form.fields[name]  # type: ignore[attr-defined]
+    return {str(v.value if hasattr(v, "value") else v) for v, _ in field.choices if v}
+
+
+def test_finding_8_the_transfer_officer_picker_lists_the_chosen_agencys_officers(world: World) -> None:
+    from csphub.cases.forms import TransferForm
+
+    police, council = world.agencies["police"], world.agencies["council"]
+    form = TransferForm(data={"to_agency": str(council.pk), "reason": "Theirs"})
+    offered = set(form.fields["to_officer"].queryset)  # type: ignore[attr-defined]
+    assert world["council_officer"] in offered
+    assert all(u.agency_id == council.pk and u.is_active for u in offered)
+
+    form = TransferForm(
+        data={"to_agency": str(council.pk), "to_officer": str(world["police_officer"].pk), "reason": "Theirs"}
+    )
+    assert not form.is_valid()
+    assert "to_officer" in form.errors
+    assert police.pk != council.pk
+
+
+def test_finding_8_an_officer_of_another_agency_is_refused_for_an_action(world: World) -> None:
+    from csphub.cases.forms import ActionForm
+
+    officer = world["police_officer"]
+    case = make_case(officer, parties=(world.agencies["council"],))
+    form = ActionForm(
+        data={
+            "title": "Visit",
+            "assigned_agency": str(world.agencies["council"].pk),
+            "assigned_officer": str(officer.pk),
+            "due_on": str(timezone.localdate() + dt.timedelta(days=3)),
+        },
+        case=case,
+    )
+    assert not form.is_valid()
+    assert "assigned_officer" in form.errors
+
+
+def test_finding_8_an_unchosen_agency_groups_officers_by_agency_by_name(world: World) -> None:
+    from csphub.cases.forms import TransferForm
+
+    html = str(TransferForm()["to_officer"])
+    assert "<optgroup" in html
+    assert 'data-officers-of="id_to_agency"' in html
+    assert world["council_officer"].get_full_name() in html
