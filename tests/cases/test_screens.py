@@ -85,3 +85,26 @@ def test_finding_8_an_unchosen_agency_groups_officers_by_agency_by_name(world: W
     assert "<optgroup" in html
     assert 'data-officers-of="id_to_agency"' in html
     assert world["council_officer"].get_full_name() in html
+
+
+def test_finding_8_checking_for_existing_records_shows_no_errors_for_the_case_fields(world: World) -> None:
+    client = verified_client(world["police_officer"])
+    response = client.post(
+        "/cases/new/", {"step": "check", "check-name": "Jordan Smith", "title": "Kept as typed", "hate_strands": []}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-message" not in html and "govuk-error-summary" not in html
+    assert "Enter a title" not in html and "Choose the type of case" not in html
+    assert 'value="Kept as typed"' in html
+
+
+def test_finding_8_a_new_case_takes_the_district_of_its_district_team(world: World) -> None:
+    district = world.districts["E07000153"]
+    case = services.open_case(
+        world["council_officer"], case_type="asb_personal", title="Noise", owning_district=district
+    )
+    assert list(case.districts.all()) == [district]
+    assert not case.cross_boundary
+    html = verified_client(world["council_officer"]).get(case.get_absolute_url()).content.decode()
+    assert "None known" not in html
