@@ -24,7 +24,7 @@ def test_finding_8_the_actions_page_highlights_one_navigation_item_and_shows_cas
         officer,
         title="Visit the landlord",
         due_on=timezone.localdate() + dt.timedelta(days=3),
-        assigned_agency=officer.agency,
+        assigned_agency=world.agencies["police"],
         assigned_officer=officer,
     )
     html = verified_client(officer).get("/cases/actions/").content.decode()
