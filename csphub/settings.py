@@ -135,6 +135,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csphub.web.context_processors.service",
             ],
+            # The GOV.UK filters (dates and times, articles) in every template, without a {% load %}.
+            "builtins": ["csphub.ui.templatetags.govuk"],
         },
     },
 ]

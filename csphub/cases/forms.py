@@ -107,6 +107,55 @@ def render_filter_form(form: CaseFilterForm) -> SafeString:
     return mark_safe(html)  # the form's own rendering, escaped by its templates
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer by name (not username), among the active officers of the agency the form's agency field names."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+def limit_officers(form: forms.Form, officer_name: str, agency_name: str, agencies: Any) -> None:
+    """Offer only the active officers of the chosen agency (``agency_name``, among ``agencies``).
+
+    Once an agency is chosen (a submitted form, or an initial agency) the officer field takes only that agency's
+    officers; before, it lists the officers of every agency in ``agencies`` grouped under their agency (the page's
+    script shows only the chosen agency's group; without it, choosing another agency's officer is refused).
+    """
+    officer = form.fields[officer_name]
+    assert isinstance(officer, forms.ModelChoiceField)
+    users = (
+        User.objects.filter(is_active=True, agency__in=agencies)
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name", "username")
+    )
+    chosen = form.data.get(form.add_prefix(agency_name)) if form.is_bound else form.initial.get(agency_name)
+    if isinstance(chosen, Agency):
+        chosen = chosen.pk
+    agency = None
+    if chosen:
+        try:
+            agency = agencies.filter(pk=int(chosen)).first()
+        except (TypeError, ValueError):
+            agency = None
+    officer.widget.attrs["data-officers-of"] = form[agency_name].auto_id
+    if agency is not None:
+        officer.queryset = users.filter(agency=agency)
+        officer.error_messages["invalid_choice"] = f"Choose an officer of {agency}, or leave it to the agency"
+        return
+    officer.queryset = users
+    groups: dict[str, list[tuple[Any, str]]] = {}
+    for user in users:
+        groups.setdefault(str(user.agency), []).append((user.pk, officer.label_from_instance(user)))
+    officer.choices = [("", officer.empty_label or ""), *groups.items()]
+
+
+def check_officer(form: forms.Form, data: dict[str, Any], officer_name: str, agency_name: str) -> None:
+    """Refuse an officer who does not work for the chosen agency."""
+    officer, agency = data.get(officer_name), data.get(agency_name)
+    if officer is not None and agency is not None and officer.agency_id != agency.pk:
+        form.add_error(officer_name, f"{officer.get_full_name() or officer.username} does not work for {agency}")
+
+
 class CaseForm(GovukForm):
     case_type = forms.ChoiceField(
         label="Type of case",
@@ -192,8 +241,12 @@ class TransferForm(GovukForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency taking the case"},
     )
-    to_officer = forms.ModelChoiceField(
-        label="Officer", required=False, queryset=User.objects.none(), empty_label="The agency will allocate an officer"
+    to_officer = OfficerChoiceField(
+        label="Officer",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="The agency will allocate an officer",
+        help_text="An officer of the agency taking the case",
     )
     to_district = forms.ChoiceField(label="District team", required=False, choices=[])
     reason = forms.CharField(
@@ -204,13 +257,9 @@ class TransferForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        officer = self.fields["to_officer"]
-        assert isinstance(officer, forms.ModelChoiceField)
-        officer.queryset = (
-            User.objects.filter(is_active=True, agency__isnull=False)
-            .select_related("agency")
-            .order_by("agency__name", "last_name")
-        )
+        agency = self.fields["to_agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        limit_officers(self, "to_officer", "to_agency", agency.queryset)
         district = self.fields["to_district"]
         assert isinstance(district, forms.ChoiceField)
         district.choices = [("", "No district team"), *_district_choices()]
@@ -219,6 +268,7 @@ class TransferForm(GovukForm):
         data = super().clean() or {}
         code = data.get("to_district")
         data["to_district"] = District.objects.filter(ons_code=code).first() if code else None
+        check_officer(self, data, "to_officer", "to_agency")
         return data
 
 
@@ -300,8 +350,12 @@ class ActionForm(GovukForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency"},
     )
-    assigned_officer = forms.ModelChoiceField(
-        label="Officer", required=False, queryset=User.objects.none(), empty_label="Anyone in the agency"
+    assigned_officer = OfficerChoiceField(
+        label="Officer",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Anyone in the agency",
+        help_text="An officer of the agency",
     )
     due_on = forms.DateField(
         label="Due by",
@@ -315,13 +369,12 @@ class ActionForm(GovukForm):
         agency = self.fields["assigned_agency"]
         assert isinstance(agency, forms.ModelChoiceField)
         agency.queryset = Agency.objects.filter(pk__in=ids).order_by("name")
-        officer = self.fields["assigned_officer"]
-        assert isinstance(officer, forms.ModelChoiceField)
-        officer.queryset = (
-            User.objects.filter(agency_id__in=ids, is_active=True)
-            .select_related("agency")
-            .order_by("agency__name", "last_name")
-        )
+        limit_officers(self, "assigned_officer", "assigned_agency", agency.queryset)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_officer(self, data, "assigned_officer", "assigned_agency")
+        return data
 
 
 class ActionUpdateForm(GovukForm):

@@ -108,6 +108,7 @@ def open_case(
     )
     case.full_clean()
     case.save()
+    refresh_districts(case)
     return case
 
 
@@ -135,14 +136,18 @@ def change_case(
     case.sara_stage = sara_stage
     case.full_clean()
     case.save()
+    refresh_districts(case)
     return case
 
 
 def refresh_districts(case: Case) -> None:
-    """The case's districts are those of its places and incident locations; more than one: cross-boundary."""
+    """The case's districts are those of its places and incident locations; more than one: cross-boundary. Before
+    any place is known, the district of the owning district team (if the case has one)."""
     place_districts = set(case.case_places.exclude(place__district=None).values_list("place__district", flat=True))
     entry_districts = set(case.timeline.exclude(place__district=None).values_list("place__district", flat=True))
     ids = place_districts | entry_districts
+    if not ids and case.owning_district_id is not None:
+        ids = {case.owning_district_id}
     case.districts.set(ids)
     cross = len(ids) > 1
     if case.cross_boundary != cross:

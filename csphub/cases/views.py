@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,6 +121,17 @@ class CaseExportView(ReadMixin, View):
         return response
 
 
+def _typed(request: HttpRequest, form: Any) -> dict[str, Any]:
+    """What was typed into a form's fields, as its initial values (lists for fields of several values)."""
+    typed: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if key in request.POST:
+            multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            typed[name] = request.POST.getlist(key) if multiple else request.POST.get(key)
+    return typed
+
+
 class CaseCreateView(CreateMixin, View):
     """Open a case; first, show the existing people and cases that may be the same (duplicate prevention)."""
 
@@ -141,7 +153,8 @@ class CaseCreateView(CreateMixin, View):
             matches = None
             if check.is_valid():
                 matches = self._matches(request, check)
-            return self._render(request, CaseForm(request.POST), check, matches)
+            # The case's fields keep what was typed, without errors: the user has not got to them yet.
+            return self._render(request, CaseForm(initial=_typed(request, CaseForm())), check, matches)
         if not form.is_valid():
             return self._render(request, form, check, status=400)
         data = form.cleaned_data

@@ -5,6 +5,8 @@ The mixin also holds the house rules every form gets without asking:
 - dates: a ``DateField`` takes dates from 1 January 1990 to a year from today; fields a form names in
   ``deadline_fields`` go up to ten years ahead (orders, reviews, due dates), and fields in ``historic_fields`` go
   back to 1 January 1900 (where someone lived). Dates of birth (``PartialDateField``) run from 1900 to today.
+- lengths: a field's length limits are told GOV.UK style ("Title must be 200 characters or fewer"), not in
+  Django's words ("Ensure this value has at most 200 characters").
 - uploads: a ``FileField`` takes files up to ``CSPHUB_UPLOAD_MAX_MB`` of the allowed types, checked by extension
   and by the file's first bytes (``csphub.common.uploads``).
 """
@@ -16,8 +18,10 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from csphub.common import uploads
@@ -81,6 +85,18 @@ def upload_problem(upload: UploadedFile) -> str | None:
     return uploads.problem(upload.name or "", size, head, max_bytes=max_bytes)
 
 
+def length_validator(validator: Any, label: str) -> Any:
+    """A length validator telling its limit GOV.UK style; any other validator as it is."""
+    limit = getattr(validator, "limit_value", None)
+    if not isinstance(limit, int):
+        return validator
+    if type(validator) is validators.MaxLengthValidator:
+        return validators.MaxLengthValidator(limit, message=f"{label} must be {limit} characters or fewer")
+    if type(validator) is validators.MinLengthValidator:
+        return validators.MinLengthValidator(limit, message=f"{label} must be {limit} characters or more")
+    return validator
+
+
 class GovukFormMixin(forms.BaseForm):
     """Adds GOV.UK classes and aria-describedby (hint, error) to every widget; keeps dates and uploads sensible."""
 
@@ -90,6 +106,8 @@ class GovukFormMixin(forms.BaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.validators = [length_validator(v, str(field.label or pretty_name(name))) for v in field.validators]
         self._style(errors=False)
 
     def _clean_fields(self) -> None:

@@ -53,9 +53,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):
             nav.append({"label": "Audit log", "url": reverse("audit:index")})
+    # One item is current: the one whose address is the longest start of this page's ("Actions", not also "Cases").
     path = request.path
+    matching = [i for i in nav if (i["url"] != "/" and path.startswith(i["url"])) or i["url"] == path]
+    current = max(matching, key=lambda i: len(i["url"]), default=None)
     for item in nav:
-        item["active"] = "yes" if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path else ""
+        item["active"] = "yes" if item is current else ""
     agency = getattr(user, "agency", None) if signed_in else None
     return {
         "user_agency_name": agency.name if agency is not None else "",

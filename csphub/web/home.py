@@ -27,6 +27,7 @@ from csphub.cases.queries import CaseReviewDue, case_reviews_awaiting_decision, 
 from csphub.linkage.review import queue_for
 from csphub.partnership.models import Role
 from csphub.referrals.models import Referral, ReferralStatus
+from csphub.ui.dates import govuk_when
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -35,22 +36,6 @@ if TYPE_CHECKING:
 DEADLINE_DAYS = 7
 #: rows shown in a panel (the full list is a link away)
 PANEL_ROWS = 10
-
-
-def govuk_when(value: dt.date | dt.datetime) -> str:
-    """A date or a time in GOV.UK style: "7 December 2026", "4:30pm on 7 December 2026", "midday", "midnight"."""
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        if (local.hour, local.minute) == (0, 0):
-            time = "midnight"
-        elif (local.hour, local.minute) == (12, 0):
-            time = "midday"
-        else:
-            hour = local.hour % 12 or 12
-            minutes = f":{local.minute:02d}" if local.minute else ""
-            time = f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-        return f"{time} on {local.day} {local:%B %Y}"
-    return f"{value.day} {value:%B %Y}"
 
 
 # --- My actions ---------------------------------------------------------------------------------------------------

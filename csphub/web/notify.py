@@ -24,7 +24,8 @@ from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES
 from csphub.cases.models import Action, Case
 from csphub.partnership.models import User
-from csphub.web.home import deadlines_due, govuk_when
+from csphub.ui.dates import govuk_when
+from csphub.web.home import deadlines_due
 from csphub.web.models import NotificationPreference, SentNotification
 
 logger = logging.getLogger(__name__)

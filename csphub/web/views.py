@@ -12,8 +12,9 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, RedirectView, TemplateView
 
 from csphub.access.grants import AccessGrant
 from csphub.access.policy import (
@@ -31,6 +32,15 @@ from csphub.web.home import panels_for
 from csphub.web.notify import preference_for
 
 _UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the service's icon (no personal data)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return static("csphub/favicon.svg")
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

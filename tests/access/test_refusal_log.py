@@ -76,5 +76,5 @@ def test_it_rate_limits_refusal_entries_so_a_scan_cannot_flood_the_log(
 
 
 def test_it_does_not_log_paths_that_match_no_view(world: World) -> None:
-    assert verified_client(world["council_officer"]).get("/favicon.ico").status_code == 404
+    assert verified_client(world["council_officer"]).get("/no-such-page.ico").status_code == 404
     assert _refusals() == []

@@ -5,12 +5,18 @@ from __future__ import annotations
 from django.urls import reverse
 
 from csphub.access.models import Governed
-from tests.access_cases import MemberViewCases, RoleViewCases
+from tests.access_cases import MemberViewCases, PublicViewCases, RoleViewCases
 from tests.factories import World
 
 
 class TestHomeAccess(MemberViewCases):
     url_name = "web:home"
+
+
+class TestFaviconAccess(PublicViewCases):
+    url_name = "web:favicon"
+    expected_ok = (301,)  # the icon is static: anyone is sent on to it
+    expected_anonymous = (301,)
 
 
 class TestPartnershipAccess(MemberViewCases):

@@ -111,7 +111,18 @@ def parse_date(text: str, formats: tuple[DateFormat, ...], *, today: dt.date | N
             month = MONTHS[name]
         day = int(groups["d"]) if groups.get("d") else None
         return PartialDate(year, month, day)
-    raise PartialDateError(f"{text!r} is in none of the date formats ({', '.join(f.text for f in formats)})")
+    described = "; ".join(dict.fromkeys(describe_date_format(f.text) for f in formats))
+    raise PartialDateError(f"{text!r} is in none of the date formats of the source ({described})")
+
+
+_DIRECTIVE_WORDS = {"d": "day", "m": "month", "b": "month", "B": "month", "Y": "year", "y": "year"}
+_EXAMPLE = dt.date(1990, 12, 31)
+
+
+def describe_date_format(fmt: str) -> str:
+    """A strftime format in words with an example, for people: "%d/%m/%Y" → "day/month/year, like 31/12/1990"."""
+    words = re.sub(r"%([dmbBYy])", lambda m: _DIRECTIVE_WORDS[m.group(1)], fmt)
+    return f"{words}, like {_EXAMPLE.strftime(fmt)}"
 
 
 # --- names ----------------------------------------------------------------------------------------------------

@@ -4,3 +4,20 @@ import { initAll as initMoj } from "../vendor/moj-frontend.min.js";
 
 initGovuk();
 initMoj();
+
+// Officer pickers: show only the officers of the agency chosen in the same form (the server refuses any other).
+for (const officers of document.querySelectorAll("select[data-officers-of]")) {
+  const agency = document.getElementById(officers.dataset.officersOf);
+  if (!agency) continue;
+  const show = () => {
+    const chosen = agency.selectedOptions[0]?.text ?? "";
+    for (const group of officers.querySelectorAll("optgroup")) {
+      const mine = group.label === chosen;
+      group.hidden = !mine;
+      group.disabled = !mine;
+      if (!mine && group.contains(officers.selectedOptions[0])) officers.value = "";
+    }
+  };
+  agency.addEventListener("change", show);
+  show();
+}

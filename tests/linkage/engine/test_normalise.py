@@ -47,3 +47,11 @@ def test_month_names_and_two_digit_years() -> None:
 def test_postcodes() -> None:
     assert clean_postcode("nn160ab") == "NN16 0AB"
     assert clean_postcode("NN16 OAB") is None
+
+
+def test_finding_8_quarantine_reasons_name_date_formats_in_words() -> None:
+    with pytest.raises(PartialDateError) as caught:
+        parse_date("31-13-1990", compile_date_formats(("%d/%m/%Y",)))
+    reason = str(caught.value)
+    assert "%" not in reason
+    assert "day/month/year, like 31/12/1990" in reason
