@@ -96,15 +96,15 @@ def run_linkage(*, retrain: bool = False, log: Callable[[str], None] = lambda _:
     predictions = predict(model, records, engine_settings)
     merged = queued = kept = 0
     ranked = sorted(predictions.scored_pairs(settings.CSPHUB_LINKAGE_LOWER), key=lambda p: -p.match_probability)
-    # The pairs a reviewer may look at get their field-by-field explanation, all in one engine session.
-    explanations = _explanations(
-        model,
-        [
-            (by_key[p.record_a], by_key[p.record_b])
-            for p in ranked
-            if p.match_probability < settings.CSPHUB_LINKAGE_UPPER
-        ],
-    )
+    # The pairs a reviewer will look at get their field-by-field explanation, all in one engine session; pairs
+    # already decided are skipped below, so they are not explained again on a re-run.
+    decided = set(CandidatePair.objects.exclude(status=PairStatus.PENDING).values_list("record_a_id", "record_b_id"))
+    to_explain = []
+    for p in ranked:
+        a, b = sorted((by_key[p.record_a], by_key[p.record_b]), key=lambda r: r.pk)
+        if p.match_probability < settings.CSPHUB_LINKAGE_UPPER and (a.pk, b.pk) not in decided:
+            to_explain.append((a, b))
+    explanations = _explanations(model, to_explain)
     with transaction.atomic():
         for scored in ranked:
             a, b = by_key[scored.record_a], by_key[scored.record_b]
