@@ -26,3 +26,8 @@ for (const officers of document.querySelectorAll("select[data-officers-of]")) {
 if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
+
+// The insights map (its layers on the same base map).
+if (document.querySelector('[data-module="csphub-insights-map"]')) {
+  import("./insights-map.mjs").then((maps) => maps.initAll());
+}

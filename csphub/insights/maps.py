@@ -1,0 +1,438 @@
+"""The map page's data: each layer as GeoJSON, computed by ``csphub.analytics`` through its Python API.
+
+Nothing here counts or tests anything itself: the hotspot grid is ``Analytics.hotspots`` (Gi* with the FDR
+correction), the emerging categories ``Analytics.emerging``, the density surface ``Analytics.kde``, the repeat
+places ``Analytics.repeat_places``; cells and points become GeoJSON through the engine's own writers
+(``csphub.analytics.output``). This module chooses which cells a layer shows and remembers results.
+
+Results are remembered per process under (the store's version, the layer, the map query): a new ingest changes
+the version (``Analytics.store_version``), so nothing stale is served; a repeated or shared selection (the page,
+then its layers, a click on a cell, an export) is computed once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+from django.conf import settings
+
+from csphub.analytics.api import Analytics
+from csphub.analytics.config import AnalyticsConfig
+from csphub.analytics.emerging import EmergingResult
+from csphub.analytics.errors import AnalyticsError
+from csphub.analytics.hotspots import HotspotResult, HotspotSettings
+from csphub.analytics.kde import KdeResult, KdeSettings
+from csphub.analytics.output import ATTRIBUTION, cell_features, district_features, point_features, write_csv
+from csphub.analytics.places import RepeatPlaces
+from csphub.analytics.store import EventFilter, MonthRange, Source, month_key
+
+T = TypeVar("T")
+
+CELL_SIZES = (100, 250, 500, 1000)
+BANDS = (250, 500, 750, 1000, 1500, 2000, 3000)
+SOURCES: tuple[tuple[Source, str], ...] = (
+    ("police", "police.uk"),
+    ("partner", "Partner agencies"),
+    ("all", "police.uk and partners"),
+)
+KDE_LEVELS = 5  # density classes, equal fifths of the highest density
+KDE_FLOOR = 0.05  # cells below 5 % of the highest density are left out of the layer (they would be level 0)
+REPEAT_TOP = 50
+TABLE_ROWS = 100
+MEMO_SIZE = 48
+
+# Gi* classes as in csphub.analytics.mapping: |z| ≥ 3.29 (p < 0.001), ≥ 2.58 (p < 0.01), else significant.
+Z_CLASSES = ((3.29, 3), (2.58, 2), (0.0, 1))
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """What the map shows: months, a crime type or series (all when empty), source, cell size and distance band."""
+
+    first: date | None = None
+    last: date | None = None
+    crime_type: str = ""
+    source: Source = "police"
+    cell: float = 250.0
+    band: float = 750.0
+
+    def events(self) -> EventFilter:
+        return EventFilter(
+            months=MonthRange(self.first, self.last),
+            crime_types=(self.crime_type,) if self.crime_type else (),
+            source=self.source,
+        )
+
+    def hotspot_settings(self) -> HotspotSettings:
+        return HotspotSettings(cell=self.cell, band=self.band)
+
+    def describe(self) -> str:
+        months = str(self.events().months).replace(":", " to ")
+        what = self.crime_type or "all crime"
+        source = dict(SOURCES)[self.source]
+        return f"{what}, {months or 'all months'}, {source}, {self.cell:g} m cells, {self.band:g} m band"
+
+
+class _Memo:
+    """A small least-recently-used store of results, shared by the threads of a process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = make()  # outside the lock: two threads may compute the same key once each, never block each other
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_memo = _Memo(MEMO_SIZE)
+
+
+@lru_cache(maxsize=4)
+def _analytics(data_dir: Path, reference_dir: Path) -> Analytics:
+    return Analytics(replace(AnalyticsConfig.from_env(), data_dir=data_dir, reference_dir=reference_dir))
+
+
+def analytics() -> Analytics:
+    """The engine over the store of ``settings.DATA_DIR`` (one per process and store)."""
+    config = AnalyticsConfig.from_env()
+    return _analytics(Path(settings.DATA_DIR), config.reference_dir)
+
+
+def forget() -> None:
+    """Drop every remembered result (tests that swap stores; an ingest needs nothing: the version changes)."""
+    _memo.clear()
+
+
+def _remember(layer: str, query: MapQuery | None, make: Callable[[Analytics], T]) -> T:
+    app = analytics()
+    return _memo.get((str(app.config.data_dir), app.store_version(), layer, query), lambda: make(app))
+
+
+# --- what the store holds: the form's choices
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreContents:
+    months: tuple[date, ...]
+    series: tuple[str, ...]  # crime series (police.uk's comparable groups)
+    types: tuple[str, ...]  # police.uk names and partner categories not already a series
+
+
+def contents() -> StoreContents:
+    def make(app: Analytics) -> StoreContents:
+        try:
+            months = app.counts(("month",), EventFilter(source="all"))
+            series = app.counts(("crime_series",), EventFilter(source="all"))
+            types = app.counts(("crime_type",), EventFilter(source="all"))
+        except AnalyticsError:
+            return StoreContents((), (), ())
+        names = tuple(str(k[0]) for k in series.keys if k[0])
+        return StoreContents(
+            months=tuple(k[0] for k in months.keys if isinstance(k[0], date)),
+            series=names,
+            types=tuple(str(k[0]) for k in types.keys if k[0] and k[0] not in names),
+        )
+
+    return _remember("contents", None, make)
+
+
+# --- the layers
+# ---------------------------------------------------------------------------------------------------------
+
+
+def hotspot_result(query: MapQuery) -> HotspotResult:
+    return _remember("hotspots", query, lambda app: app.hotspots(query.hotspot_settings(), query.events()))
+
+
+def emerging_result(query: MapQuery) -> EmergingResult:
+    return _remember("emerging", query, lambda app: app.emerging(query.hotspot_settings(), query.events()))
+
+
+def kde_result(query: MapQuery) -> KdeResult:
+    return _remember("kde", query, lambda app: app.kde(query.cell, KdeSettings(bandwidth=query.band), query.events()))
+
+
+def repeat_result(query: MapQuery) -> RepeatPlaces:
+    area = analytics().config.csp_districts
+    events = replace(query.events(), districts=area)
+    return _remember("repeat", query, lambda app: app.repeat_places(events, top=REPEAT_TOP))
+
+
+def _z_class(z: float, significant: bool) -> str:
+    if not significant or not math.isfinite(z) or z == 0:
+        return "none"
+    side = "hot" if z > 0 else "cold"
+    level = next(level for bound, level in Z_CLASSES if abs(z) >= bound)
+    return f"{side}-{level}"
+
+
+def _district_names() -> dict[str, str]:
+    districts = analytics().districts
+    return dict(zip(districts.codes, districts.names, strict=True))
+
+
+HOTSPOT_COLUMNS = (
+    "x",
+    "y",
+    "count",
+    "gi_z",
+    "gi_p",
+    "fdr_significant",
+    "class",
+    "district",
+    "district_name",
+    "crosses_district_line",
+    "districts",
+    "cross_boundary_hotspot",
+)
+
+
+def _shown_cells(result: HotspotResult) -> tuple[np.ndarray, np.ndarray]:
+    """The cells a hotspot layer shows: those with an event or significant (the rest of the area is background)."""
+    grid = result.grid
+    return np.nonzero(grid.mask & ((result.counts > 0) | result.significant))
+
+
+def hotspot_rows(result: HotspotResult) -> tuple[list[tuple[object, ...]], tuple[np.ndarray, np.ndarray]]:
+    grid = result.grid
+    rows, cols = _shown_cells(result)
+    xc, yc = grid.centres()
+    names = _district_names()
+    bits = grid.district_bits[rows, cols]
+    data = []
+    for k in range(len(rows)):
+        r, c = rows[k], cols[k]
+        code = str(grid.district_code(np.array([grid.centre_district[r, c]]))[0])
+        overlapped = [d for i, d in enumerate(grid.district_codes) if int(bits[k]) >> i & 1]
+        z = float(result.z[r, c])
+        significant = bool(result.significant[r, c])
+        data.append(
+            (
+                float(xc[r, c]),
+                float(yc[r, c]),
+                int(result.counts[r, c]),
+                round(z, 3) if math.isfinite(z) else None,
+                float(f"{result.p[r, c]:.4g}") if math.isfinite(result.p[r, c]) else None,
+                significant,
+                _z_class(z, significant),
+                code,
+                names.get(code, ""),
+                len(overlapped) > 1,
+                " ".join(overlapped),
+                bool(result.cross_boundary[r, c]),
+            )
+        )
+    return data, (rows, cols)
+
+
+def _collection(features: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "attribution": ATTRIBUTION, **extra, "features": features}
+
+
+def _empty(message: str) -> dict[str, Any]:
+    return _collection([], message=message)
+
+
+def _guarded(make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A layer, or an empty one saying why (no events match, too few months…): never an error page."""
+    try:
+        return make()
+    except AnalyticsError as exc:
+        return _empty(str(exc))
+
+
+def hotspot_layer(query: MapQuery) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        result = hotspot_result(query)
+        rows, cells = hotspot_rows(result)
+        features = cell_features(result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell")
+        significant = int((result.significant & result.grid.mask).sum())
+        hot = int((result.significant & (np.nan_to_num(result.z) > 0)).sum())
+        return _collection(
+            features,
+            query=query.describe(),
+            events=result.n_events,
+            cells=int(result.grid.mask.sum()),
+            significant_cells=significant,
+            hot_cells=hot,
+            hotspots=len(result.hotspots),
+            cell_size_m=query.cell,
+            band_m=query.band,
+        )
+
+    return _remember("hotspot-layer", query, lambda app: _guarded(make))
+
+
+def significant_table(query: MapQuery) -> list[dict[str, Any]]:
+    """The table alternative of the map: significant cells, strongest first (at most ``TABLE_ROWS``)."""
+    try:
+        rows, _ = hotspot_rows(hotspot_result(query))
+    except AnalyticsError:
+        return []
+    chosen = [dict(zip(HOTSPOT_COLUMNS, r, strict=True)) for r in rows if r[5]]
+    chosen.sort(key=lambda r: (-abs(r["gi_z"] or 0), r["x"], r["y"]))
+    return chosen[:TABLE_ROWS]
+
+
+EMERGING_COLUMNS = ("x", "y", "category", "trend_z", "trend_p", "hot_months", "cold_months", "district")
+
+
+def emerging_layer(query: MapQuery) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        result = emerging_result(query)
+        grid = result.grid
+        chosen = grid.mask & (result.category != "no pattern") & (result.category != "")
+        r, c = np.nonzero(chosen)
+        xc, yc = grid.centres()
+        rows = [
+            (
+                float(xc[r[k], c[k]]),
+                float(yc[r[k], c[k]]),
+                str(result.category[r[k], c[k]]),
+                round(float(result.trend_z[r[k], c[k]]), 3),
+                float(f"{result.trend_p[r[k], c[k]]:.4g}"),
+                int(result.hot[:, r[k], c[k]].sum()),
+                int(result.cold[:, r[k], c[k]].sum()),
+                str(grid.district_code(np.array([grid.centre_district[r[k], c[k]]]))[0]),
+            )
+            for k in range(len(r))
+        ]
+        features = cell_features(grid, EMERGING_COLUMNS, rows, (r, c), "emerging_cell")
+        return _collection(features, months=[month_key(m) for m in result.months])
+
+    return _remember("emerging-layer", query, lambda app: _guarded(make))
+
+
+def kde_layer(query: MapQuery) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        result = kde_result(query)
+        grid = result.grid
+        density = np.nan_to_num(result.density)
+        top = float(density.max()) if density.size else 0.0
+        if top <= 0:
+            return _collection([], peak_per_km2=0.0)
+        r, c = np.nonzero(grid.mask & (density >= KDE_FLOOR * top))
+        levels = np.minimum(KDE_LEVELS, np.floor(density[r, c] / top * KDE_LEVELS).astype(int) + 1)
+        rows = [(round(float(density[r[k], c[k]]), 3), int(levels[k])) for k in range(len(r))]
+        features = cell_features(grid, ("density_per_km2", "level"), rows, (r, c), "density_cell")
+        return _collection(features, peak_per_km2=round(top, 3), bandwidth_m=query.band)
+
+    return _remember("kde-layer", query, lambda app: _guarded(make))
+
+
+def repeat_layer(query: MapQuery) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        result = repeat_result(query)
+        columns = ("rank", "location", "district", "count", "share")
+        rows = [tuple(getattr(p, c) for c in columns) for p in result.places]
+        x = np.array([p.x for p in result.places])
+        y = np.array([p.y for p in result.places])
+        features = point_features(columns, rows, x, y, "repeat_place")
+        return _collection(
+            features, places=result.n_places, top_share=round(result.top_share, 4), repeat_places=result.repeat_places
+        )
+
+    return _remember("repeat-layer", query, lambda app: _guarded(make))
+
+
+def cell_detail(query: MapQuery, x: float, y: float) -> dict[str, Any]:
+    """What a click on the map tells about the cell holding (x, y) BNG metres: its count, z, p and class, the
+    districts it overlaps (does it cross an old district line?), and its trend over the months (Mann-Kendall of
+    its monthly Gi*, with the emerging-hotspot category) when the range has enough months."""
+    try:
+        result = hotspot_result(query)
+    except AnalyticsError as exc:
+        return {"found": False, "message": str(exc)}
+    grid = result.grid
+    row, col, inside = grid.cell_of(np.array([x]), np.array([y]))
+    if not inside[0] or not grid.mask[row[0], col[0]]:
+        return {"found": False, "message": "That point is outside the partnership's area."}
+    r, c = int(row[0]), int(col[0])
+    names = _district_names()
+    overlapped = [d for i, d in enumerate(grid.district_codes) if int(grid.district_bits[r, c]) >> i & 1]
+    z, p = float(result.z[r, c]), float(result.p[r, c])
+    significant = bool(result.significant[r, c])
+    detail: dict[str, Any] = {
+        "found": True,
+        "query": query.describe(),
+        "count": int(result.counts[r, c]),
+        "gi_z": round(z, 3) if math.isfinite(z) else None,
+        "gi_p": float(f"{p:.4g}") if math.isfinite(p) else None,
+        "fdr_significant": significant,
+        "class": _z_class(z, significant),
+        "districts": [names.get(d, d) for d in overlapped],
+        "crosses_district_line": len(overlapped) > 1,
+        "cross_boundary_hotspot": bool(result.cross_boundary[r, c]),
+        "trend": None,
+    }
+    try:
+        emerging = emerging_result(query)
+    except AnalyticsError as exc:
+        detail["trend_message"] = str(exc)
+        return detail
+    detail["trend"] = {
+        "category": str(emerging.category[r, c]),
+        "mann_kendall_z": round(float(emerging.trend_z[r, c]), 3),
+        "mann_kendall_p": float(f"{emerging.trend_p[r, c]:.4g}"),
+        "months": [month_key(m) for m in emerging.months],
+        "monthly_z": [None if not math.isfinite(v) else round(float(v), 3) for v in emerging.z[:, r, c]],
+        "hot_months": int(emerging.hot[:, r, c].sum()),
+        "cold_months": int(emerging.cold[:, r, c].sum()),
+    }
+    return detail
+
+
+# --- exports
+# -------------------------------------------------------------------------------------------------------------
+
+ExportFormat = Literal["geojson", "csv", "png"]
+
+
+def export(query: MapQuery, fmt: ExportFormat) -> tuple[bytes, str, str]:
+    """The current selection's hotspot grid as (content, media type, file name); raises AnalyticsError when
+    nothing matches."""
+    result = hotspot_result(query)
+    stem = f"hotspots-{query.crime_type or 'all-crime'}-{query.events().months}".lower()
+    stem = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in stem).strip("-")
+    if fmt == "png":
+        from csphub.analytics.mapping import render_hotspot_map  # matplotlib only when drawing
+
+        app = analytics()
+        out = io.BytesIO()
+        render_hotspot_map(result, app.districts, app.config.csp_districts, out, f"Hotspots: {query.describe()}")
+        return out.getvalue(), "image/png", f"{stem}.png"
+    rows, cells = hotspot_rows(result)
+    if fmt == "csv":
+        text = io.StringIO()
+        write_csv(text, HOTSPOT_COLUMNS, rows)
+        return text.getvalue().encode("utf-8"), "text/csv; charset=utf-8", f"{stem}.csv"
+    features = cell_features(result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell")
+    features += district_features(analytics().districts)
+    body = _collection(features, query=query.describe(), cell_size_m=query.cell, band_m=query.band)
+    return json.dumps(body, separators=(",", ":"), allow_nan=False).encode(), "application/geo+json", f"{stem}.geojson"
