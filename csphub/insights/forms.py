@@ -24,14 +24,14 @@ class MapForm(GovukForm):
         label="Cell size",
         required=False,
         coerce=float,
-        empty_value=250.0,
+        empty_value=None,
         choices=[(str(c), f"{c:,} m") for c in CELL_SIZES],
     )
     band = forms.TypedChoiceField(
         label="Distance band",
         required=False,
         coerce=float,
-        empty_value=750.0,
+        empty_value=None,
         choices=[(str(b), f"{b:,} m") for b in BANDS],
         help_text="Cells whose centres are this close count as neighbours in Gi*; also the density's bandwidth",
     )
@@ -53,7 +53,7 @@ class MapForm(GovukForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         months = [month_key(m) for m in self.contents.months]
         first, last = data.get("first") or "", data.get("last") or ""
         if months:

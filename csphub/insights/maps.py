@@ -16,6 +16,7 @@ import io
 import json
 import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,7 +26,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+import shapely
 from django.conf import settings
+from shapely.geometry import mapping
 
 from csphub.analytics.api import Analytics
 from csphub.analytics.config import AnalyticsConfig
@@ -36,6 +39,7 @@ from csphub.analytics.kde import KdeResult, KdeSettings
 from csphub.analytics.output import ATTRIBUTION, cell_features, district_features, point_features, write_csv
 from csphub.analytics.places import RepeatPlaces
 from csphub.analytics.store import EventFilter, MonthRange, Source, month_key
+from csphub.geography import bng_to_wgs84_arrays
 
 T = TypeVar("T")
 
@@ -50,7 +54,8 @@ KDE_LEVELS = 5  # density classes, equal fifths of the highest density
 KDE_FLOOR = 0.05  # cells below 5 % of the highest density are left out of the layer (they would be level 0)
 REPEAT_TOP = 50
 TABLE_ROWS = 100
-MEMO_SIZE = 48
+RESULTS_KEPT = 24  # analysis results (grids of numbers, ~1 MB each at 250 m): the clicks and exports read them
+LAYERS_KEPT = 96  # layers as GeoJSON text (~0.4 MB each)
 
 # Gi* classes as in csphub.analytics.mapping: |z| ≥ 3.29 (p < 0.001), ≥ 2.58 (p < 0.01), else significant.
 Z_CLASSES = ((3.29, 3), (2.58, 2), (0.0, 1))
@@ -104,12 +109,14 @@ class _Memo:
                 self._items.popitem(last=False)
         return value
 
-    def clear(self) -> None:
+    def clear(self, keep: str = "") -> None:
         with self._lock:
-            self._items.clear()
+            for key in [k for k in self._items if k[2] != keep]:
+                del self._items[key]
 
 
-_memo = _Memo(MEMO_SIZE)
+_results = _Memo(RESULTS_KEPT)
+_layers = _Memo(LAYERS_KEPT)
 
 
 @lru_cache(maxsize=4)
@@ -123,14 +130,41 @@ def analytics() -> Analytics:
     return _analytics(Path(settings.DATA_DIR), config.reference_dir)
 
 
-def forget() -> None:
-    """Drop every remembered result (tests that swap stores; an ingest needs nothing: the version changes)."""
-    _memo.clear()
+def forget(*, keep_contents: bool = False) -> None:
+    """Drop remembered results (tests that swap stores, the benchmark; an ingest needs nothing: the version
+    changes)."""
+    _results.clear(keep="contents" if keep_contents else "")
+    _layers.clear()
+    _versions.clear()
+
+
+# The store's version is read at most once a second per store: reading it lists and stats every file of the store
+# (7 ms for a national year), and one request asks several times. An ingest shows within a second.
+VERSION_SECONDS = 1.0
+_versions: dict[str, tuple[float, str]] = {}
+
+
+def _store_version(app: Analytics) -> str:
+    now = time.monotonic()
+    key = str(app.config.data_dir)
+    seen = _versions.get(key)
+    if seen is None or now - seen[0] > VERSION_SECONDS:
+        seen = (now, app.store_version())
+        _versions[key] = seen
+    return seen[1]
 
 
 def _remember(layer: str, query: MapQuery | None, make: Callable[[Analytics], T]) -> T:
     app = analytics()
-    return _memo.get((str(app.config.data_dir), app.store_version(), layer, query), lambda: make(app))
+    return _results.get((str(app.config.data_dir), _store_version(app), layer, query), lambda: make(app))
+
+
+def layer_json(name: str, query: MapQuery) -> bytes:
+    """A layer (``hotspots``, ``emerging``, ``kde``, ``repeat``) as GeoJSON text, remembered as text."""
+    make = LAYERS[name]
+    app = analytics()
+    key = (str(app.config.data_dir), _store_version(app), name, query)
+    return _layers.get(key, lambda: json.dumps(make(query), separators=(",", ":"), allow_nan=False).encode())
 
 
 # --- what the store holds: the form's choices
@@ -146,17 +180,15 @@ class StoreContents:
 
 def contents() -> StoreContents:
     def make(app: Analytics) -> StoreContents:
-        try:
-            months = app.counts(("month",), EventFilter(source="all"))
-            series = app.counts(("crime_series",), EventFilter(source="all"))
-            types = app.counts(("crime_type",), EventFilter(source="all"))
+        try:  # one scan of the store
+            table = app.counts(("month", "crime_series", "crime_type"), EventFilter(source="all"))
         except AnalyticsError:
             return StoreContents((), (), ())
-        names = tuple(str(k[0]) for k in series.keys if k[0])
+        series = sorted({str(k[1]) for k in table.keys if k[1]})
         return StoreContents(
-            months=tuple(k[0] for k in months.keys if isinstance(k[0], date)),
-            series=names,
-            types=tuple(str(k[0]) for k in types.keys if k[0] and k[0] not in names),
+            months=tuple(sorted({k[0] for k in table.keys if isinstance(k[0], date)})),
+            series=tuple(series),
+            types=tuple(sorted({str(k[2]) for k in table.keys if k[2] and k[2] not in series})),
         )
 
     return _remember("contents", None, make)
@@ -216,7 +248,8 @@ HOTSPOT_COLUMNS = (
 def _shown_cells(result: HotspotResult) -> tuple[np.ndarray, np.ndarray]:
     """The cells a hotspot layer shows: those with an event or significant (the rest of the area is background)."""
     grid = result.grid
-    return np.nonzero(grid.mask & ((result.counts > 0) | result.significant))
+    rows, cols = np.nonzero(grid.mask & ((result.counts > 0) | result.significant))
+    return rows, cols
 
 
 def hotspot_rows(result: HotspotResult) -> tuple[list[tuple[object, ...]], tuple[np.ndarray, np.ndarray]]:
@@ -225,7 +258,7 @@ def hotspot_rows(result: HotspotResult) -> tuple[list[tuple[object, ...]], tuple
     xc, yc = grid.centres()
     names = _district_names()
     bits = grid.district_bits[rows, cols]
-    data = []
+    data: list[tuple[object, ...]] = []
     for k in range(len(rows)):
         r, c = rows[k], cols[k]
         code = str(grid.district_code(np.array([grid.centre_district[r, c]]))[0])
@@ -267,11 +300,40 @@ def _guarded(make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return _empty(str(exc))
 
 
+def crossing_outlines(result: HotspotResult) -> list[dict[str, Any]]:
+    """The outline of each hotspot that crosses a district line (the union of its cells' squares), to draw one line
+    around it instead of one around every cell."""
+    grid = result.grid
+    features = []
+    for hotspot in result.hotspots:
+        if not hotspot.cross_boundary:
+            continue
+        rows, cols = np.nonzero(result.hotspot == hotspot.label)
+        west, south = grid.x0 + cols * grid.cell, grid.y0 + rows * grid.cell
+        # The squares meet edge to edge (a coverage): GEOS's coverage union dissolves them without overlay work.
+        outline = shapely.coverage_union_all(shapely.box(west, south, west + grid.cell, south + grid.cell))
+
+        def to_wgs84(xy: np.ndarray) -> np.ndarray:
+            lat, lon = bng_to_wgs84_arrays(xy[:, 0], xy[:, 1])
+            return np.round(np.column_stack([lon, lat]), 6)
+
+        geometry = mapping(shapely.transform(outline, to_wgs84))
+        properties = {
+            "layer": "crossing_hotspot",
+            "cells": hotspot.cells,
+            "events": hotspot.events,
+            "districts": " ".join(hotspot.districts),
+        }
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return features
+
+
 def hotspot_layer(query: MapQuery) -> dict[str, Any]:
     def make() -> dict[str, Any]:
         result = hotspot_result(query)
         rows, cells = hotspot_rows(result)
         features = cell_features(result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell")
+        features += crossing_outlines(result)
         significant = int((result.significant & result.grid.mask).sum())
         hot = int((result.significant & (np.nan_to_num(result.z) > 0)).sum())
         return _collection(
@@ -286,7 +348,21 @@ def hotspot_layer(query: MapQuery) -> dict[str, Any]:
             band_m=query.band,
         )
 
-    return _remember("hotspot-layer", query, lambda app: _guarded(make))
+    return _guarded(make)
+
+
+def hotspot_summary(query: MapQuery) -> dict[str, Any]:
+    """The figures the page states above the map (the layer's own, without its cells)."""
+    try:
+        result = hotspot_result(query)
+    except AnalyticsError as exc:
+        return {"message": str(exc)}
+    return {
+        "query": query.describe(),
+        "events": result.n_events,
+        "significant_cells": int((result.significant & result.grid.mask).sum()),
+        "hotspots": len(result.hotspots),
+    }
 
 
 def significant_table(query: MapQuery) -> list[dict[str, Any]]:
@@ -295,7 +371,7 @@ def significant_table(query: MapQuery) -> list[dict[str, Any]]:
         rows, _ = hotspot_rows(hotspot_result(query))
     except AnalyticsError:
         return []
-    chosen = [dict(zip(HOTSPOT_COLUMNS, r, strict=True)) for r in rows if r[5]]
+    chosen: list[dict[str, Any]] = [dict(zip(HOTSPOT_COLUMNS, r, strict=True)) for r in rows if r[5]]
     chosen.sort(key=lambda r: (-abs(r["gi_z"] or 0), r["x"], r["y"]))
     return chosen[:TABLE_ROWS]
 
@@ -326,7 +402,7 @@ def emerging_layer(query: MapQuery) -> dict[str, Any]:
         features = cell_features(grid, EMERGING_COLUMNS, rows, (r, c), "emerging_cell")
         return _collection(features, months=[month_key(m) for m in result.months])
 
-    return _remember("emerging-layer", query, lambda app: _guarded(make))
+    return _guarded(make)
 
 
 def kde_layer(query: MapQuery) -> dict[str, Any]:
@@ -343,7 +419,7 @@ def kde_layer(query: MapQuery) -> dict[str, Any]:
         features = cell_features(grid, ("density_per_km2", "level"), rows, (r, c), "density_cell")
         return _collection(features, peak_per_km2=round(top, 3), bandwidth_m=query.band)
 
-    return _remember("kde-layer", query, lambda app: _guarded(make))
+    return _guarded(make)
 
 
 def repeat_layer(query: MapQuery) -> dict[str, Any]:
@@ -358,7 +434,15 @@ def repeat_layer(query: MapQuery) -> dict[str, Any]:
             features, places=result.n_places, top_share=round(result.top_share, 4), repeat_places=result.repeat_places
         )
 
-    return _remember("repeat-layer", query, lambda app: _guarded(make))
+    return _guarded(make)
+
+
+LAYERS: dict[str, Callable[[MapQuery], dict[str, Any]]] = {
+    "hotspots": hotspot_layer,
+    "emerging": emerging_layer,
+    "kde": kde_layer,
+    "repeat": repeat_layer,
+}
 
 
 def cell_detail(query: MapQuery, x: float, y: float) -> dict[str, Any]:

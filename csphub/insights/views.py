@@ -72,13 +72,13 @@ class MapView(LoginRequiredMixin, TemplateView):
         form = map_form(self.request.GET)
         valid = form.is_valid()
         query = form.query() if valid else maps.MapQuery()
-        layer = maps.hotspot_layer(query) if valid else maps._empty("Correct the controls to draw the map.")
+        summary = maps.hotspot_summary(query) if valid else {"message": "Correct the controls to draw the map."}
         qs = self.request.GET.urlencode()
         context.update(
             form=form,
             valid=valid,
             query=query,
-            summary=layer,
+            summary=summary,
             table=maps.significant_table(query) if valid else [],
             table_limit=maps.TABLE_ROWS,
             has_data=bool(form.contents.months),
@@ -91,35 +91,29 @@ class MapView(LoginRequiredMixin, TemplateView):
 
 
 class _LayerView(LoginRequiredMixin, View):
-    def layer(self, query: maps.MapQuery) -> dict[str, Any]:
-        raise NotImplementedError
+    layer: str  # a name of maps.LAYERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = map_form(request.GET)
         if not form.is_valid():
             return _bad_form(form)
-        body = json.dumps(self.layer(form.query()), separators=(",", ":"), allow_nan=False)
-        return HttpResponse(body, content_type="application/geo+json")
+        return HttpResponse(maps.layer_json(self.layer, form.query()), content_type="application/geo+json")
 
 
 class HotspotLayerView(_LayerView):
-    def layer(self, query: maps.MapQuery) -> dict[str, Any]:
-        return maps.hotspot_layer(query)
+    layer = "hotspots"
 
 
 class EmergingLayerView(_LayerView):
-    def layer(self, query: maps.MapQuery) -> dict[str, Any]:
-        return maps.emerging_layer(query)
+    layer = "emerging"
 
 
 class KdeLayerView(_LayerView):
-    def layer(self, query: maps.MapQuery) -> dict[str, Any]:
-        return maps.kde_layer(query)
+    layer = "kde"
 
 
 class RepeatLayerView(_LayerView):
-    def layer(self, query: maps.MapQuery) -> dict[str, Any]:
-        return maps.repeat_layer(query)
+    layer = "repeat"
 
 
 class CasePlacesLayerView(LoginRequiredMixin, View):

@@ -4,24 +4,13 @@ shipped police.uk files (six Northamptonshire months, two Bedfordshire months), 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from csphub.analytics.api import Analytics
-from csphub.analytics.config import AnalyticsConfig
 from csphub.insights import maps
-
-ROOT = Path(__file__).resolve().parents[2]
-POLICE = ROOT / "data" / "police-uk"
-
-
-def fill_store(folder: Path) -> Path:
-    app = Analytics(replace(AnalyticsConfig.from_env(), data_dir=folder, reference_dir=ROOT / "data"))
-    app.ingest([POLICE])
-    return folder
+from tests.insights.store import fill_store
 
 
 @pytest.fixture(scope="session")

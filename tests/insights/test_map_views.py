@@ -15,6 +15,7 @@ from csphub.analytics.hotspots import HotspotSettings
 from csphub.analytics.store import EventFilter, MonthRange, parse_month
 from csphub.insights import maps
 from tests.factories import World, verified_client
+from tests.insights.store import POLICE, fill_store
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,10 @@ def test_it_draws_the_engines_gi_star_grid(world: World) -> None:
     )
     assert layer["events"] == result.n_events > 0
     assert layer["significant_cells"] == int(result.significant.sum()) > 0
-    features = layer["features"]
+    features = [f for f in layer["features"] if f["properties"]["layer"] == "hotspot_cell"]
+    outlines = [f for f in layer["features"] if f["properties"]["layer"] == "crossing_hotspot"]
+    assert len(outlines) == sum(h.cross_boundary for h in result.hotspots) > 0
+    assert all(len(f["properties"]["districts"].split()) >= 2 for f in outlines)
     assert len(features) == int((result.grid.mask & ((result.counts > 0) | result.significant)).sum())
     assert sum(f["properties"]["count"] for f in features) == result.n_events
     hottest = max(features, key=lambda f: f["properties"]["gi_z"] or 0)["properties"]
@@ -97,7 +101,7 @@ def test_it_gives_the_other_layers(world: World) -> None:
 def test_a_clicked_cell_gives_its_figures_trend_and_district_line(world: World) -> None:
     client = verified_client(world["police_analyst"])
     layer = _json(client, "/insights/map/hotspots.geojson")
-    crossing = next(f["properties"] for f in layer["features"] if f["properties"]["crosses_district_line"])
+    crossing = next(f["properties"] for f in layer["features"] if f["properties"].get("crosses_district_line"))
     detail = _json(client, f"/insights/map/cell.json?x={crossing['x']}&y={crossing['y']}")
     assert detail["found"] and detail["crosses_district_line"] and len(detail["districts"]) >= 2
     assert detail["count"] == crossing["count"] and detail["gi_z"] == crossing["gi_z"]
@@ -129,7 +133,8 @@ def test_it_exports_the_selection(world: World) -> None:
     response = client.get(base + "&format=csv")
     assert response["Content-Disposition"].startswith('attachment; filename="hotspots-burglary-2025-02-2025-04')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == len(layer["features"]) and sum(int(r["count"]) for r in rows) == layer["events"]
+    cells = [f for f in layer["features"] if f["properties"]["layer"] == "hotspot_cell"]
+    assert len(rows) == len(cells) and sum(int(r["count"]) for r in rows) == layer["events"]
     geojson = json.loads(client.get(base + "&format=geojson").content)
     layers = {f["properties"]["layer"] for f in geojson["features"]}
     assert layers == {"hotspot_cell", "district_boundary"}
@@ -139,8 +144,6 @@ def test_it_exports_the_selection(world: World) -> None:
 
 
 def test_it_remembers_a_selection_until_the_store_changes(world: World, tmp_path: Any, settings: Any) -> None:
-    from tests.insights.conftest import POLICE, fill_store
-
     settings.DATA_DIR = tmp_path / "store"
     client = verified_client(world["police_analyst"])
     empty = _json(client, "/insights/map/hotspots.geojson")

@@ -29,7 +29,8 @@ const EMERGING_COLOURS = {
 const DENSITY_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
 const STREETS_FROM_ZOOM = 12;
 const PLACES_FROM_ZOOM = 11;
-const STREET_NAMES_FROM_ZOOM = 15;
+const STREET_NAMES_FROM_ZOOM = 16;
+const STREET_NAMES_AT_MOST = 80;
 
 function element(tag, text, attrs = {}) {
   const node = document.createElement(tag);
@@ -126,7 +127,8 @@ export async function initInsightsMap(root) {
       { collapsed: false },
     )
     .addTo(map);
-  L.control.scale({ imperial: false }).addTo(map);
+  // Top left, under the zoom buttons: the attribution runs the width of the map's foot.
+  L.control.scale({ imperial: false, position: "topleft" }).addTo(map);
 
   let query = new URLSearchParams(new FormData(form)).toString();
   let controller = null;
@@ -135,16 +137,19 @@ export async function initInsightsMap(root) {
     L.geoJSON(data, {
       style: (f) => {
         const p = f.properties;
-        const crossing = p.cross_boundary_hotspot;
+        if (p.layer === "crossing_hotspot") {
+          return { fill: false, color: "#0b0c0c", weight: 2.5, interactive: false, className: "csphub-crossing-hotspot" };
+        }
         return {
           fillColor: CELL_COLOURS[p.class] || CELL_COLOURS.none,
           fillOpacity: p.class === "none" ? 0.45 : 0.8,
-          color: crossing ? "#0b0c0c" : "#ffffff",
-          weight: crossing ? 2 : 0.3,
+          color: "#ffffff",
+          weight: 0.3,
           className: `csphub-cell csphub-cell--${p.class}`,
         };
       },
       onEachFeature: (f, layer) => {
+        if (f.properties.layer !== "hotspot_cell") return;
         layer.on("click", async (event) => {
           const at = new URLSearchParams(query);
           at.set("x", f.properties.x);
@@ -232,7 +237,7 @@ export async function initInsightsMap(root) {
         : `${data.query.charAt(0).toUpperCase()}${data.query.slice(1)}: ${data.events} crimes in the area, ` +
           `${data.significant_cells} significant cells, ${data.hotspots} hotspots.`;
       fillTable(data.features);
-      root.dataset.hotspotCells = String(data.features.length);
+      root.dataset.hotspotCells = String(data.features.filter((f) => f.properties.layer === "hotspot_cell").length);
     },
     places: (data) => {
       const bits = [`${data.shown} place${data.shown === 1 ? "" : "s"} of cases you may see on the map`];
@@ -248,7 +253,7 @@ export async function initInsightsMap(root) {
     body.replaceChildren();
     const rows = features
       .map((f) => f.properties)
-      .filter((p) => p.fdr_significant)
+      .filter((p) => p.layer === "hotspot_cell" && p.fdr_significant)
       .sort((a, b) => Math.abs(b.gi_z) - Math.abs(a.gi_z) || a.x - b.x || a.y - b.y)
       .slice(0, 100);
     for (const p of rows) {
@@ -275,11 +280,17 @@ export async function initInsightsMap(root) {
     }
   }
 
+  let fitted = false;
   async function load(name, signal) {
     const url = name === "places" ? urls.places : `${urls[name]}?${query}`;
     const data = await getJson(url, signal);
     groups[name].clearLayers();
-    groups[name].addLayer(builders[name](data));
+    const layer = builders[name](data);
+    groups[name].addLayer(layer);
+    if (name === "hotspots" && !fitted && data.features.length) {
+      map.fitBounds(layer.getBounds()); // the partnership's area, not the whole county of the base map
+      fitted = true;
+    }
     if (report[name]) report[name](data);
   }
 
@@ -318,7 +329,7 @@ export async function initInsightsMap(root) {
   });
 
   // The base map's streets and place names (shipped: csphub/static/csphub/geo/streets.geojson), at town zoom:
-  // street lines and points from 12, names of the streets in view from 15 (at most 150), ward names from 11.
+  // street lines and points from 12, names of the streets in view from 16 (at most 80), ward names from 11.
   fetch(root.dataset.streetsUrl, { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : null))
     .then((data) => {
@@ -367,7 +378,7 @@ export async function initInsightsMap(root) {
         streetNames.clearLayers();
         if (zoom >= STREET_NAMES_FROM_ZOOM) {
           const bounds = map.getBounds();
-          named.filter(([latlng]) => bounds.contains(latlng)).slice(0, 150).forEach(([latlng, name]) => streetNames.addLayer(label(latlng, name, "csphub-map__street")));
+          named.filter(([latlng]) => bounds.contains(latlng)).slice(0, STREET_NAMES_AT_MOST).forEach(([latlng, name]) => streetNames.addLayer(label(latlng, name, "csphub-map__street")));
         }
       };
       map.on("zoomend moveend", showAtZoom);
