@@ -14,6 +14,7 @@ from django.test import Client
 from csphub.analytics.hotspots import HotspotSettings
 from csphub.analytics.store import EventFilter, MonthRange, parse_month
 from csphub.insights import maps
+from csphub.maptiles import parse_map_tiles
 from tests.factories import World, verified_client
 from tests.insights.store import POLICE, fill_store
 
@@ -152,3 +153,12 @@ def test_it_remembers_a_selection_until_the_store_changes(world: World, tmp_path
     assert POLICE.is_dir()
     filled = _json(client, "/insights/map/hotspots.geojson")
     assert filled["events"] > 0  # the store's version changed: not the remembered empty layer
+
+
+def test_it_names_a_tile_server_only_when_one_is_set(world: World, settings: Any) -> None:
+    client = verified_client(world["police_analyst"])
+    assert b"data-tiles=" not in client.get("/insights/map/").content
+    settings.CSPHUB_MAP_TILES = parse_map_tiles("CSPHUB_MAP_TILES", "osm:https://tile.example.org/{z}/{x}/{y}.png")
+    html = client.get("/insights/map/").content.decode()
+    assert 'data-tiles="https://tile.example.org/{z}/{x}/{y}.png"' in html
+    assert "OpenStreetMap" in html

@@ -130,6 +130,11 @@ export async function initInsightsMap(root) {
   // Top left, under the zoom buttons: the attribution runs the width of the map's foot.
   L.control.scale({ imperial: false, position: "topleft" }).addTo(map);
 
+  // At street level the cells are paler, so that the streets and their names under them can be read.
+  const streetLevel = () => root.classList.toggle("csphub-map--street-level", map.getZoom() >= STREETS_FROM_ZOOM + 2);
+  map.on("zoomend", streetLevel);
+  streetLevel();
+
   let query = new URLSearchParams(new FormData(form)).toString();
   let controller = null;
 
