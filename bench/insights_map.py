@@ -83,7 +83,7 @@ def main() -> None:
     from django.test import RequestFactory
 
     from csphub.insights import maps
-    from csphub.insights.views import HotspotLayerView
+    from csphub.insights.map_views import HotspotLayerView
 
     rows = prepare(args.regenerate)
     settings.DATA_DIR = STORE

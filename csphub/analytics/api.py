@@ -9,8 +9,6 @@ typed result of the pure analysis function.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -57,37 +55,15 @@ class Analytics:
     def __init__(self, config: AnalyticsConfig) -> None:
         self.config = config
         self.store = CrimeStore(config.data_dir)
-        # One DuckDB database with the store's views, kept while the store's files stay the same (making the views
-        # reads every file's footer: a quarter of a second on a national year); each call gets its own cursor.
-        self._lock = threading.Lock()
-        self._db: duckdb.DuckDBPyConnection | None = None
-        self._db_version = ""
 
     @cached_property
     def districts(self) -> Districts:
         c = self.config
         return load_districts(c.district_boundaries, c.district_code_field, c.district_name_field)
 
-    def store_version(self) -> str:
-        """A digest of the store's files (path, size, modification time): it changes with every ingest, so results
-        remembered under it are never stale."""
-        digest = hashlib.sha256()
-        for part in self.store.partitions():
-            try:
-                stat = part.path.stat()
-            except OSError:  # removed while listing: the next call sees the store as it is
-                continue
-            digest.update(f"{part.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        return digest.hexdigest()[:32]
-
     @contextlib.contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        version = self.store_version()
-        with self._lock:
-            if self._db is None or version != self._db_version:
-                # The old database is dropped, not closed: a cursor another thread still reads keeps it alive.
-                self._db, self._db_version = self.store.connect(), version
-            con = self._db.cursor()
+        con = self.store.connect()
         try:
             yield con
         finally:

@@ -6,12 +6,13 @@ places ``Analytics.repeat_places``; cells and points become GeoJSON through the 
 (``csphub.analytics.output``). This module chooses which cells a layer shows and remembers results.
 
 Results are remembered per process under (the store's version, the layer, the map query): a new ingest changes
-the version (``Analytics.store_version``), so nothing stale is served; a repeated or shared selection (the page,
+the version (:func:`store_version`), so nothing stale is served; a repeated or shared selection (the page,
 then its layers, a click on a cell, an export) is computed once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -57,6 +58,14 @@ TABLE_ROWS = 100
 RESULTS_KEPT = 24  # analysis results (grids of numbers, ~1 MB each at 250 m): the clicks and exports read them
 LAYERS_KEPT = 96  # layers as GeoJSON text (~0.4 MB each)
 
+# Partner incidents could identify someone (one incident at a home address). Until the map applies the partnership's
+# small-number suppression rule, a selection with partner data shows no count per cell (z, p and classes only), only
+# the significant cells (a cell drawn for holding one incident would tell where it happened) and no places.
+PARTNER_NOTE = (
+    "Partner incidents are in this selection: counts per cell and places are not shown, as they could identify "
+    "someone; the cells' Gi* readings are."
+)
+
 # Gi* classes as in csphub.analytics.mapping: |z| ≥ 3.29 (p < 0.001), ≥ 2.58 (p < 0.01), else significant.
 Z_CLASSES = ((3.29, 3), (2.58, 2), (0.0, 1))
 
@@ -78,6 +87,11 @@ class MapQuery:
             crime_types=(self.crime_type,) if self.crime_type else (),
             source=self.source,
         )
+
+    @property
+    def partner(self) -> bool:
+        """Partner incidents are in the selection: no cell counts and no places are shown (see ``PARTNER_NOTE``)."""
+        return self.source != "police"
 
     def hotspot_settings(self) -> HotspotSettings:
         return HotspotSettings(cell=self.cell, band=self.band)
@@ -138,10 +152,22 @@ def forget(*, keep_contents: bool = False) -> None:
     _versions.clear()
 
 
-# The store's version is read at most once a second per store: reading it lists and stats every file of the store
+# The store's version: a digest of its files (path, size, modification time), which every ingest changes, so that
+# results remembered under it are never stale. Read at most once a second per store: it lists and stats every file
 # (7 ms for a national year), and one request asks several times. An ingest shows within a second.
 VERSION_SECONDS = 1.0
 _versions: dict[str, tuple[float, str]] = {}
+
+
+def store_version(app: Analytics) -> str:
+    digest = hashlib.sha256()
+    for part in app.store.partitions():
+        try:
+            stat = part.path.stat()
+        except OSError:  # removed while listing: the next call sees the store as it is
+            continue
+        digest.update(f"{part.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
 
 
 def _store_version(app: Analytics) -> str:
@@ -149,7 +175,7 @@ def _store_version(app: Analytics) -> str:
     key = str(app.config.data_dir)
     seen = _versions.get(key)
     if seen is None or now - seen[0] > VERSION_SECONDS:
-        seen = (now, app.store_version())
+        seen = (now, store_version(app))
         _versions[key] = seen
     return seen[1]
 
@@ -245,16 +271,21 @@ HOTSPOT_COLUMNS = (
 )
 
 
-def _shown_cells(result: HotspotResult) -> tuple[np.ndarray, np.ndarray]:
-    """The cells a hotspot layer shows: those with an event or significant (the rest of the area is background)."""
+def _shown_cells(result: HotspotResult, partner: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The cells a hotspot layer shows: those with an event or significant (the rest of the area is background);
+    with partner data, the significant ones only."""
     grid = result.grid
-    rows, cols = np.nonzero(grid.mask & ((result.counts > 0) | result.significant))
+    shown = result.significant if partner else (result.counts > 0) | result.significant
+    rows, cols = np.nonzero(grid.mask & shown)
     return rows, cols
 
 
-def hotspot_rows(result: HotspotResult) -> tuple[list[tuple[object, ...]], tuple[np.ndarray, np.ndarray]]:
+def hotspot_rows(
+    result: HotspotResult, partner: bool = False
+) -> tuple[list[tuple[object, ...]], tuple[np.ndarray, np.ndarray]]:
+    """The rows of the cells shown (``HOTSPOT_COLUMNS``); with partner data, no counts (None)."""
     grid = result.grid
-    rows, cols = _shown_cells(result)
+    rows, cols = _shown_cells(result, partner)
     xc, yc = grid.centres()
     names = _district_names()
     bits = grid.district_bits[rows, cols]
@@ -269,7 +300,7 @@ def hotspot_rows(result: HotspotResult) -> tuple[list[tuple[object, ...]], tuple
             (
                 float(xc[r, c]),
                 float(yc[r, c]),
-                int(result.counts[r, c]),
+                None if partner else int(result.counts[r, c]),
                 round(z, 3) if math.isfinite(z) else None,
                 float(f"{result.p[r, c]:.4g}") if math.isfinite(result.p[r, c]) else None,
                 significant,
@@ -331,7 +362,7 @@ def crossing_outlines(result: HotspotResult) -> list[dict[str, Any]]:
 def hotspot_layer(query: MapQuery) -> dict[str, Any]:
     def make() -> dict[str, Any]:
         result = hotspot_result(query)
-        rows, cells = hotspot_rows(result)
+        rows, cells = hotspot_rows(result, query.partner)
         features = cell_features(result.grid, HOTSPOT_COLUMNS, rows, cells, "hotspot_cell")
         features += crossing_outlines(result)
         significant = int((result.significant & result.grid.mask).sum())
@@ -346,6 +377,7 @@ def hotspot_layer(query: MapQuery) -> dict[str, Any]:
             hotspots=len(result.hotspots),
             cell_size_m=query.cell,
             band_m=query.band,
+            **({"note": PARTNER_NOTE} if query.partner else {}),
         )
 
     return _guarded(make)
@@ -362,13 +394,14 @@ def hotspot_summary(query: MapQuery) -> dict[str, Any]:
         "events": result.n_events,
         "significant_cells": int((result.significant & result.grid.mask).sum()),
         "hotspots": len(result.hotspots),
+        "note": PARTNER_NOTE if query.partner else "",
     }
 
 
 def significant_table(query: MapQuery) -> list[dict[str, Any]]:
     """The table alternative of the map: significant cells, strongest first (at most ``TABLE_ROWS``)."""
     try:
-        rows, _ = hotspot_rows(hotspot_result(query))
+        rows, _ = hotspot_rows(hotspot_result(query), query.partner)
     except AnalyticsError:
         return []
     chosen: list[dict[str, Any]] = [dict(zip(HOTSPOT_COLUMNS, r, strict=True)) for r in rows if r[5]]
@@ -423,6 +456,9 @@ def kde_layer(query: MapQuery) -> dict[str, Any]:
 
 
 def repeat_layer(query: MapQuery) -> dict[str, Any]:
+    if query.partner:
+        return _empty(PARTNER_NOTE)
+
     def make() -> dict[str, Any]:
         result = repeat_result(query)
         columns = ("rank", "location", "district", "count", "share")
@@ -465,7 +501,7 @@ def cell_detail(query: MapQuery, x: float, y: float) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "found": True,
         "query": query.describe(),
-        "count": int(result.counts[r, c]),
+        "count": None if query.partner else int(result.counts[r, c]),
         "gi_z": round(z, 3) if math.isfinite(z) else None,
         "gi_p": float(f"{p:.4g}") if math.isfinite(p) else None,
         "fdr_significant": significant,
@@ -511,7 +547,7 @@ def export(query: MapQuery, fmt: ExportFormat) -> tuple[bytes, str, str]:
         out = io.BytesIO()
         render_hotspot_map(result, app.districts, app.config.csp_districts, out, f"Hotspots: {query.describe()}")
         return out.getvalue(), "image/png", f"{stem}.png"
-    rows, cells = hotspot_rows(result)
+    rows, cells = hotspot_rows(result, query.partner)
     if fmt == "csv":
         text = io.StringIO()
         write_csv(text, HOTSPOT_COLUMNS, rows)

@@ -18,7 +18,7 @@ from csphub.registers.services import record_place
 from tests.browser.conftest import Journey
 from tests.cases.factories import make_case
 from tests.factories import World
-from tests.insights.store import fill_store
+from tests.insights.map_store import fill_store
 
 MAP = "Crime map of the partnership's area"
 

@@ -1,5 +1,5 @@
-"""The insights pages read the analytics store of ``settings.DATA_DIR``: here, one filled once per session with the
-shipped police.uk files (six Northamptonshire months, two Bedfordshire months), as the demo fills its store."""
+"""The map's tests read a crime store through ``settings.DATA_DIR``: ``map_store`` (asked for by the modules that
+need it) points it at one filled once per session with the shipped police.uk files and a few partner incidents."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 
 from csphub.insights import maps
-from tests.insights.store import fill_store
+from tests.insights.map_store import fill_store
 
 
 @pytest.fixture(scope="session")
-def crime_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of the shipped police.uk data; tests only read it."""
-    return fill_store(tmp_path_factory.mktemp("insights-store"))
+def map_crime_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by the session: tests only read it."""
+    return fill_store(tmp_path_factory.mktemp("insights-map-store"))
 
 
-@pytest.fixture(autouse=True)
-def _map_store(settings: Any, crime_store: Path) -> Iterator[Path]:
-    settings.DATA_DIR = crime_store
+@pytest.fixture
+def map_store(settings: Any, map_crime_store: Path) -> Iterator[Path]:
+    settings.DATA_DIR = map_crime_store
     maps.forget()
-    yield crime_store
+    yield map_crime_store
     maps.forget()

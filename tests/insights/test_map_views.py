@@ -16,9 +16,9 @@ from csphub.analytics.store import EventFilter, MonthRange, parse_month
 from csphub.insights import maps
 from csphub.maptiles import parse_map_tiles
 from tests.factories import World, verified_client
-from tests.insights.store import POLICE, fill_store
+from tests.insights.map_store import POLICE, fill_store
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("map_store")]
 
 
 def _json(client: Client, url: str) -> Any:
@@ -79,7 +79,7 @@ def test_it_refuses_a_band_smaller_than_the_cell_and_reversed_months(world: Worl
 
 def test_it_says_why_a_layer_is_empty(world: World) -> None:
     client = verified_client(world["police_analyst"])
-    partner = _json(client, "/insights/map/hotspots.geojson?source=partner")
+    partner = _json(client, "/insights/map/hotspots.geojson?source=partner&crime_type=Burglary")
     assert partner["features"] == [] and "no events match" in partner["message"]
     emerging = _json(client, "/insights/map/emerging.geojson?first=2025-01&last=2025-02")
     assert emerging["features"] == [] and "at least 3 months" in emerging["message"]
@@ -162,3 +162,23 @@ def test_it_names_a_tile_server_only_when_one_is_set(world: World, settings: Any
     html = client.get("/insights/map/").content.decode()
     assert 'data-tiles="https://tile.example.org/{z}/{x}/{y}.png"' in html
     assert "OpenStreetMap" in html
+
+
+def test_partner_data_shows_no_counts_no_quiet_cells_and_no_places(world: World) -> None:
+    client = verified_client(world["police_analyst"])
+    police = _json(client, "/insights/map/hotspots.geojson?first=2025-03&last=2025-04")
+    both = _json(client, "/insights/map/hotspots.geojson?first=2025-03&last=2025-04&source=all")
+    assert both["events"] == police["events"] + 8  # the partner incidents are counted in the analysis…
+    cells = [f["properties"] for f in both["features"] if f["properties"]["layer"] == "hotspot_cell"]
+    assert cells and all(c["count"] is None and c["fdr_significant"] for c in cells)  # …never shown per cell
+    assert "could identify" in both["note"]
+    detail = _json(
+        client, f"/insights/map/cell.json?x={cells[0]['x']}&y={cells[0]['y']}&source=all&first=2025-03&last=2025-04"
+    )
+    assert detail["count"] is None and detail["gi_z"] == cells[0]["gi_z"]
+    places = _json(client, "/insights/map/repeat-places.geojson?source=partner")
+    assert places["features"] == [] and "could identify" in places["message"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/insights/map/export/?format=csv&source=all").content.decode())))
+    assert rows and all(r["count"] == "" for r in rows)
+    page = client.get("/insights/map/?source=partner").content.decode()
+    assert "NN16 8BA" not in page and "NN16 0AP" not in page

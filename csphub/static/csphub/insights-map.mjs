@@ -73,7 +73,7 @@ function cellPopup(detail) {
   }
   const kind = detail.class === "none" ? "Not significant" : detail.class.startsWith("hot") ? "Hot spot" : "Cold spot";
   const pairs = [
-    ["Crimes in the cell", detail.count],
+    ["Crimes in the cell", detail.count ?? "not shown (partner data)"],
     ["Gi* z", fixed(detail.gi_z, 2)],
     ["p (FDR significant?)", `${pValue(detail.gi_p)} (${detail.fdr_significant ? "yes" : "no"})`],
     ["Reading", kind],
@@ -240,7 +240,8 @@ export async function initInsightsMap(root) {
       status.textContent = data.message
         ? data.message
         : `${data.query.charAt(0).toUpperCase()}${data.query.slice(1)}: ${data.events} crimes in the area, ` +
-          `${data.significant_cells} significant cells, ${data.hotspots} hotspots.`;
+          `${data.significant_cells} significant cells, ${data.hotspots} hotspots.` +
+          (data.note ? ` ${data.note}` : "");
       fillTable(data.features);
       root.dataset.hotspotCells = String(data.features.filter((f) => f.properties.layer === "hotspot_cell").length);
     },
@@ -268,7 +269,7 @@ export async function initInsightsMap(root) {
         [p.district_name || "—", false],
         [Math.round(p.x), true],
         [Math.round(p.y), true],
-        [p.count, true],
+        [p.count ?? "—", true],
         [fixed(p.gi_z, 2), true],
         [pValue(p.gi_p), true],
         [p.crosses_district_line ? "Yes" : "No", false],

@@ -3,11 +3,14 @@ data); the cases' places inside it are filtered by the policy (tests/insights/te
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from csphub.access.models import Governed
 from tests.access_cases import MemberViewCases
 from tests.factories import World
+
+pytestmark = pytest.mark.usefixtures("map_store")
 
 
 class TestMapAccess(MemberViewCases):
