@@ -15,7 +15,8 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO dates: what a date input shows and sends (a prefilled date in another format shows empty).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": f"Enter the {label.lower()}", "invalid": "Enter a real date"},
     )
 

@@ -85,6 +85,8 @@ def test_a_panel_partner_reads_the_ranked_list_and_records_a_support_offer(journ
     volunteer.follow(volunteer.page.get_by_test_id("panel-list").locator("tbody tr").first.get_by_role("link").first)
     volunteer.justify("Preparing for this month's cuckooing panel meeting")
     expect(volunteer.page.get_by_text("Martha Quill")).to_be_visible()
+    # No link to the register's pages, which are for case officers.
+    expect(volunteer.page.get_by_role("link", name="Martha Quill")).to_have_count(0)
     expect(volunteer.page.get_by_test_id("support")).to_contain_text("Tenancy support visit")
     expect(volunteer.page.get_by_role("link", name="Record a support offer")).to_have_count(0)
     volunteer.screenshot("a voluntary panel member reads the record and the support offer")

@@ -29,7 +29,7 @@ def test_it_finds_drug_crime_hotspots_in_the_latest_months_the_store_holds(
     assert cells.months == "May 2025 to June 2025" and not cells.note
     assert cells.xy.shape[1] == 2 and len(cells.xy) > 0
     # Hot cells lie in North Northamptonshire's towns (British National Grid metres).
-    assert 470_000 < cells.xy[:, 0].min() and cells.xy[:, 0].max() < 520_000
+    assert cells.xy[:, 0].min() > 470_000 and cells.xy[:, 0].max() < 520_000
     before = sources.analytics_drug_hotspots(dt.date(2025, 5, 31), settings)
     assert before.months == "May 2025"
 
