@@ -56,11 +56,11 @@ def _home(world: World, address: str = "14 Rockingham Road, Kettering") -> Place
     )
 
 
-def _brought(world: World, **fields: object) -> VulnerabilityRecord:
+def _brought(world: World, by: str = "police_officer", **fields: object) -> VulnerabilityRecord:
     """The police bring Martha Quill and her flat to the panel, whose members are a Street Pastor, a Kettering council
     officer and a health officer."""
     seat(world["pastor"], world["council_officer"], world["health_officer"])
-    officer = world["police_officer"]
+    officer = world[by]
     person = make_person(officer, given_name="Martha", family_name="Quill", **fields)  # type: ignore[arg-type]
     return services.add_to_register(
         officer, person=person, premises=_home(world), summary="Neighbours report many short visits"
@@ -106,13 +106,22 @@ def test_bringing_a_record_to_the_panel_shares_it_under_an_isa_and_says_what_sta
     assert {e.basis for e in disclosures} == {"ISA-1"}
 
 
-def test_a_domestic_abuse_victim_is_not_brought_to_a_panel_without_an_agreement_for_it(world: World) -> None:
-    record = _brought(world, sensitivity=Sensitivity.DOMESTIC_ABUSE, caveat=Caveat.OFFICIAL_SENSITIVE)
-    assert record.sensitivity == Sensitivity.DOMESTIC_ABUSE
+@pytest.mark.parametrize(
+    ("sensitivity", "by"),
+    [(Sensitivity.DOMESTIC_ABUSE, "police_officer"), (Sensitivity.INTELLIGENCE, "police_manager")],
+)
+def test_a_domestic_abuse_victim_or_a_nominal_is_not_brought_to_a_panel_without_an_agreement_for_it(
+    world: World, sensitivity: str, by: str
+) -> None:
+    """The record takes the resident's sensitivity; no agreement covers domestic-abuse or intelligence data for the
+    panel's partners here, so neither the record nor the person reaches them (not even as a row of the list)."""
+    record = _brought(world, by=by, sensitivity=sensitivity, caveat=Caveat.OFFICIAL_SENSITIVE)
+    assert record.sensitivity == sensitivity
     for username in ("pastor", "council_officer"):
         assert not VulnerabilityRecord.objects.visible_to(world[username]).filter(pk=record.pk).exists()
         page = verified_client(world[username]).get("/cuckooing/").content.decode()
         assert "Quill" not in page and record.reference not in page
+        assert "Open records you may see (0)" in page
 
 
 def test_police_read_the_intelligence_behind_a_rank_and_partners_do_not(world: World, near_drug_activity: None) -> None:
