@@ -7,9 +7,15 @@ the ranking (``csphub.cuckooing.ranking.rank``: the k-d tree distances, the kern
 and every row's reasons worded for both audiences (police and panel partners). The grid's geometry is built once
 per area and cell size (as the web app's ``cached_grid``) and printed separately.
 
+With ``--django`` it also times the whole list as the panel's page asks for it (``queries.panel_list``: the
+records through the access policy, their latest checklists, support and the consultation entries of the audit log,
+then the same ranking), over the same 5,000 premises as vulnerability records with a completed checklist each, in
+a throw-away SQLite database under var/bench/ (rebuilt each time; the page's HTML is not rendered).
+
 Run::
 
     .venv/bin/python bench/cuckooing_panel.py [--premises 5000] [--drug-crimes 3000] [--lines 16] [--runs 7]
+    .venv/bin/python bench/cuckooing_panel.py --django [--runs 3]
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=16)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--django", action="store_true", help="also time queries.panel_list on a database")
     args = parser.parse_args()
 
     settings = load_settings()
@@ -123,6 +130,110 @@ def main() -> None:
     for label, seconds in rows:
         print(f"  {label:<52} {seconds:8.3f} s")
     print("target: the ranked list of 5,000 premises in under 2 s")
+    if args.django:
+        django_panel(data, cells_of(grid, data, hotspot_settings), args.runs)
+
+
+def cells_of(grid: object, data: dict[str, np.ndarray], settings: HotspotSettings) -> np.ndarray:
+    hot = hotspots_of_points(grid, data["crime"][:, 0], data["crime"][:, 1], settings)  # type: ignore[arg-type]
+    xc, yc = hot.grid.centres()
+    chosen = hot.significant & (hot.z > 0)
+    return np.column_stack([xc[chosen], yc[chosen]])
+
+
+def django_panel(data: dict[str, np.ndarray], cells: np.ndarray, runs: int) -> None:
+    """``queries.panel_list`` over the premises as vulnerability records, each with a completed checklist."""
+    import datetime as dt
+    import os
+
+    database = PROJECT_DIR / "var" / "bench" / "cuckooing-panel.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csphub.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from csphub.access.vocabulary import Caveat
+    from csphub.assessments.models import CompletedAssessment
+    from csphub.assessments.services import active_version
+    from csphub.audit.context import audit_context
+    from csphub.cuckooing import queries, sources
+    from csphub.cuckooing.models import VulnerabilityRecord
+    from csphub.demo.structure import AgencySpec, ensure_agency, ensure_districts, ensure_partnership, ensure_user
+    from csphub.geography import bng_to_wgs84_arrays
+    from csphub.partnership.models import Role, Sector
+    from csphub.registers.models import Place
+
+    call_command("migrate", verbosity=0)
+    n = len(data["xy"])
+    with audit_context("cli", actor_label="bench", reason="cuckooing panel bench"):
+        partnership = ensure_partnership()
+        districts = ensure_districts(partnership)
+        police = ensure_agency(partnership, AgencySpec("police", "Police", Sector.POLICE), districts)
+        officer = ensure_user(
+            "officer", police, (Role.CASE_OFFICER,), first_name="A", last_name="B", job_title="", password="bench-only"
+        )
+        version = active_version("cuckooing")
+        questions = version.question_set().questions
+        rng = np.random.default_rng(7)
+        # Bulk inserts: the bench measures reading the list, not writing the register (no audit rows are written).
+        places = Place.objects.bulk_create(
+            Place(
+                address=f"{i} Bench Street",
+                owning_agency=police,
+                easting=None if np.isnan(x) else float(x),
+                northing=None if np.isnan(y) else float(y),
+            )
+            for i, (x, y) in enumerate(data["xy"])
+        )
+        records = VulnerabilityRecord.objects.bulk_create(
+            VulnerabilityRecord(
+                premises=place,
+                owning_agency=police,
+                caveat=Caveat.OFFICIAL_SENSITIVE,
+                review_on=timezone.localdate() + dt.timedelta(days=int(rng.integers(-20, 60))),
+            )
+            for place in places
+        )
+        from django.contrib.contenttypes.models import ContentType
+
+        kind = ContentType.objects.get_for_model(VulnerabilityRecord)
+        CompletedAssessment.objects.bulk_create(
+            CompletedAssessment(
+                subject_type=kind,
+                subject_id=record.pk,
+                question_set=version,
+                answers={q.id: "yes" if rng.random() < 0.4 else "no" for q in questions},
+                total=0,
+                yes_count=0,
+                level="medium",
+                final_level="medium",
+                completed_by=officer,
+            )
+            for record in records
+        )
+        lat, lon = bng_to_wgs84_arrays(data["addresses"][:, 0], data["addresses"][:, 1])
+        points = list(zip(lat.tolist(), lon.tolist(), strict=True))
+        sources.register_known_addresses(lambda as_at: points)
+        timings = []
+        with sources.use_drug_hotspots(lambda as_at, settings: sources.HotspotCells(cells, months="bench")):
+            for _ in range(runs):
+                start = time.perf_counter()
+                listed = queries.panel_list(officer)
+                timings.append(time.perf_counter() - start)
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+                import pstats
+
+                with cProfile.Profile() as profile:
+                    queries.panel_list(officer)
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+    print(f"queries.panel_list on SQLite: {len(listed.rows):,} of {n:,} records ranked, with their reasons")
+    print(f"  median of {runs}: {statistics.median(timings):.3f} s (slowest {max(timings):.3f} s)")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,10 @@ class PanelView(ReadMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
+        page = self.request.GET.get("page", "1")
         return {
             **super().get_context_data(**kwargs),
-            "listed": queries.panel_list(user),
+            "listed": queries.panel_list(user, page=int(page) if page.isdigit() else 1),
             "may_add": may_keep_cuckooing_register(user),
         }
 

@@ -203,7 +203,7 @@ def test_the_checklist_is_the_assessments_shipped_set_completed_about_the_record
     done = about(record).get()
     assert done.question_set.key == "cuckooing" and done.question_set.version == "2026-1"
     assert done.level == "medium" and done.case is None and done.person == record.person
-    assert queries.section_shares(done) == pytest.approx((6 / 17, 6 / 17))
+    assert queries.section_shares(done.question_set_id, done.answers) == pytest.approx((6 / 17, 6 / 17))
 
 
 def test_a_review_sets_the_next_date_and_overdue_reviews_reach_the_home_page(world: World) -> None:
@@ -262,3 +262,23 @@ def test_a_record_is_added_by_register_references(world: World) -> None:
     assert done.status_code == 302
     record = VulnerabilityRecord.objects.get(person=person)
     assert record.caveat == Caveat.OFFICIAL_SENSITIVE and record.owning_agency == world.agencies["police"]
+
+
+def test_the_list_shows_a_page_of_ranks_and_logs_only_the_rows_shown(world: World) -> None:
+    officer = world["police_officer"]
+    records = [services.add_to_register(officer, premises=_home(world, f"{n} Page Road, Kettering")) for n in range(5)]
+    first = queries.panel_list(officer, per_page=2)
+    second = queries.panel_list(officer, page=2, per_page=2)
+    assert (first.total, len(first.rows), first.has_next) == (5, 2, True)
+    assert [r.rank for r in second.rows] == [3, 4] and (second.first_rank, second.last_rank) == (3, 4)
+    shown = {r.record.pk for r in first.rows}
+    logged = {
+        str(r.uuid)
+        for r in records
+        if AuditEntry.objects.filter(
+            record_id=str(r.uuid), action=Operation.CONSULTATION, summary__contains="panel's list"
+        ).exists()
+    }
+    assert logged == {str(r.uuid) for r in records if r.pk in shown | {x.record.pk for x in second.rows}}
+    page = verified_client(officer).get("/cuckooing/?page=2").content.decode()  # one page of 100: the first
+    assert "Open records you may see (5)</caption>" in page
