@@ -141,6 +141,8 @@ class PlaceForm(GovukForm):
         required=False,
         help_text="A public or business location every member may see. Never for a person's home",
     )
+    # Set by the checkbox shown with likely existing places (duplicate prevention at the door).
+    confirmed_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,7 @@ from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting
 from csphub.access.vocabulary import Verb
 from csphub.partnership.models import District
 from csphub.registers import services
-from csphub.registers.duplicates import likely_matches
+from csphub.registers.duplicates import likely_matches, likely_places
 from csphub.registers.forms import (
     AliasForm,
     ConfirmEraseForm,
@@ -307,13 +307,25 @@ class PlaceDetailView(RecordMixin[Place], TemplateView):
         return context
 
 
+COORDINATES = ("latitude", "longitude", "easting", "northing")
+
+
 class PlaceCreateView(CreateMixin, FormView):
     template_name = "registers/place_form.html"
     form_class = PlaceForm
 
     def form_valid(self, form: PlaceForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirmed_new", False)
+        if not confirmed:
+            found = likely_places(
+                acting_user(self.request),
+                **{k: data[k] for k in ("address", "name", "postcode", "uprn", *COORDINATES)},
+            )
+            if found:
+                return self.render_to_response(self.get_context_data(form=form, found=found))
         try:
-            place = services.record_place(acting_user(self.request), **form.cleaned_data)
+            place = services.record_place(acting_user(self.request), **data)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -340,6 +352,7 @@ class PlaceEditView(RecordMixin[Place], FormView):
     def form_valid(self, form: PlaceForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("partnership_wide")
+        data.pop("confirmed_new")
         try:
             services.change_place(self.record, acting_user(self.request), **data)
         except ValidationError as exc:
