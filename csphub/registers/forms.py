@@ -15,7 +15,7 @@ from csphub.registers.models import (
     Sex,
     VehicleRelation,
 )
-from csphub.ui.forms import GovukForm, PartialDateField
+from csphub.ui.forms import GovukDateField, GovukForm, PartialDateField
 
 
 class PersonSearchForm(GovukForm):
@@ -166,13 +166,12 @@ class PlaceLinkForm(GovukForm):
     postcode = forms.CharField(
         label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
     )
-    valid_from = forms.DateField(
+    valid_from = GovukDateField(
         label="From",
         required=False,
-        help_text="For example, 2025-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 27 3 2025",
     )
-    valid_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = GovukDateField(label="To", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
