@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", include("csphub.linkage.urls")),
     path("cases/", include("csphub.cases.urls")),
     path("referrals/", include("csphub.referrals.urls")),
+    path("insights/", include("csphub.insights.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),
     path("admin/", admin.site.urls),
