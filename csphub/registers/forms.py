@@ -109,6 +109,9 @@ class FlagForm(GovukForm):
 
 
 class PlaceForm(GovukForm):
+    """A place. Its location is never typed: the postcode's centre (OS Code-Point Open) is used, or the point where the
+    user put the map's pin (``latitude``/``longitude``, hidden fields the pin fills; ``templates/maps/map.html``)."""
+
     name = forms.CharField(
         label="Name",
         required=False,
@@ -123,7 +126,11 @@ class PlaceForm(GovukForm):
         error_messages={"required": "Enter the address"},
     )
     postcode = forms.CharField(
-        label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="The map is centred on it. Without a pin, the place is located at the postcode's centre",
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "postal-code"}),
     )
     uprn = forms.CharField(
         label="UPRN",
@@ -132,10 +139,8 @@ class PlaceForm(GovukForm):
         help_text="Unique Property Reference Number, if known",
         widget=forms.TextInput(attrs={"data-width": "20", "inputmode": "numeric"}),
     )
-    latitude = forms.FloatField(label="Latitude", required=False, help_text="WGS84, e.g. 52.3975")
-    longitude = forms.FloatField(label="Longitude", required=False, help_text="WGS84, e.g. -0.7286")
-    easting = forms.FloatField(label="Easting", required=False, help_text="British National Grid metres")
-    northing = forms.FloatField(label="Northing", required=False, help_text="British National Grid metres")
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     partnership_wide = forms.BooleanField(
         label="Partnership-wide place",
         required=False,
@@ -146,11 +151,8 @@ class PlaceForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for a, b in (("latitude", "longitude"), ("easting", "northing")):
-            if (data.get(a) is None) != (data.get(b) is None):
-                raise forms.ValidationError(f"Enter both {a} and {b}, or neither")
-        if data.get("latitude") is not None and data.get("easting") is not None:
-            raise forms.ValidationError("Enter latitude and longitude or easting and northing, not both")
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError("The map pin was not placed properly: place it again, or remove it")
         return data
 
 

@@ -6,17 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation, leads
 from csphub.access.policy import allowed_actions
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
+from csphub.common.postcodes import PostcodeError
+from csphub.common.postcodes import normalise as normalise_postcode
 from csphub.partnership.models import District
-from csphub.registers import services
+from csphub.registers import geo, services
 from csphub.registers.duplicates import likely_matches, likely_places
 from csphub.registers.forms import (
     AliasForm,
@@ -307,13 +310,73 @@ class PlaceDetailView(RecordMixin[Place], TemplateView):
         return context
 
 
-COORDINATES = ("latitude", "longitude", "easting", "northing")
+COORDINATES = ("latitude", "longitude")
 
 
-class PlaceCreateView(CreateMixin, FormView):
+def postcode_finding(postcode: str) -> dict[str, Any]:
+    """What the place form's "Find on the map" says of a postcode: its centre in the shipped Code-Point Open file."""
+    text = postcode.strip()
+    if not text:
+        return {"found": False, "message": "Enter a postcode to find it on the map"}
+    try:
+        code = normalise_postcode(text)
+    except PostcodeError:
+        return {"found": False, "message": f"Enter a real postcode, like NN16 8AA ({text} is not one)"}
+    point = geo.postcode_point(code)
+    if point is None:
+        return {
+            "found": False,
+            "postcode": code,
+            "message": f"{code} is not in the partnership's postcode file: put the pin on the map by hand",
+        }
+    return {
+        "found": True,
+        "postcode": code,
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "message": f"{code} found: the pin is at the postcode's centre. Move it if the place is elsewhere",
+    }
+
+
+class _PlaceFormMixin(FormView):
+    """The place form's map: a pin at the point given, else the postcode found, else the place's own location.
+
+    "Find on the map" (a button named ``find``) looks the postcode up and shows the form again, saving nothing; with
+    JavaScript the page asks ``registers:postcode-lookup`` instead and moves the pin in place."""
+
     template_name = "registers/place_form.html"
     form_class = PlaceForm
+    place: Place | None = None
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "find" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        values = {k: v for k, v in request.POST.items() if k in PlaceForm.base_fields and k not in COORDINATES}
+        finding = postcode_finding(request.POST.get("postcode", ""))
+        if finding.get("postcode"):
+            values["postcode"] = finding["postcode"]
+        return self.render_to_response(self.get_context_data(form=PlaceForm(initial=values), finding=finding))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        point = None
+        values = [form[k].value() for k in COORDINATES]
+        if all(v not in (None, "") for v in values):
+            try:
+                point = (float(values[0]), float(values[1]))
+            except (TypeError, ValueError):
+                point = None
+        finding = context.get("finding")
+        if point is None and finding and finding.get("found"):
+            point = (finding["latitude"], finding["longitude"])
+        if point is None and self.place is not None:
+            point = self.place.map_point
+        context.update(place=self.place, map_point=point, lookup_url=reverse("registers:postcode-lookup"))
+        return context
+
+
+class PlaceCreateView(CreateMixin, _PlaceFormMixin):
     def form_valid(self, form: PlaceForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         confirmed = data.pop("confirmed_new", False)
@@ -333,11 +396,9 @@ class PlaceCreateView(CreateMixin, FormView):
         return redirect(place)
 
 
-class PlaceEditView(RecordMixin[Place], FormView):
+class PlaceEditView(RecordMixin[Place], _PlaceFormMixin):
     model = Place
     action = Verb.CHANGE
-    template_name = "registers/place_form.html"
-    form_class = PlaceForm
 
     def get_initial(self) -> dict[str, Any]:
         p = self.record
@@ -347,7 +408,8 @@ class PlaceEditView(RecordMixin[Place], FormView):
         return initial
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "place": self.record}
+        self.place = self.record
+        return super().get_context_data(**kwargs)
 
     def form_valid(self, form: PlaceForm) -> HttpResponse:
         data = dict(form.cleaned_data)
@@ -360,6 +422,14 @@ class PlaceEditView(RecordMixin[Place], FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
         return redirect(self.record)
+
+
+class PostcodeLookupView(CreateMixin, View):
+    """A postcode's centre from the shipped Code-Point Open file, as JSON, for the place form's map (public data:
+    no record is read, nothing is logged)."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return JsonResponse(postcode_finding(request.GET.get("postcode", "")))
 
 
 class PhoneDetailView(RecordMixin[Phone], TemplateView):
