@@ -195,9 +195,10 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 
 def _boxes() -> list[forms.Widget]:
+    # The month box takes a name too ("Mar", "September"), so it is not limited to 2 characters.
     return [
         forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "govuk-input--width-2"}),
-        forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "govuk-input--width-2"}),
+        forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 9, "class": "govuk-input--width-2"}),
         forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "class": "govuk-input--width-4"}),
     ]
 
