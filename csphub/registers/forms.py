@@ -159,10 +159,12 @@ class PlaceForm(GovukForm):
 class PlaceLinkForm(GovukForm):
     historic_fields = frozenset({"valid_from", "valid_to"})
     relation = forms.ChoiceField(label="Relationship", choices=PlaceRelation.choices, widget=forms.RadioSelect)
-    place = forms.UUIDField(
+    place = forms.CharField(
         label="Place reference",
         required=False,
-        help_text="An existing place's reference from its web address; or enter an address below",
+        max_length=40,
+        help_text="An existing place's reference, like L-7302206E, shown on its page; or enter an address below",
+        widget=forms.TextInput(attrs={"data-width": "10"}),
     )
     address = forms.CharField(label="Address", required=False, max_length=300)
     postcode = forms.CharField(

@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation, leads
 from csphub.access.policy import allowed_actions
+from csphub.access.services import AmbiguousReference, find_record
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.common.postcodes import PostcodeError
@@ -209,14 +210,32 @@ class FlagAddView(_PersonAddView):
 
 
 class PlaceLinkView(_PersonAddView):
+    """Link a place to a person: an existing place by its reference, or a new one by its address, after the same
+    duplicate check as recording a place (the likely places are offered to link instead)."""
+
     form_class = PlaceLinkForm
     heading = "Link a place"
     success = "Place linked."
+    template_name = "registers/place_link.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        data = form.cleaned_data
+        # The answer to "Is it one of these places?", asked when the duplicate check found some: a reference or "new".
+        choice = self.request.POST.get("existing", "")
+        if choice and choice != "new":
+            data["place"] = choice
+        if not data["place"] and choice != "new":
+            found = likely_places(acting_user(self.request), address=data["address"], postcode=data["postcode"])
+            if found:
+                if "existing" in self.request.POST or "checked" in self.request.POST:
+                    form.add_error(None, "Choose one of the places, or say none of them is this place")
+                return self.render_to_response(self.get_context_data(form=form, found=found))
+        return super().form_valid(form)
 
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         if data["place"]:
-            place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=data["place"])
+            place = self._place(user, data["place"])
         else:
             place = services.record_place(user, address=data["address"], postcode=data["postcode"])
         services.link_place(
@@ -227,6 +246,17 @@ class PlaceLinkView(_PersonAddView):
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
         )
+
+    @staticmethod
+    def _place(user: Any, reference: str) -> Place:
+        """The place with this reference, opened for the user (404 if they may not see it)."""
+        try:
+            record = find_record(reference)
+        except AmbiguousReference:
+            raise ValidationError({"place": "More than one record has this reference: use the place's page"}) from None
+        if not isinstance(record, Place):
+            raise ValidationError({"place": "No place has this reference: check it on the place's page"})
+        return consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=record.uuid)
 
 
 class PhoneLinkView(_PersonAddView):
