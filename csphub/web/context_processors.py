@@ -18,6 +18,7 @@ from csphub.access.policy import (
 )
 from csphub.access.vocabulary import Verb
 from csphub.linkage.review import may_review
+from csphub.meetings.queries import series_for
 from csphub.partnership.models import User
 
 
@@ -33,6 +34,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if may_refer(user):
             nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
         nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
+        # ... and the meetings and action groups they sit on, if any.
+        if series_for(user).exists():
+            nav.append({"label": "Meetings", "url": reverse("meetings:list")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -42,6 +46,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
             nav.append({"label": "Cases", "url": reverse("cases:list")})
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
+            nav.append({"label": "Meetings", "url": reverse("meetings:list")})
         if may_triage(user):
             nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
         # The register merger: the pairs to decide, and what each legacy import read (managers and analysts).

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csphub.audit.commands import AuditedCommand
 from csphub.demo.caseload import CaseloadSettings, build_caseload
+from csphub.demo.meetings import build_meetings
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -62,6 +63,9 @@ class Command(AuditedCommand):
             caseload = build_caseload(structure, CaseloadSettings(ordinary_cases=options["cases"]))
         with transaction.atomic():
             build_referrals(structure)
+        self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
+        with transaction.atomic():
+            build_meetings(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases. "
