@@ -9,7 +9,7 @@ from django import forms
 from csphub.cases.forms import OfficerChoiceField, check_officer, limit_officers
 from csphub.cases.kinds import ActionStatus
 from csphub.cases.models import Case
-from csphub.meetings.models import Objective, Rating
+from csphub.meetings.models import Objective, Rating, Recurrence, SeriesKind, Theme
 from csphub.partnership.models import Agency, User
 from csphub.ui.forms import GovukForm
 
@@ -183,3 +183,67 @@ class ProgressForm(GovukForm):
         field = self.fields["objective"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Objective.objects.filter(pk__in=[o.pk for o in objectives])
+
+
+class SeriesForm(GovukForm):
+    """A new series: what it is, when it meets, and the agencies sitting on it (the user's agency chairs it)."""
+
+    deadline_fields = frozenset({"first_day"})
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the name"})
+    kind = forms.ChoiceField(label="Kind of meeting", choices=SeriesKind.choices, widget=forms.RadioSelect)
+    purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recurrence = forms.ChoiceField(label="How often it meets", choices=Recurrence.choices, widget=forms.RadioSelect)
+    first_day = forms.DateField(
+        label="Date of the first meeting",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the first meeting", "invalid": "Enter a real date"},
+    )
+    first_time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Enter the start time", "invalid": "Enter a real time"},
+    )
+    duration_minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=120)
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    minutes_per_case = forms.IntegerField(
+        label="Minutes for each case", min_value=1, max_value=60, initial=10, help_text="A MARAC: 12 to 15"
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="Member agencies",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your agency chairs it; voluntary and faith groups can be members",
+        required=False,
+    )
+    secretariat_agency = forms.ModelChoiceField(
+        label="Secretariat", queryset=Agency.objects.none(), required=False, empty_label="Your agency"
+    )
+    chair = OfficerChoiceField(label="Chair", queryset=User.objects.none(), required=False, empty_label="Not named")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = user.agency
+        assert agency is not None
+        agencies = Agency.objects.filter(partnership_id=agency.partnership_id).exclude(pk=agency.pk)
+        for name in ("members", "secretariat_agency"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = agencies.order_by("name")
+        chair = self.fields["chair"]
+        assert isinstance(chair, forms.ModelChoiceField)
+        chair.queryset = User.objects.filter(agency_id=agency.pk, is_active=True).order_by("last_name")
+
+
+class ObjectiveForm(GovukForm):
+    theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Objective", max_length=200, error_messages={"required": "Enter the objective"})
+    description = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead_agency = forms.ModelChoiceField(
+        label="Lead partner", queryset=Agency.objects.none(), required=False, empty_label="None"
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")

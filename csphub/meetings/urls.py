@@ -5,7 +5,9 @@ from csphub.meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.SeriesListView.as_view(), name="list"),
+    path("series/new/", views.SeriesCreateView.as_view(), name="create"),
     path("series/<uuid:uuid>/", views.SeriesView.as_view(), name="series"),
+    path("series/<uuid:uuid>/objectives/new/", views.ObjectiveCreateView.as_view(), name="add-objective"),
     path("series/<uuid:uuid>/next/", views.ScheduleNextView.as_view(), name="schedule-next"),
     path("series/<uuid:uuid>/progress/", views.ProgressView.as_view(), name="progress"),
     path("<uuid:uuid>/", views.MeetingView.as_view(), name="meeting"),

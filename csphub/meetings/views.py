@@ -18,8 +18,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from csphub.access import consultation
-from csphub.access.policy import permissions
-from csphub.access.views_base import RecordMixin, acting_user
+from csphub.access.policy import allowed_actions, is_community_user, permissions
+from csphub.access.views_base import CreateMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.cases.models import Case
 from csphub.meetings import calendar, services
@@ -29,11 +29,13 @@ from csphub.meetings.forms import (
     DecisionForm,
     MeetingActionForm,
     MinutesForm,
+    ObjectiveForm,
     ProgressForm,
     ReferForm,
     ScheduleForm,
+    SeriesForm,
 )
-from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, Recurrence
+from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence
 from csphub.meetings.queries import series_for, upcoming_meetings
 from csphub.referrals.models import Referral
 from csphub.ui.views_support import apply_errors
@@ -50,6 +52,7 @@ class SeriesListView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "series_list": list(series_for(user)),
             "upcoming": upcoming_meetings(user),
+            "can_create": Verb.CREATE in allowed_actions(user) and not is_community_user(user),
         }
 
 
@@ -410,3 +413,99 @@ class ActionUpdateView(LoginRequiredMixin, View):
             return self._render(form)
         messages.success(request, "Action updated.")
         return redirect(self.object.meeting)
+
+
+class SeriesCreateView(CreateMixin, View):
+    """Set up a series: the user's agency owns and chairs it, with the member agencies chosen."""
+
+    def _render(self, form: SeriesForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": None,
+                "caption": "Meetings",
+                "heading": "Set up a meeting series",
+                "form": form,
+                "submit": "Set up the series",
+            },
+        )
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and is_community_user(acting_user(request)):
+            raise PermissionDenied("The partnership's agencies set up meetings; voluntary members sit on them.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(SeriesForm(user=acting_user(request)))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        form = SeriesForm(request.POST, user=user)
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        secretariat = data["secretariat_agency"]
+        members: list[tuple[Any, str]] = [(user.agency, MemberRole.CHAIR)]
+        members += [(a, MemberRole.SECRETARIAT if a == secretariat else MemberRole.MEMBER) for a in data["members"]]
+        if secretariat is not None and secretariat not in data["members"]:
+            members.append((secretariat, MemberRole.SECRETARIAT))
+        try:
+            series = services.create_series(
+                user,
+                name=data["name"],
+                kind=data["kind"],
+                purpose=data["purpose"],
+                recurrence_rule=data["recurrence"],
+                first_starts_at=timezone.make_aware(dt.datetime.combine(data["first_day"], data["first_time"])),
+                duration_minutes=data["duration_minutes"],
+                location=data["location"],
+                minutes_per_case=data["minutes_per_case"],
+                members=members,
+                chair=data["chair"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Series set up, with its first meeting.")
+        return redirect(series)
+
+
+class ObjectiveCreateView(RecordMixin[MeetingSeries], View):
+    """Add an objective to an action group (those who may run the series)."""
+
+    model = MeetingSeries
+    action = Verb.CHANGE
+
+    def _form(self, data: Any = None) -> ObjectiveForm:
+        return ObjectiveForm(data, agencies=services.member_agencies(self.record))
+
+    def _render(self, form: ObjectiveForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {"back": self.record, "caption": self.record.name, "heading": "Add an objective", "form": form},
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        try:
+            services.add_objective(
+                self.record,
+                acting_user(request),
+                theme=data["theme"],
+                title=data["title"],
+                description=data["description"],
+                lead_agency=data["lead_agency"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Objective added.")
+        return redirect(self.record)

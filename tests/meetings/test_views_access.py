@@ -11,7 +11,7 @@ from django.utils import timezone
 from csphub.access.models import Governed
 from csphub.meetings import services
 from csphub.meetings.models import MeetingSeries, MemberRole, Recurrence, SeriesKind
-from tests.access_cases import MemberViewCases, RecordViewCases
+from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
 from tests.factories import World
 from tests.meetings.factories import first_start
 
@@ -36,6 +36,15 @@ class _MeetingTarget(_SeriesTarget):
 
 class TestSeriesListAccess(MemberViewCases):
     url_name = "meetings:list"
+
+
+class TestSeriesCreateAccess(RoleViewCases):
+    url_name = "meetings:create"
+
+
+class TestObjectiveCreateAccess(_SeriesTarget):
+    url_name = "meetings:add-objective"
+    write = True
 
 
 class TestSeriesAccess(_SeriesTarget):
