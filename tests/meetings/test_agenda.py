@@ -63,3 +63,31 @@ def test_it_makes_a_calendar_invitation(world: World) -> None:
     assert str(event["summary"]) == "Kettering ASB risk panel"
     assert event.decoded("dtstart") == panel.meeting.starts_at
     assert "Policeonly" not in response.content.decode()
+
+
+def test_it_shows_register_entries_and_referrals_only_to_those_who_may_see_them(world: World) -> None:
+    from csphub.meetings import services
+    from csphub.referrals import services as referral_services
+    from tests.factories import make_person
+
+    panel = make_panel(world)
+    person = make_person(world["police_officer"], family_name="Agendaperson")
+    services.refer(panel.meeting, world["police_officer"], person)
+    referral = referral_services.refer(
+        world["pastor"],
+        concern="asb",
+        what_happened="Shouting at night",
+        where="3 Gold Street, Kettering",
+        postcode="NN16 8AA",
+        people="",
+        consent="not_asked",
+        urgency="routine",
+    )
+    services.refer(panel.meeting, world["council_officer"], referral)  # the Kettering ASB team received it
+
+    police = agenda_for(panel.meeting, world["police_officer"])
+    pastor = agenda_for(panel.meeting, world["pastor"])
+    assert person in police.shown_records and person not in pastor.shown_records
+    # The Street Pastor made the referral: they see it on the agenda; the police (not its recipients) count it.
+    assert referral in pastor.shown_records and referral not in police.shown_records
+    assert pastor.hidden == 3 and police.hidden == 1
