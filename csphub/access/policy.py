@@ -39,7 +39,7 @@ from django.db.models.functions import Now
 from csphub.access import filter_cache
 from csphub.access.grants import AccessGrant
 from csphub.access.vocabulary import ACTION_VERBS, Caveat, Sensitivity, Verb
-from csphub.partnership.models import COMMUNITY_SECTORS, Role
+from csphub.partnership.models import COMMUNITY_SECTORS, Role, Sector
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -332,10 +332,12 @@ def may_triage(user: User) -> bool:
 # The pages community-sector members use: they make referrals and follow their own, sign in and out, and sit on
 # the meetings and action groups their agency is a member of (each meeting page shows them only what they may see).
 # The case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings"})
+# Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
-COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement"})
+# The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
+COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement", "access:justify"})
 COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
 
 
@@ -353,3 +355,22 @@ def page_refusal(user: User, view_name: str, namespace: str) -> str:
 def may_see_statistics(user: User) -> bool:
     """Partnership-wide aggregate figures (no personal data): managers and analysts."""
     return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER, Role.ANALYST))
+
+
+def may_use_intelligence(user: User) -> bool:
+    """Intelligence (county lines, organised crime groups, what lies behind a cuckooing panel rank): the police,
+    within the intelligence role limits (managers, panel chairs). What each page then shows is still decided record
+    by record (``visible_to``). Issue 21's intelligence app adds named serious-organised-crime leads here."""
+    if not user.is_authenticated or not user.is_active or is_community_user(user):
+        return False
+    if Verb.VIEW not in allowed_actions(user):
+        return False
+    agency = user.agency
+    allowed = SENSITIVITY_ROLES[Sensitivity.INTELLIGENCE] or frozenset()
+    return bool(agency is not None and agency.sector == Sector.POLICE and user.roles.intersection(allowed))
+
+
+def may_keep_cuckooing_register(user: User) -> bool:
+    """Adding people and premises to the cuckooing register (and bringing them to the panel): statutory partners'
+    roles that create records. Voluntary-sector panel members read what is shared with them, and refer."""
+    return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))

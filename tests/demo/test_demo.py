@@ -159,3 +159,21 @@ def test_it_builds_the_faith_action_group_and_the_monthly_marac_with_a_history(d
     womens_aid = agenda_for(heard, User.objects.get(username="wa.idva"))  # a member, not a holder of the case
     assert [r.item.kind for r in womens_aid.rows] == [ItemKind.BUSINESS] and womens_aid.hidden == 1
     assert marac.meetings.filter(starts_at__gt=timezone.now()).count() == 1
+
+
+def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(demo: None) -> None:
+    from csphub.cuckooing.models import PanelMember, SupportOffer, SupportResponse, VulnerabilityRecord
+    from csphub.cuckooing.queries import panel_list
+
+    records = VulnerabilityRecord.objects.all()
+    assert 10 <= records.count() <= 40
+    assert records.filter(person__isnull=False).exists() and records.filter(person__isnull=True).exists()
+    assert all(r.premises_id is not None for r in records)
+    assert {SupportResponse.ACCEPTED, SupportResponse.DECLINED} <= set(
+        SupportOffer.objects.values_list("response", flat=True)
+    )
+    assert PanelMember.objects.filter(user__username="sp.volunteer").exists()
+    volunteer = User.objects.get(username="sp.volunteer")
+    listed = panel_list(volunteer)
+    assert listed.rows and all("county" not in " ".join(r.reasons).lower() for r in listed.rows)
+    assert any(r.person is not None for r in listed.rows)
