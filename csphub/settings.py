@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "csphub.linkage",
     "csphub.referrals",
     "csphub.insights",
+    "csphub.meetings",
     "csphub.cuckooing",
     "csphub.accounts",
     "csphub.web",
