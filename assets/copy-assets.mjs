@@ -20,6 +20,13 @@ mkdirSync(join(out, "leaflet"), { recursive: true });
 cpSync(join(leaflet, "leaflet-src.esm.js"), join(out, "leaflet", "leaflet-src.esm.js"));
 cpSync(join(leaflet, "images"), join(out, "images"), { recursive: true });
 
+// Vega, Vega-Lite and vega-embed (the dashboards' charts, csphub/static/csphub/charts.mjs): their UMD builds, loaded
+// as classic scripts; vega-embed runs Vega with its CSP-safe expression interpreter (no eval, no new Function).
+mkdirSync(join(out, "vega"), { recursive: true });
+cpSync("node_modules/vega/build/vega.min.js", join(out, "vega", "vega.min.js"));
+cpSync("node_modules/vega-lite/build/vega-lite.min.js", join(out, "vega", "vega-lite.min.js"));
+cpSync("node_modules/vega-embed/build/vega-embed.min.js", join(out, "vega", "vega-embed.min.js"));
+
 const brand = /crown|crest|govuk-icon|opengraph|logotype|favicon|^moj-/;
 for (const dir of [join(govuk, "assets", "images"), join(moj, "assets", "images")]) {
   for (const name of readdirSync(dir)) {

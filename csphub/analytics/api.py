@@ -23,6 +23,7 @@ from .emerging import EmergingResult, emerging_hotspots
 from .errors import EmptyStoreError, SettingsError
 from .geo import Districts, load_districts
 from .grid import Grid, cached_grid
+from .holdings import Holdings, holdings
 from .hotspots import HotspotResult, HotspotSettings, find_hotspots
 from .ingest import IngestResult, IngestSettings, ingest_police_files
 from .kde import KdeResult, KdeSettings, kernel_density
@@ -88,6 +89,10 @@ class Analytics:
         return ingest_partner_files(
             paths, self.store, self.districts, self.config.reference(self.config.postcodes_file)
         )
+
+    def holdings(self) -> Holdings:
+        """What the store holds: each stored month with its rows, unlocated and outside-district counts."""
+        return holdings(self.store)
 
     # --- counts and change
     # ------------------------------------------------------------------------------------------
@@ -169,13 +174,14 @@ class Analytics:
             points = event_points(con, events)
         return knox_test(points.x, points.y, points.month, settings, progress=progress)
 
-    def deprivation(self, events: EventFilter) -> DeprivationResult:
+    def deprivation(self, events: EventFilter, area: Sequence[str] | None = None) -> DeprivationResult:
+        """Rates by LSOA of the partnership's districts (or of ``area``, some of them) with their IMD decile."""
         c = self.config
         lsoas = load_lsoas(
             c.reference(c.lsoa_lookup_file),
             c.reference(c.population_file),
             c.reference(c.imd_file),
-            c.csp_districts,
+            tuple(area) if area else c.csp_districts,
         )
         with self._connection() as con:
             counts = lsoa_counts(con, events)

@@ -19,6 +19,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,8 @@ from csphub.assessments.services import complete
 from csphub.audit.context import audit_context
 from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
+from csphub.insights.charts import CHART_SLUGS
+from csphub.insights.priorities import load as load_priorities
 from csphub.partnership.models import Purpose
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Place
@@ -221,6 +224,11 @@ def _plant_marac(world: World) -> tuple[Case, Place]:
     return case, lent
 
 
+@pytest.fixture(autouse=True)
+def _crime_store(with_crime_store: Path) -> None:
+    """The analytics area's pages read a crime store (police.uk and partner data) as they would in use."""
+
+
 @pytest.fixture(scope="module")
 def canary_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[CanaryWorld]:
     with built_once(django_db_blocker), django_db_blocker.unblock():
@@ -267,6 +275,14 @@ def urls(cw: CanaryWorld) -> Iterator[str]:
         elif params == {"uuid"}:
             for uid in cw.uuids.get(label) or cw.others:
                 yield reverse(name, kwargs={"uuid": uid})
+        elif params == {"priority"}:
+            # The analytics area's dashboards: every priority, for the whole partnership (its case figures count
+            # the canaries' cases, never name them).
+            for priority in load_priorities().slugs:
+                yield reverse(name, kwargs={"priority": priority})
+        elif params == {"priority", "chart"}:
+            for chart in CHART_SLUGS:
+                yield reverse(name, kwargs={"priority": "all-crime", "chart": chart})
         elif params == {"uidb64", "token"}:
             # A password reset link (sent by e-mail, public): a stale one shows only that it no longer works.
             yield reverse(name, kwargs={"uidb64": "MQ", "token": "stale-token"})
