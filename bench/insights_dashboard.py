@@ -5,8 +5,10 @@ Northamptonshire, at the real positions, so the partnership's districts have the
 once into ``var/bench/insights-dashboard-store`` (kept for reruns). The site runs in this process on a throw-away
 SQLite database (migrated, one partnership, an analyst signed in); each dashboard page — every priority, for the
 whole partnership and for Kettering — is asked for through Django's test client (middleware, access policy,
-the engine's queries, the template), first once (cold: a new DuckDB connection over the store's files, nothing
-cached), then ``--repeat`` times.
+the engine's queries, the template), first once, then ``--repeat`` times. The site is warmed up first with one
+page that does not read events ("what is loaded"), so the first dashboard measures what a dashboard costs after the
+store has changed (an upload): the engine's connection over the 528 files and its table of the partnership's
+events are made again then, and kept until the store changes.
 
 Target (issue 20): a dashboard page in under 1.5 s.
 
@@ -88,6 +90,7 @@ def main() -> None:
     held = analytics().holdings()
     print(f"store: {held.rows:,} rows in {len(held.files)} files ({STORE})")
 
+    assert client.get("/insights/data/").status_code == 200  # the site warmed up, the engine not yet used
     chosen = [a for a in areas() if a.slug in ("partnership", "kettering")]
     urls = [f"/insights/dashboards/{p.slug}/?area={a.slug}" for p in load().items for a in chosen]
     cold: list[float] = []
@@ -100,11 +103,11 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
             (cold if run == 0 else warm).append(took)
         print(f"{url:70s} first {cold[-1]:.3f} s, then best {min(warm[-args.repeat :]):.3f} s")
-    everything = cold + warm
+    rest = cold[1:] + warm
     print(
-        f"\n{len(urls)} dashboard pages: median {statistics.median(everything):.3f} s, "
-        f"slowest {max(everything):.3f} s (first request of each: median {statistics.median(cold):.3f} s, "
-        f"slowest {max(cold):.3f} s); target < 1.5 s"
+        f"\nthe first dashboard after the store changed: {cold[0]:.3f} s; the {len(rest)} other requests of "
+        f"{len(urls)} dashboard pages: median {statistics.median(rest):.3f} s, slowest {max(rest):.3f} s; "
+        "target < 1.5 s"
     )
 
 

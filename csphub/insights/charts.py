@@ -61,7 +61,9 @@ def clean(value: Any) -> Any:
 
 
 def _spec(chart: alt.TopLevelMixin, name: str, rows: Sequence[dict[str, Any]], title: str) -> dict[str, Any]:
-    spec: dict[str, Any] = chart.properties(width=WIDTH, height=HEIGHT, title=title).to_dict()
+    # Not validated here (the schema check costs more than the page's queries): tests/insights/test_charts.py
+    # validates every chart's spec against the Vega-Lite schema.
+    spec: dict[str, Any] = chart.properties(width=WIDTH, height=HEIGHT, title=title).to_dict(validate=False)
     spec["datasets"] = {name: [dict(r) for r in rows]}
     spec["config"] = {
         "font": FONT,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from csphub.analytics.errors import AnalyticsError
 from csphub.analytics.ingest import IngestSettings
+from csphub.analytics.store import EventFilter
 from csphub.common.progress import StepListener
 
 from .engine import analytics
@@ -130,6 +131,10 @@ def run(pk: int) -> None:
             ]
         for row in rows:
             row["source"] = _shown(str(row["source"]), folder)
+        CrimeUpload.objects.filter(pk=pk).update(step="Preparing the dashboards")
+        # The engine's table of the partnership's events is made again after a change of the store: made now, in
+        # this process, the next dashboard it serves does not wait for it.
+        app.counts(["month"], EventFilter(districts=app.config.csp_districts, source="all"))
         CrimeUpload.objects.filter(pk=pk).update(
             status=UploadStatus.DONE, step="Loaded", result=rows, finished_at=timezone.now()
         )

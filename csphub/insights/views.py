@@ -97,7 +97,9 @@ class DashboardView(InsightsView, TemplateView):
         board = _dashboard(self.request, kwargs["priority"])
         priority, chosen = board.priority, board.area
         figures = None
-        if not is_community_user(user):
+        # Case figures: for statutory members (volunteers refer cases, they do not work them), on the priorities
+        # that name case types.
+        if not is_community_user(user) and (priority.all_crime or priority.case_types):
             figures = case_figures(
                 user,
                 None if priority.all_crime else priority.case_types,
@@ -117,7 +119,7 @@ class DashboardView(InsightsView, TemplateView):
             }
             for c in board.charts
         ]
-        shown = figures if (figures is not None and (priority.all_crime or priority.case_types)) else None
+        shown = figures
         return {
             **super().get_context_data(**kwargs),
             "board": board,

@@ -66,3 +66,16 @@ def test_a_nan_is_written_as_null() -> None:
         "Deprivation",
     )
     assert chart.rows[0]["rate_per_1000"] is None
+
+
+def test_every_chart_of_a_dashboard_is_a_valid_vega_lite_spec(with_crime_store: object) -> None:
+    import altair as alt
+
+    from csphub.insights import dashboard
+    from csphub.insights.engine import area
+    from csphub.insights.priorities import load
+
+    board = dashboard.build(load().get("violence"), area("kettering"), "police", None)  # type: ignore[arg-type]
+    assert len(board.charts) == 4
+    for chart in board.charts:
+        alt.Chart.from_dict(chart.spec)  # validates against Vega-Lite's JSON schema, or raises
