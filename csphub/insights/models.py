@@ -11,7 +11,7 @@ from django.utils import timezone
 
 class UploadKind(models.TextChoices):
     POLICE = "police", "police.uk monthly files (CSV or zip)"
-    PARTNER = "partner", "Partner CSV files"
+    PARTNER = "partner", "partner CSV files"
 
 
 class UploadStatus(models.TextChoices):

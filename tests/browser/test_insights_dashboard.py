@@ -87,3 +87,41 @@ def test_the_browser_draws_the_data_of_the_spec_the_svg_is_made_from(
     assert given == chart.spec
     # The SVG shows one point per month: the same number of rows the browser drew.
     assert svg.count('role="graphics-symbol"') >= len(spec_rows)
+
+
+def test_an_analyst_uploads_partner_data_and_sees_it_loaded(
+    journey: Journey, live_world: World, tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path / "store"
+    settings.VAR_DIR = tmp_path / "var"
+    bad = tmp_path / "noise-march.csv"
+    bad.write_text(
+        "occurred_at,category,source_agency,postcode\n2025-03-01 22:15,Noise nuisance,NNC,NN16 8BA\n"
+        "2025-03-32 23:00,Noise nuisance,NNC,NN16 8BA\n",
+        encoding="utf-8",
+    )
+    journey.sign_in(live_world["police_analyst"])
+    journey.visit("/insights/")
+    journey.follow(journey.page.get_by_role("link", name="upload police.uk months or partner files"))
+    page = journey.page
+    page.get_by_label("Partner CSV files").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(bad))
+    journey.submit("Upload and load")
+    # The progress page polls until the worker has finished, then shows the CLI's error with file and line.
+    expect(page.get_by_role("heading", name="The files were not loaded")).to_be_visible()
+    expect(page.get_by_text("noise-march.csv, line 3: occurred_at '2025-03-32 23:00' is not a date")).to_be_visible()
+    journey.check()
+    journey.screenshot("an upload refused with its file and line")
+
+    bad.write_text(bad.read_text(encoding="utf-8").replace("2025-03-32", "2025-03-30"), encoding="utf-8")
+    journey.follow(page.get_by_role("link", name="Upload more"))
+    page.get_by_label("Partner CSV files").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(bad))
+    journey.submit("Upload and load")
+    expect(page.locator("progress")).to_have_attribute("value", "100")
+    expect(page.get_by_role("table", name="Files loaded")).to_contain_text("noise-march.csv")
+    journey.check()
+    journey.screenshot("an upload loaded with its progress bar full")
+    journey.follow(page.get_by_role("link", name="What is loaded"))
+    expect(page.locator("#files")).to_contain_text("nnc")
+    journey.screenshot("what is loaded")

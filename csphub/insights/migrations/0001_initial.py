@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("police", "police.uk monthly files (CSV or zip)"), ("partner", "Partner CSV files")],
+                        choices=[("police", "police.uk monthly files (CSV or zip)"), ("partner", "partner CSV files")],
                         max_length=8,
                     ),
                 ),
