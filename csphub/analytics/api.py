@@ -76,8 +76,8 @@ class Analytics:
         key = tuple(sorted(key)) if districts else ()
         with self._lock:
             if signature != self._signature:
-                for old in self._connections.values():
-                    old.close()
+                # Not closed here: another thread may still be reading through a cursor of one; each goes with
+                # its last cursor.
                 self._connections = {}
                 self._signature = signature
             if key not in self._connections:
