@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from csphub.analytics.errors import AnalyticsError
@@ -99,7 +99,6 @@ def _run_in_thread(pk: int) -> None:
 
 def _progress(pk: int) -> StepListener:
     def listener(step: str, done: int, total: int) -> None:
-        close_old_connections()
         CrimeUpload.objects.filter(pk=pk).update(step=step, done=done, total=total)
 
     return listener
