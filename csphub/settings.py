@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "csphub.linkage",
     "csphub.referrals",
     "csphub.insights",
+    "csphub.cuckooing",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

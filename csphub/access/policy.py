@@ -39,7 +39,7 @@ from django.db.models.functions import Now
 from csphub.access import filter_cache
 from csphub.access.grants import AccessGrant
 from csphub.access.vocabulary import ACTION_VERBS, Caveat, Sensitivity, Verb
-from csphub.partnership.models import COMMUNITY_SECTORS, Role
+from csphub.partnership.models import COMMUNITY_SECTORS, Role, Sector
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -332,10 +332,12 @@ def may_triage(user: User) -> bool:
 # The pages community-sector members use: they make referrals and follow their own, and sign in and out. The
 # case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
 # The analytics area (``insights``) shows non-personal aggregate figures, open to every member, them included.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "insights"})
+# Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "cuckooing", "insights"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
-COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement"})
+# The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
+COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement", "access:justify"})
 COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
 
 
@@ -377,3 +379,22 @@ def sees_small_partner_counts(user: User) -> bool:
 def may_upload_crime_data(user: User) -> bool:
     """Upload police.uk months or partner CSV files into the analytics store: analysts and partnership managers."""
     return bool(may_see_insights(user) and not is_community_user(user) and user.has_role(*CRIME_DATA_UPLOAD_ROLES))
+
+
+def may_use_intelligence(user: User) -> bool:
+    """Intelligence (county lines, organised crime groups, what lies behind a cuckooing panel rank): the police,
+    within the intelligence role limits (managers, panel chairs). What each page then shows is still decided record
+    by record (``visible_to``). Issue 21's intelligence app adds named serious-organised-crime leads here."""
+    if not user.is_authenticated or not user.is_active or is_community_user(user):
+        return False
+    if Verb.VIEW not in allowed_actions(user):
+        return False
+    agency = user.agency
+    allowed = SENSITIVITY_ROLES[Sensitivity.INTELLIGENCE] or frozenset()
+    return bool(agency is not None and agency.sector == Sector.POLICE and user.roles.intersection(allowed))
+
+
+def may_keep_cuckooing_register(user: User) -> bool:
+    """Adding people and premises to the cuckooing register (and bringing them to the panel): statutory partners'
+    roles that create records. Voluntary-sector panel members read what is shared with them, and refer."""
+    return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))

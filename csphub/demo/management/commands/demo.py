@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csphub.audit.commands import AuditedCommand
 from csphub.demo.caseload import CaseloadSettings, build_caseload
+from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -62,9 +63,13 @@ class Command(AuditedCommand):
             caseload = build_caseload(structure, CaseloadSettings(ordinary_cases=options["cases"]))
         with transaction.atomic():
             build_referrals(structure)
+        self.stderr.write("Building the cuckooing panel: its members, vulnerable people and premises, support…")
+        with transaction.atomic():
+            cuckooing = build_cuckooing(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
-            f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases. "
+            f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
+            f"{cuckooing} people and premises on the cuckooing register. "
             "Re-running adds nothing that is already there."
         )
 
