@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "csphub.assessments",
     "csphub.linkage",
     "csphub.referrals",
+    "csphub.intelligence",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

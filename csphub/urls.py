@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", include("csphub.linkage.urls")),
     path("cases/", include("csphub.cases.urls")),
     path("referrals/", include("csphub.referrals.urls")),
+    path("intelligence/", include("csphub.intelligence.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),
     path("admin/", admin.site.urls),
