@@ -291,11 +291,13 @@ class _FactView(FormView):
 
 class LineFactView(RecordMixin[CountyLine], _FactView):
     model = CountyLine
+    action = Verb.CHANGE
     subject_type = "line"
 
 
 class GroupFactView(RecordMixin[OrganisedCrimeGroup], _FactView):
     model = OrganisedCrimeGroup
+    action = Verb.CHANGE
     subject_type = "group"
 
 
@@ -345,10 +347,12 @@ class _ChangeView(FormView):
 
 class LineChangeView(RecordMixin[CountyLine], _ChangeView):
     model = CountyLine
+    action = Verb.CHANGE
 
 
 class GroupChangeView(RecordMixin[OrganisedCrimeGroup], _ChangeView):
     model = OrganisedCrimeGroup
+    action = Verb.CHANGE
 
 
 class GroupAssessView(RecordMixin[OrganisedCrimeGroup], FormView):
