@@ -210,7 +210,6 @@ class _FactView(FormView):
     """Record one fact (of the kind in ``?kind=``) on the line or group."""
 
     template_name = "intelligence/fact_form.html"
-    action = Verb.CHANGE
     record: Any
     subject_type: ClassVar[str] = ""
 
@@ -306,7 +305,6 @@ class _ChangeView(FormView):
 
     template_name = "intelligence/change_form.html"
     form_class = ChangeFactForm
-    action = Verb.CHANGE
     record: Any
 
     def fact(self) -> Fact | None:

@@ -16,6 +16,7 @@ automatically: the URL patterns are read from the resolver, and their parameters
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,9 +39,11 @@ from csphub.assessments.services import complete
 from csphub.audit.context import audit_context
 from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
+from csphub.intelligence import services as intelligence
+from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.partnership.models import Purpose
 from csphub.referrals import services as referral_services
-from csphub.registers.models import Place
+from csphub.registers.models import Person, Place
 from tests.conftest import built_once
 from tests.factories import USER_SPECS, World, build_world, make_person, make_place, verified_client
 
@@ -149,6 +152,8 @@ def plant(world: World) -> CanaryWorld:
             access_services.request_access(user, da_case, "Urgent fire safety visit to the address tonight")
     with audit_context("test", actor=police, reason="canary planting"):
         referred, lent = _plant_marac(world)
+    with audit_context("test", actor=world["police_manager"], reason="canary planting"):
+        line, ocg, member = _plant_intelligence(world)
     with audit_context("test", actor=council, reason="canary planting"):
         case_services.transfer(
             shared,
@@ -179,6 +184,9 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryvolunteered")
     _add(cw, "a case referred to MARAC", referred, referred.reference, "Canaryreferred")
     _add(cw, "a place withheld from the MARAC", lent, "Canarylent")
+    _add(cw, "a county line", line, "Canaryline")
+    _add(cw, "an organised crime group", ocg, "Canarygroup")
+    _add(cw, "an organised crime group's member", member, "Canarymember")
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
     cw.references = [shared.reference, da_case.reference, referred.reference]
     for case in (shared, da_case, referred):
@@ -192,8 +200,22 @@ def plant(world: World) -> CanaryWorld:
         *(str(g.uuid) for g in AccessGrant.objects.all()),
         *(c for c in cw.uuids.get("registers.person", [])),
         *(c for c in cw.uuids.get("cases.case", [])),
+        *(c for c in cw.uuids.get("intelligence.countyline", [])),
+        *(c for c in cw.uuids.get("intelligence.organisedcrimegroup", [])),
     ]
     return cw
+
+
+def _plant_intelligence(world: World) -> tuple[CountyLine, OrganisedCrimeGroup, Person]:
+    """A county line run by an organised crime group, and a member of the group, held by the police as intelligence."""
+    manager = world["police_manager"]
+    start = dt.date(2025, 1, 1)
+    kettering = world.districts["E07000153"]
+    ocg = intelligence.open_group(manager, name="Canarygroup", valid_from=start, areas=[kettering])
+    line = intelligence.open_line(manager, name="Canaryline", districts=[kettering], group=ocg, valid_from=start)
+    member = intelligence.intelligence_person(ocg, manager, given_name="Mick", family_name="Canarymember")
+    intelligence.record_fact(ocg, manager, kind="group_member", obj=member, value="enforcer", valid_from=start)
+    return line, ocg, member
 
 
 def _plant_marac(world: World) -> tuple[Case, Place]:

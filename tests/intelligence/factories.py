@@ -30,7 +30,9 @@ def make_network(world: World, *, line_name: str = "Testline", group_name: str =
         manager, name=line_name, origin="Birmingham", districts=[kettering], group=group, valid_from=START
     )
     member = services.intelligence_person(group, manager, given_name="Gary", family_name=f"{group_name}member")
-    services.record_fact(group, manager, kind=Kind.GROUP_MEMBER, obj=member, value=MemberRole.ENFORCER, valid_from=START)
+    services.record_fact(
+        group, manager, kind=Kind.GROUP_MEMBER, obj=member, value=MemberRole.ENFORCER, valid_from=START
+    )
     runner = services.intelligence_person(line, manager, given_name="Rory", family_name=f"{line_name}runner")
     services.record_fact(line, manager, kind=Kind.LINE_NOMINAL, obj=runner, value=NominalRole.RUNNER, valid_from=START)
     return Network(line, group, member, runner)

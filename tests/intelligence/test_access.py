@@ -26,7 +26,9 @@ def _justified(username: str, world: World, uuid: object) -> object:
 
 
 @pytest.mark.parametrize("username", ["police_manager", "police_chair", "soc_lead", "soc_analyst"])
-def test_police_intelligence_and_named_leads_see_the_line_the_group_and_the_nominal(world: World, username: str) -> None:
+def test_police_intelligence_and_named_leads_see_the_line_the_group_and_the_nominal(
+    world: World, username: str
+) -> None:
     net = make_network(world)
     for record in (net.line, net.group, net.member):
         client = _justified(username, world, record.uuid)

@@ -26,16 +26,21 @@ def test_a_new_status_cuts_the_old_one_short_and_keeps_it_in_the_history(world: 
     assert statuses.count() == 3  # the original (superseded), its version ending on 1 June, the new status
     current = services.as_at(manager, valid=D(2025, 6, 1), known=timezone.now())
     assert current.value(Kind.LINE_STATUS, ("line", net.line.pk)) == "disrupted"
-    assert services.as_at(manager, valid=D(2025, 5, 31), known=timezone.now()).value(
-        Kind.LINE_STATUS, ("line", net.line.pk)
-    ) == "active"
+    assert (
+        services.as_at(manager, valid=D(2025, 5, 31), known=timezone.now()).value(
+            Kind.LINE_STATUS, ("line", net.line.pk)
+        )
+        == "active"
+    )
 
 
 def test_joining_another_group_is_a_move(world: World) -> None:
     net = make_network(world)
     manager = world["police_manager"]
     other = services.open_group(manager, name="Othergroup", valid_from=START)
-    services.record_fact(other, manager, kind=Kind.GROUP_MEMBER, obj=net.member, value=MemberRole.PRINCIPAL, valid_from=D(2025, 3, 1))
+    services.record_fact(
+        other, manager, kind=Kind.GROUP_MEMBER, obj=net.member, value=MemberRole.PRINCIPAL, valid_from=D(2025, 3, 1)
+    )
     changes = services.diff(manager, D(2025, 2, 28), D(2025, 3, 1))
     assert [c.headline for c in changes if c.kind == Kind.GROUP_MEMBER] == [Headline.MOVED_GROUP]
     sentences = [c.sentence for c in services.changes(manager, D(2025, 2, 28), D(2025, 3, 1)).changes]
@@ -47,7 +52,10 @@ def test_a_late_status_in_the_past_ends_where_a_later_version_begins(world: Worl
     manager = world["police_manager"]
     services.record_fact(net.line, manager, kind=Kind.LINE_STATUS, value=LineStatus.CLOSED, valid_from=D(2025, 9, 1))
     services.record_fact(net.line, manager, kind=Kind.LINE_STATUS, value=LineStatus.DISRUPTED, valid_from=D(2025, 5, 1))
-    pic = lambda day: services.as_at(manager, valid=day, known=timezone.now()).value(Kind.LINE_STATUS, ("line", net.line.pk))  # noqa: E731
+
+    def pic(day: dt.date) -> str | None:
+        return services.as_at(manager, valid=day, known=timezone.now()).value(Kind.LINE_STATUS, ("line", net.line.pk))
+
     assert (pic(D(2025, 4, 30)), pic(D(2025, 6, 1)), pic(D(2025, 10, 1))) == ("active", "disrupted", "closed")
 
 
@@ -72,7 +80,9 @@ def test_only_those_who_may_change_the_line_record_on_it(world: World) -> None:
     net = make_network(world)
     for username in ("soc_analyst", "council_officer", "police_officer"):
         with pytest.raises(PermissionDenied):
-            services.record_fact(net.line, world[username], kind=Kind.LINE_STATUS, value="closed", valid_from=D(2025, 6, 1))
+            services.record_fact(
+                net.line, world[username], kind=Kind.LINE_STATUS, value="closed", valid_from=D(2025, 6, 1)
+            )
     services.record_fact(net.line, world["soc_lead"], kind=Kind.LINE_STATUS, value="closed", valid_from=D(2025, 6, 1))
 
 

@@ -21,8 +21,17 @@ SPLIT = dt.date(2025, 3, 1)
 EVE, MORNING = SPLIT - dt.timedelta(days=1), SPLIT
 
 
-def _f(fid: int, kind: str, subject: tuple[str, int], obj: tuple[str, int], value: str, start: dt.date,
-       end: dt.date | None = None, at: dt.datetime = JAN, closed: dt.datetime | None = None) -> Fact:
+def _f(
+    fid: int,
+    kind: str,
+    subject: tuple[str, int],
+    obj: tuple[str, int],
+    value: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    at: dt.datetime = JAN,
+    closed: dt.datetime | None = None,
+) -> Fact:
     return Fact(fid, kind, subject, obj, value, start, end, at, closed)
 
 
@@ -45,7 +54,12 @@ def test_it_answers_the_issues_four_questions_between_two_dates() -> None:
     headlines = {c.headline for c in changes}
     assert headlines == {Headline.MOVED_GROUP, Headline.WENT_QUIET, Headline.PHONE_MOVED, Headline.TAKEN_OVER}
     moved = next(c for c in changes if c.headline == Headline.MOVED_GROUP)
-    assert (moved.from_subject, moved.subject, moved.before, moved.after) == (("group", 1), ("group", 2), "enforcer", "principal")
+    assert (moved.from_subject, moved.subject, moved.before, moved.after) == (
+        ("group", 1),
+        ("group", 2),
+        "enforcer",
+        "principal",
+    )
     phone = next(c for c in changes if c.headline == Headline.PHONE_MOVED)
     assert (phone.type, phone.from_subject, phone.subject) == (ChangeType.MOVED, ("line", 1), ("line", 2))
 
@@ -67,7 +81,10 @@ def test_a_correction_replaces_a_version_without_erasing_what_was_believed() -> 
     wrong = _f(20, "line_status", ("line", 3), NO_OBJECT, "active", dt.date(2024, 1, 1), closed=JUN)
     right = _f(21, "line_status", ("line", 3), NO_OBJECT, "closed", dt.date(2024, 1, 1), at=JUN)
     day = dt.date(2024, 5, 1)
-    assert as_at([wrong, right], valid=day, known=dt.datetime(2025, 5, 1, tzinfo=UTC)).value("line_status", ("line", 3)) == "active"
+    assert (
+        as_at([wrong, right], valid=day, known=dt.datetime(2025, 5, 1, tzinfo=UTC)).value("line_status", ("line", 3))
+        == "active"
+    )
     assert as_at([wrong, right], valid=day, known=JUN).value("line_status", ("line", 3)) == "closed"
 
 
