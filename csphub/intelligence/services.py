@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from csphub.access.policy import allowed_actions, may_designate_soc_leads
@@ -757,19 +758,58 @@ class ChangesView:
 
 
 def diff(user: User, first: dt.date, second: dt.date, *, known: dt.datetime | None = None) -> list[timeline.Change]:
-    """What changed between the pictures of two dates (both as known at ``known``, default now)."""
+    """What changed between the pictures of two dates (both as known at ``known``, default now).
+
+    The database keeps the versions believed at ``known`` that hold on either date and says which (two CASE
+    columns); the rows come back raw (no datetime parsing) and ``timeline.diff_versions`` compares them in one pass.
+    """
     at = known or timezone.now()
+    first_q = Q(valid_from__lte=first) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+    second_q = Q(valid_from__lte=second) & (Q(valid_to__isnull=True) | Q(valid_to__gt=second))
+    # Few, small columns: a row per version, the subject and object each as a type code and an id, and on which of
+    # the two dates it holds (1: the first, 2: the second, 3: both).
     rows = (
         facts_for(user)
         .filter(believed(at))
-        .filter(
-            Q(valid_from__lte=first, valid_to__isnull=True)
-            | Q(valid_from__lte=first, valid_to__gt=first)
-            | Q(valid_from__lte=second, valid_to__isnull=True)
-            | Q(valid_from__lte=second, valid_to__gt=second)
+        .filter(first_q | second_q)
+        .annotate(
+            _subject=Coalesce("line_id", -F("group_id")),
+            _otype=Case(
+                *(When(**{f"{column}__isnull": False}, then=Value(n)) for n, column in enumerate(_OBJECT_IDS, 1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            _oid=Coalesce(*_OBJECT_IDS, Value(0)),
+            _at=Case(When(first_q, then=Value(1)), default=Value(0), output_field=IntegerField())
+            + Case(When(second_q, then=Value(2)), default=Value(0), output_field=IntegerField()),
         )
+        .values_list("id", "kind", "_subject", "_otype", "_oid", "value", "recorded_at", "_at")
     )
-    return timeline.diff_facts(load(rows), first, second, known=at)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    return timeline.diff_versions(_versions(raw))
+
+
+_OBJECT_IDS = ("person_id", "phone_id", "place_id", "vehicle_id", "district_id", "object_group_id")
+_OBJECT_TYPE_CODES = ("", *_OBJECT_TYPES)
+
+
+def _versions(raw: Iterable[Sequence[Any]]) -> Iterator[timeline.Version]:
+    types = _OBJECT_TYPE_CODES
+    version = timeline.Version
+    for fid, kind, subject, otype, oid, value, recorded, held in raw:
+        yield version(
+            fid,
+            kind,
+            ("line", subject) if subject > 0 else ("group", -subject),
+            (types[otype], oid),
+            value,
+            recorded,
+            bool(held & 1),
+            bool(held & 2),
+        )
 
 
 def changes(user: User, first: dt.date, second: dt.date, *, known: dt.datetime | None = None) -> ChangesView:
@@ -897,3 +937,62 @@ def subject_page(user: User, subject: Subject) -> SubjectPage:
         status,
         tuple((names[ref], tuple(vs)) for ref, vs in members.items()),
     )
+
+
+# --- a neighbourhood of the network, as at a date (for the network pages) ---------------------------------------
+
+# The columns a record of each type appears in (as subject or object). Districts are not walked through: every
+# line in Kettering would be two steps from every other.
+_COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "line": ("line_id",),
+    "group": ("group_id", "object_group_id"),
+    "person": ("person_id",),
+    "phone": ("phone_id",),
+    "place": ("place_id",),
+    "vehicle": ("vehicle_id",),
+}
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    picture: timeline.Picture
+    entities: frozenset[Ref]
+    truncated: bool
+
+
+def neighbourhood(
+    user: User, seeds: Iterable[Ref], *, valid: dt.date, known: dt.datetime, limit: int = 2000, hops: int = 4
+) -> Neighbourhood:
+    """The records within ``hops`` links of ``seeds`` on ``valid`` (as known at ``known``), at most ``limit`` of
+    them (breadth first, nearest kept), with the facts between them: one query per hop, over the lines and groups
+    the user may see."""
+    base = facts_for(user).filter(believed(known)).filter(holding(valid, valid))
+    entities: set[Ref] = set(seeds)
+    frontier = set(entities)
+    held: dict[int, timeline.Fact] = {}
+    truncated = False
+    for _ in range(hops):
+        walkable = [r for r in frontier if r[0] in _COLUMNS_BY_TYPE]
+        if not walkable or len(entities) >= limit:
+            break
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for kind, pk in walkable:
+            by_type[kind].append(pk)
+        where = Q(pk__in=[])
+        for kind, ids in by_type.items():
+            for column in _COLUMNS_BY_TYPE[kind]:
+                where |= Q(**{f"{column}__in": ids})
+        found: set[Ref] = set()
+        for f in load(base.filter(where)):
+            if f.id in held:
+                continue
+            held[f.id] = f
+            found.update(r for r in (f.subject, f.obj) if r != timeline.NO_OBJECT and r not in entities)
+        room = limit - len(entities)
+        if len(found) > room:
+            truncated = True
+            found = set(sorted(found)[:room])
+        entities |= found
+        frontier = found
+    inside = [f for f in held.values() if f.subject in entities and (f.obj in entities or f.obj[0] in ("", "district"))]
+    return Neighbourhood(timeline.as_at(inside, valid=valid, known=known), frozenset(entities), truncated)
