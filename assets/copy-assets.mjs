@@ -1,4 +1,4 @@
-// Copies the JavaScript and images of GOV.UK Frontend and MoJ Frontend into csphub/static/vendor/.
+// Copies the JavaScript and images of GOV.UK Frontend, MoJ Frontend and Leaflet into csphub/static/vendor/.
 // Brand assets (the GOV.UK crown and crest, logotypes, favicons) are deliberately not copied: csphub is not a
 // gov.uk service. Where the compiled CSS still names one (for components csphub does not use), a blank SVG stands
 // in, so that Django's manifest storage finds every file the CSS refers to.
@@ -13,6 +13,12 @@ const govuk = "node_modules/govuk-frontend/dist/govuk";
 const moj = "node_modules/@ministryofjustice/frontend/moj";
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(moj, "moj-frontend.min.js"), join(out, "moj-frontend.min.js"));
+
+// Leaflet (the maps): the ES module, and the images its stylesheet (compiled into csphub.css) refers to.
+const leaflet = "node_modules/leaflet/dist";
+mkdirSync(join(out, "leaflet"), { recursive: true });
+cpSync(join(leaflet, "leaflet-src.esm.js"), join(out, "leaflet", "leaflet-src.esm.js"));
+cpSync(join(leaflet, "images"), join(out, "images"), { recursive: true });
 
 const brand = /crown|crest|govuk-icon|opengraph|logotype|favicon|^moj-/;
 for (const dir of [join(govuk, "assets", "images"), join(moj, "assets", "images")]) {

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "csphub.linkage",
     "csphub.referrals",
     "csphub.intelligence",
+    "csphub.insights",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("csphub.cases.urls")),
     path("referrals/", include("csphub.referrals.urls")),
     path("intelligence/", include("csphub.intelligence.urls")),
+    path("insights/", include("csphub.insights.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),
     path("admin/", admin.site.urls),

@@ -307,6 +307,13 @@ class Place(Governed):
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def map_point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) for a map pin, or None."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.address_norm = fold_address(self.address)
         self.postcode_compact = self.postcode.replace(" ", "")

@@ -21,3 +21,8 @@ for (const officers of document.querySelectorAll("select[data-officers-of]")) {
   agency.addEventListener("change", show);
   show();
 }
+
+// Maps: Leaflet is loaded only on pages that have one.
+if (document.querySelector('[data-module="csphub-map"]')) {
+  import("./map.mjs").then((maps) => maps.initAll());
+}
