@@ -248,12 +248,12 @@ class Fact(models.Model):
 
     class Meta:
         ordering = ["valid_from", "recorded_at", "id"]
+        # Read by subject (a line's or a group's page) and by object (the foreign keys' own indexes: a neighbourhood
+        # walks from a person, phone, place or vehicle). No index on the dates: every date query keeps most rows,
+        # and one on recorded_at or valid_from lured SQLite's planner off the object's index (bench/README.md).
         indexes = [
             models.Index(fields=["line", "kind"]),
             models.Index(fields=["group", "kind"]),
-            models.Index(fields=["valid_from", "valid_to"]),
-            models.Index(fields=["recorded_at"]),
-            models.Index(fields=["person"]),
         ]
         constraints = [
             models.CheckConstraint(

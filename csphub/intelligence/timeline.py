@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 Ref = tuple[str, int]  # ("line", 7), ("group", 2), ("person", 42), ("district", 3)…
 NO_OBJECT: Ref = ("", 0)
@@ -173,8 +173,9 @@ class Headline(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """One change between two pictures (a named tuple: the full diff makes hundreds of thousands of them)."""
+
     kind: str
     type: ChangeType
     headline: Headline
@@ -187,159 +188,175 @@ class Change:
     before_obj: Ref | None = None  # for a change of a single-valued relation (a line's OCG): the object before
 
 
-def _headline(kind: str, change: ChangeType, before: str | None, after: str | None) -> Headline:
-    if kind in (Kind.LINE_STATUS, Kind.GROUP_STATUS):
-        if after in QUIET_STATUSES and before not in QUIET_STATUSES:
-            return Headline.WENT_QUIET
-        if after == "active" and before != "active":
-            return Headline.BECAME_ACTIVE
-        return Headline.OTHER
-    if kind == Kind.LINE_ADDRESS and after in TAKEN_OVER_ROLES and before not in TAKEN_OVER_ROLES:
-        return Headline.TAKEN_OVER
-    if kind in (Kind.GROUP_MEMBER, Kind.LINE_NOMINAL):
-        if change == ChangeType.STARTED:
-            return Headline.JOINED
-        if change == ChangeType.ENDED:
-            return Headline.LEFT
-    return Headline.OTHER
-
-
 def diff(before: Picture, after: Picture) -> list[Change]:
-    """What changed from one picture to the other, move by move.
+    """What changed from one picture to the other, move by move (in no particular order).
 
     A slot held in one picture and not the other started or ended; held in both with a different value or object,
     it changed. For kinds whose object is on one subject at a time (``exclusive``), an object that ended on one
     subject and started on another is one move ("moved group", "the phone moved to another line")."""
-    return _diff_held(before.facts, after.facts)
+    return _diff_held(
+        {_row_key(r): r for r in map(_row, before.facts.values())},
+        {_row_key(r): r for r in map(_row, after.facts.values())},
+    )
 
 
-class _Held(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def obj(self) -> Ref: ...
-    @property
-    def value(self) -> str: ...
+# A version as the diff handles it: a flat tuple, cheap to build by the hundred thousand (``diff_versions``).
+# (id, kind, subject type, subject id, object type, object id, value, recorded, on which dates it holds: 1, 2 or 3)
+Row = tuple[int, str, str, int, str, int, str, Any, int]
+RowKey = tuple[str, str, int, str, int, str]
+
+_SINGLE = frozenset(str(k) for k, s in SPECS.items() if s.single)
+_VALUED = frozenset(str(k) for k, s in SPECS.items() if s.valued_set)
+_EXCLUSIVE = frozenset(str(k) for k, s in SPECS.items() if s.exclusive)
+_STATUS_KINDS = frozenset({str(Kind.LINE_STATUS), str(Kind.GROUP_STATUS)})
+_PEOPLE_KINDS = frozenset({str(Kind.GROUP_MEMBER), str(Kind.LINE_NOMINAL)})
+_ADDRESS, _MEMBER, _PHONE = str(Kind.LINE_ADDRESS), str(Kind.GROUP_MEMBER), str(Kind.LINE_PHONE)
+_STARTED, _ENDED, _CHANGED, _MOVED = ChangeType.STARTED, ChangeType.ENDED, ChangeType.CHANGED, ChangeType.MOVED
+_H = Headline
 
 
-_SINGLE = frozenset(k for k, s in SPECS.items() if s.single)
-_VALUED = frozenset(k for k, s in SPECS.items() if s.valued_set)
-_EXCLUSIVE = frozenset(k for k, s in SPECS.items() if s.exclusive)
+def _row(f: Fact) -> Row:
+    return (f.id, f.kind, f.subject[0], f.subject[1], f.obj[0], f.obj[1], f.value, f.recorded_at, 0)
 
 
-def _diff_held(before: Mapping[Slot, _Held], after: Mapping[Slot, _Held]) -> list[Change]:
+def _row_key(r: Row) -> RowKey:
+    kind = r[1]
+    if kind in _SINGLE:
+        return (kind, r[2], r[3], "", 0, "")
+    if kind in _VALUED:
+        return (kind, r[2], r[3], "", 0, r[6])
+    return (kind, r[2], r[3], r[4], r[5], "")
+
+
+def _headline(kind: str, change: ChangeType, before: str | None, after: str | None) -> Headline:
+    if kind in _STATUS_KINDS:
+        if after in QUIET_STATUSES and before not in QUIET_STATUSES:
+            return _H.WENT_QUIET
+        if after == "active" and before != "active":
+            return _H.BECAME_ACTIVE
+        return _H.OTHER
+    if kind == _ADDRESS:
+        return _H.TAKEN_OVER if after in TAKEN_OVER_ROLES and before not in TAKEN_OVER_ROLES else _H.OTHER
+    if kind in _PEOPLE_KINDS:
+        if change is _STARTED:
+            return _H.JOINED
+        if change is _ENDED:
+            return _H.LEFT
+    return _H.OTHER
+
+
+def _diff_held(before: Mapping[RowKey, Row], after: Mapping[RowKey, Row]) -> list[Change]:
     changes: list[Change] = []
-    ids: tuple[int, ...]
-    started = ChangeType.STARTED
-    ended = ChangeType.ENDED
-    changed = ChangeType.CHANGED
-    for key in before.keys() | after.keys():
-        b, a = before.get(key), after.get(key)
-        if b is a:
+    append = changes.append
+    exclusive = _EXCLUSIVE
+    # Objects that left a subject and objects that joined one, for kinds whose object is on one subject at a time:
+    # paired into moves at the end, by (kind, object type, object id).
+    gone: dict[tuple[str, str, int], list[Row]] = defaultdict(list)
+    came: dict[tuple[str, str, int], list[Row]] = defaultdict(list)
+    for key, b in before.items():
+        a = after.get(key)
+        if a is b:
             continue  # the same version on both days: nothing changed
-        kind, subject = key[0], key[1]
-        if b is not None and a is not None:
-            if b.obj == a.obj and b.value == a.value:
-                continue
-            ctype, obj, bval, aval, ids = changed, a.obj, b.value, a.value, (b.id, a.id)
-            before_obj = b.obj if b.obj != a.obj else None
-        elif a is not None:
-            ctype, obj, bval, aval, ids, before_obj = started, a.obj, None, a.value, (a.id,), None
-        else:
-            assert b is not None
-            ctype, obj, bval, aval, ids, before_obj = ended, b.obj, b.value, None, (b.id,), None
-        changes.append(
-            Change(kind, ctype, _headline(kind, ctype, bval, aval), subject, obj, bval, aval, None, ids, before_obj)
-        )
-    return _pair_moves(changes)
-
-
-def _pair_moves(changes: list[Change]) -> list[Change]:
-    ended: dict[tuple[str, Ref], list[Change]] = defaultdict(list)
-    started: dict[tuple[str, Ref], list[Change]] = defaultdict(list)
-    for c in changes:
-        if c.kind not in _EXCLUSIVE:
-            continue
-        if c.type == ChangeType.ENDED:
-            ended[(c.kind, c.obj)].append(c)
-        elif c.type == ChangeType.STARTED:
-            started[(c.kind, c.obj)].append(c)
-    paired: set[int] = set()
-    moves: list[Change] = []
-    for key in ended.keys() & started.keys():
-        gone_list, came_list = ended[key], started[key]
-        if len(gone_list) > 1:
-            gone_list.sort(key=_order)
-        if len(came_list) > 1:
-            came_list.sort(key=_order)
-        for gone, came in zip(gone_list, came_list, strict=False):
-            paired.update((id(gone), id(came)))
-            if gone.kind == Kind.GROUP_MEMBER:
-                headline = Headline.MOVED_GROUP
-            elif gone.kind == Kind.LINE_PHONE:
-                headline = Headline.PHONE_MOVED
+        kind = key[0]
+        if a is None:
+            if kind in exclusive:
+                gone[(kind, b[4], b[5])].append(b)
             else:
-                headline = Headline.OTHER
-            moves.append(
-                Change(
-                    gone.kind,
-                    ChangeType.MOVED,
-                    headline,
-                    came.subject,
-                    came.obj,
-                    gone.before,
-                    came.after,
-                    gone.subject,
-                    gone.fact_ids + came.fact_ids,
-                )
-            )
-    kept = [c for c in changes if id(c) not in paired] if paired else changes
-    return sorted([*kept, *moves], key=_order)
+                append(_one(_ENDED, b, None))
+            continue
+        if b[4] == a[4] and b[5] == a[5] and b[6] == a[6]:
+            continue
+        append(_one(_CHANGED, b, a))
+    for key, a in after.items():
+        if key in before:
+            continue
+        if key[0] in exclusive:
+            came[(key[0], a[4], a[5])].append(a)
+        else:
+            append(_one(_STARTED, None, a))
+    for moved, left in gone.items():
+        joined = came.pop(moved, [])
+        if len(left) > 1:
+            left.sort(key=_row_order)
+        if len(joined) > 1:
+            joined.sort(key=_row_order)
+        for b, a in zip(left, joined, strict=False):
+            kind = moved[0]
+            headline = _H.MOVED_GROUP if kind == _MEMBER else _H.PHONE_MOVED if kind == _PHONE else _H.OTHER
+            append(Change(kind, _MOVED, headline, (a[2], a[3]), (a[4], a[5]), b[6], a[6], (b[2], b[3]), (b[0], a[0])))
+        for b in left[len(joined) :]:
+            append(_one(_ENDED, b, None))
+        for a in joined[len(left) :]:
+            append(_one(_STARTED, None, a))
+    for joined in came.values():
+        for a in joined:
+            append(_one(_STARTED, None, a))
+    return changes
+
+
+def _row_order(r: Row) -> tuple[str, int, int]:
+    return (r[2], r[3], r[0])
+
+
+def _one(ctype: ChangeType, b: Row | None, a: Row | None) -> Change:
+    """A change of one slot: started (``a`` only), ended (``b`` only) or changed (both)."""
+    row = a if a is not None else b
+    assert row is not None
+    kind = row[1]
+    bval = b[6] if b is not None else None
+    aval = a[6] if a is not None else None
+    obj = (row[4], row[5])
+    before_obj = (b[4], b[5]) if a is not None and b is not None and (b[4], b[5]) != obj else None
+    ids = (b[0], a[0]) if a is not None and b is not None else (row[0],)
+    return Change(
+        kind, ctype, _headline(kind, ctype, bval, aval), (row[2], row[3]), obj, bval, aval, None, ids, before_obj
+    )
 
 
 def _order(c: Change) -> tuple[str, Ref, str, Ref, str]:
     return (c.kind, c.subject, c.type, c.obj, c.after or "")
 
 
-class Version(NamedTuple):
-    """A fact as the diff of two dates needs it, with whether it holds on each (worked out by the database)."""
-
-    id: int
-    kind: str
-    subject: Ref
-    obj: Ref
-    value: str
-    recorded: Any  # orders versions recorded for one slot: a datetime, or the database's text for one
-    at_first: bool
-    at_second: bool
-
-
-def diff_versions(rows: Iterable[Version]) -> list[Change]:
+def diff_versions(rows: Iterable[Row]) -> list[Change]:
     """``diff`` of the pictures of two dates from the versions believed at one moment that hold on either date.
 
-    The same answer as ``diff(as_at(...first), as_at(...second))``, in one pass and without dates: the caller (the
-    database) has already kept the versions believed at the moment and said which date each holds on. At scale
-    (hundreds of thousands of versions) this is what keeps the full diff within seconds."""
-    first: dict[Slot, Version] = {}
-    second: dict[Slot, Version] = {}
-    single, valued, none = _SINGLE, _VALUED, NO_OBJECT
+    The same changes as ``diff(as_at(..., first), as_at(..., second))``, in one pass and without dates: the caller
+    (the database) has kept the versions believed at the moment and said on which date each holds (``Row``'s last
+    field: 1 the first, 2 the second, 3 both). At scale (hundreds of thousands of versions) this is what keeps the
+    full diff within seconds."""
+    # Versions holding on both dates are kept apart: a slot only they hold did not change, and is never looked at.
+    both: dict[RowKey, Row] = {}
+    first: dict[RowKey, Row] = {}
+    second: dict[RowKey, Row] = {}
+    single, valued = _SINGLE, _VALUED
     for r in rows:
-        kind = r.kind
+        kind = r[1]
         if kind in single:
-            key: Slot = (kind, r.subject, none, "")
+            key: RowKey = (kind, r[2], r[3], "", 0, "")
         elif kind in valued:
-            key = (kind, r.subject, none, r.value)
+            key = (kind, r[2], r[3], "", 0, r[6])
         else:
-            key = (kind, r.subject, r.obj, "")
-        if r.at_first:
-            cur = first.get(key)
-            if cur is None or (r.recorded, r.id) > (cur.recorded, cur.id):
-                first[key] = r
-        if r.at_second:
-            cur = second.get(key)
-            if cur is None or (r.recorded, r.id) > (cur.recorded, cur.id):
-                second[key] = r
-    return _diff_held(first, second)
+            key = (kind, r[2], r[3], r[4], r[5], "")
+        held = r[8]
+        into = both if held == 3 else first if held == 1 else second
+        cur = into.get(key)
+        if cur is None or (r[7], r[0]) > (cur[7], cur[0]):
+            into[key] = r
+    before: dict[RowKey, Row] = {}
+    after: dict[RowKey, Row] = {}
+    for key in first.keys() | second.keys():
+        common = both.get(key)
+        for own, picture in ((first.get(key), before), (second.get(key), after)):
+            if own is None or (common is not None and (common[7], common[0]) > (own[7], own[0])):
+                own = common
+            if own is not None:
+                picture[key] = own
+    return _diff_held(before, after)
+
+
+def sort_changes(changes: Iterable[Change]) -> list[Change]:
+    """Changes in a stable order (kind, subject, type, object), e.g. to compare two answers."""
+    return sorted(changes, key=_order)
 
 
 def diff_facts(facts: Iterable[Fact], first: dt.date, second: dt.date, *, known: dt.datetime) -> list[Change]:
