@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from csphub.access.policy import allowed_actions, may_designate_soc_leads
@@ -803,10 +803,12 @@ def diff(user: User, first: dt.date, second: dt.date, *, known: dt.datetime | No
                 output_field=IntegerField(),
             ),
             _oid=Coalesce(*_OBJECT_IDS, Value(0)),
+            # Only to order two versions of one slot: as text (UTC), which a driver need not parse into a datetime.
+            _recorded=Cast("recorded_at", output_field=CharField()),
             _at=Case(When(first_q, then=Value(1)), default=Value(0), output_field=IntegerField())
             + Case(When(second_q, then=Value(2)), default=Value(0), output_field=IntegerField()),
         )
-        .values_list("id", "kind", "_subject", "_otype", "_oid", "value", "recorded_at", "_at")
+        .values_list("id", "kind", "_subject", "_otype", "_oid", "value", "_recorded", "_at")
     )
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
