@@ -7,17 +7,16 @@ from typing import Any
 from django import forms
 
 from csphub.cuckooing.models import SupportOffer, SupportResponse
-from csphub.ui.forms import GovukForm
+from csphub.ui.forms import GovukDateField, GovukForm
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, *, required: bool = True, help_text: str = "") -> GovukDateField:
+    """A date in the GOV.UK date input (day, month and year boxes), as every form of the app."""
+    return GovukDateField(
         label=label,
         required=required,
         help_text=help_text,
-        # ISO dates: what a date input shows and sends (a prefilled date in another format shows empty).
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": "Enter a real date"},
+        error_messages={"required": f"Enter the {label.lower()}"},
     )
 
 

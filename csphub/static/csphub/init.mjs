@@ -26,3 +26,8 @@ for (const officers of document.querySelectorAll("select[data-officers-of]")) {
 if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
+
+// The place form: "Find on the map" looks the postcode up and moves the pin without leaving the page.
+if (document.querySelector('[data-module="csphub-postcode-lookup"]')) {
+  import("./postcode-lookup.mjs").then((lookup) => lookup.initAll());
+}
