@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "csphub.assessments",
     "csphub.linkage",
     "csphub.referrals",
+    "csphub.intelligence",
     "csphub.insights",
     "csphub.meetings",
     "csphub.cuckooing",

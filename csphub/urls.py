@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", include("csphub.linkage.urls")),
     path("cases/", include("csphub.cases.urls")),
     path("referrals/", include("csphub.referrals.urls")),
+    path("intelligence/", include("csphub.intelligence.urls")),
     path("insights/", include("csphub.insights.urls")),
     path("meetings/", include("csphub.meetings.urls")),
     path("cuckooing/", include("csphub.cuckooing.urls")),

@@ -55,6 +55,10 @@ USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("idva_officer", "idva", (Role.CASE_OFFICER,)),
     ("health_officer", "health", (Role.CASE_OFFICER,)),
     ("probation_officer", "probation", (Role.CASE_OFFICER,)),
+    # Named serious organised crime leads (a designation on top of a role): a council case officer, and a police
+    # analyst who may read intelligence but not change it.
+    ("soc_lead", "council", (Role.CASE_OFFICER, Role.SOC_LEAD)),
+    ("soc_analyst", "police", (Role.ANALYST, Role.SOC_LEAD)),
 )
 
 

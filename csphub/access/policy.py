@@ -16,7 +16,10 @@ The rules, each a database filter so that lists and single records are decided i
    and 3 apply to them.
 2. Referred by you, or shared with you personally.
 3. Partnership-wide records (OFFICIAL, general: a town-centre place, a licensed premises) are seen by every member.
-4. A current break-glass access grant (read only, time-limited, reviewed by a supervisor), within the same role
+4. Named serious-organised-crime leads (``Role.SOC_LEAD``, designated by a partnership manager on top of their own
+   role) see every intelligence record, whichever statutory agency holds it: the county lines, organised crime
+   groups and nominals the police hold are intelligence, seen by the police (within rule 1's limits) and those leads.
+5. A current break-glass access grant (read only, time-limited, reviewed by a supervisor), within the same role
    limits as rule 1: break glass never opens more than the role may see. A grant on a record also covers its
    companions (a person's addresses, phones and vehicles: ``Governed.grant_covered_by``), as long as it lasts.
 
@@ -57,6 +60,8 @@ ROLE_ACTIONS: dict[str, frozenset[Verb]] = {
     Role.ADMINISTRATOR: frozenset(),
     # The information governance lead reads the audit log (all of it) and reviews grants; no personal records.
     Role.INFORMATION_GOVERNANCE: frozenset(),
+    # A designation on top of a role: it opens intelligence records (rule ``soc_lead``), and lets do nothing itself.
+    Role.SOC_LEAD: frozenset(),
 }
 
 # Roles that may see OFFICIAL-SENSITIVE records of their agency's.
@@ -74,8 +79,10 @@ GOVERNANCE_ROLES = frozenset({Role.INFORMATION_GOVERNANCE})
 SENSITIVITY_ROLES: dict[str, frozenset[str] | None] = {
     Sensitivity.GENERAL: None,
     Sensitivity.DOMESTIC_ABUSE: frozenset({Role.PARTNERSHIP_MANAGER, Role.CASE_OFFICER, Role.PANEL_CHAIR}),
-    Sensitivity.INTELLIGENCE: frozenset({Role.PARTNERSHIP_MANAGER, Role.PANEL_CHAIR}),
+    Sensitivity.INTELLIGENCE: frozenset({Role.PARTNERSHIP_MANAGER, Role.PANEL_CHAIR, Role.SOC_LEAD}),
 }
+# Who designates serious-organised-crime leads (an audited role assignment): the partnership's managers.
+SOC_LEAD_DESIGNATORS = frozenset({Role.PARTNERSHIP_MANAGER})
 
 
 def allowed_actions(user: User) -> frozenset[Verb]:
@@ -165,6 +172,12 @@ def _partnership_wide(user: User, model: type[models.Model]) -> Q | None:
     return Q(partnership_wide=True, caveat=Caveat.OFFICIAL, sensitivity=Sensitivity.GENERAL)
 
 
+def _soc_lead(user: User, model: type[models.Model]) -> Q | None:
+    if Role.SOC_LEAD not in user.roles or is_community_user(user):
+        return None
+    return Q(sensitivity=Sensitivity.INTELLIGENCE)
+
+
 def _access_grant(user: User, model: type[models.Model]) -> Q | None:
     # Current by the database's clock, so that the filter does not depend on when it was built (filter_cache).
     current = AccessGrant.objects.current(Now()).filter(user_id=user.pk)
@@ -195,6 +208,7 @@ RULES: tuple[Rule, ...] = (
     Rule("referred", "referred by this user", True, _referred),
     Rule("shared_with_you", "shared with this user", False, _shared_with_you),
     Rule("partnership_wide", "partnership-wide record", False, _partnership_wide),
+    Rule("soc_lead", "named serious organised crime lead", True, _soc_lead),
     Rule("access_grant", "break-glass access grant", False, _access_grant),
 )
 RULE_FIELD_PREFIX = "_rule_"
@@ -338,7 +352,10 @@ COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooin
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
-COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement", "access:justify"})
+# The counts of county lines and organised crime groups by district (no names) are open to every member.
+COMMUNITY_PAGES = frozenset(
+    {"web:home", "web:partnership", "web:agency", "web:agreement", "access:justify", "intelligence:counts"}
+)
 COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
 
 
@@ -383,16 +400,28 @@ def may_upload_crime_data(user: User) -> bool:
 
 
 def may_use_intelligence(user: User) -> bool:
-    """Intelligence (county lines, organised crime groups, what lies behind a cuckooing panel rank): the police,
-    within the intelligence role limits (managers, panel chairs). What each page then shows is still decided record
-    by record (``visible_to``). Issue 21's intelligence app adds named serious-organised-crime leads here."""
+    """Intelligence (county lines, organised crime groups, the picture as at a date, what lies behind a cuckooing
+    panel rank): the police, within the intelligence role limits (managers, panel chairs), and named
+    serious-organised-crime leads. What each page then shows is still decided record by record (``visible_to``)."""
     if not user.is_authenticated or not user.is_active or is_community_user(user):
         return False
     if Verb.VIEW not in allowed_actions(user):
         return False
+    if Role.SOC_LEAD in user.roles:
+        return True
     agency = user.agency
     allowed = SENSITIVITY_ROLES[Sensitivity.INTELLIGENCE] or frozenset()
     return bool(agency is not None and agency.sector == Sector.POLICE and user.roles.intersection(allowed))
+
+
+def may_designate_soc_leads(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.agency_id and user.has_role(*SOC_LEAD_DESIGNATORS))
+
+
+def may_see_intelligence_counts(user: User) -> bool:
+    """Counts of county lines and organised crime groups by district, with no names: every member of the
+    partnership (the board included)."""
+    return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
 
 
 def may_keep_cuckooing_register(user: User) -> bool:

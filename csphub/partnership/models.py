@@ -137,6 +137,9 @@ class Role(models.TextChoices):
     # The partnership's information governance lead: reads the whole audit log, and reviews break-glass grants
     # that no agency manager can (or that went unreviewed too long).
     INFORMATION_GOVERNANCE = "information_governance", "Information governance lead"
+    # A named serious-organised-crime lead, designated by a partnership manager on top of their own role: sees the
+    # partnership's intelligence records (county lines, organised crime groups, their nominals), whoever holds them.
+    SOC_LEAD = "soc_lead", "Serious organised crime lead"
 
 
 class CsphubUserManager(UserManager["User"]):

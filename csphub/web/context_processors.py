@@ -16,6 +16,7 @@ from csphub.access.policy import (
     may_see_statistics,
     may_triage,
     may_use_audit_log,
+    may_use_intelligence,
 )
 from csphub.access.vocabulary import Verb
 from csphub.cuckooing.queries import is_panel_member
@@ -56,6 +57,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Meetings", "url": reverse("meetings:list")})
         if may_triage(user):
             nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
+        # Serious organised crime: police intelligence and named leads (the counts by district are open to all).
+        if may_use_intelligence(user):
+            nav.append({"label": "Intelligence", "url": reverse("intelligence:lines")})
         # The register merger: the pairs to decide, and what each legacy import read (managers and analysts).
         if may_review(user):
             nav.append({"label": "Duplicates", "url": reverse("linkage:queue")})

@@ -44,6 +44,8 @@ from csphub.cuckooing import services as cuckooing
 from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.insights.charts import CHART_SLUGS
 from csphub.insights.priorities import load as load_priorities
+from csphub.intelligence import services as intelligence
+from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.meetings.models import Meeting
 from csphub.partnership.models import Purpose
 from csphub.referrals import services as referral_services
@@ -158,6 +160,8 @@ def plant(world: World) -> CanaryWorld:
     with audit_context("test", actor=police, reason="canary planting"):
         referred, lent = _plant_marac(world)
         cuckooed, cuckooed_victim = _plant_cuckooing(world, victim, refuge)
+    with audit_context("test", actor=world["police_manager"], reason="canary planting"):
+        line, ocg, member = _plant_intelligence(world)
     with audit_context("test", actor=police, reason="canary planting"):
         police_case, meeting = _plant_meeting(world, da_case)
     with audit_context("test", actor=council, reason="canary planting"):
@@ -190,6 +194,9 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a volunteer's referral", referral, referral.reference, "Canaryreferral", "Canaryvolunteered")
     _add(cw, "a case referred to MARAC", referred, referred.reference, "Canaryreferred")
     _add(cw, "a place withheld from the MARAC", lent, "Canarylent")
+    _add(cw, "a county line", line, "Canaryline")
+    _add(cw, "an organised crime group", ocg, "Canarygroup")
+    _add(cw, "an organised crime group's member", member, "Canarymember")
     _add(cw, "a police-only case on a meeting's agenda", police_case, police_case.reference, "Canarypanelcase")
     cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid)]
     cw.uuids["meetings.meeting"] = [str(m.uuid) for m in meeting.series.meetings.all()]
@@ -216,8 +223,22 @@ def plant(world: World) -> CanaryWorld:
         *(str(g.uuid) for g in AccessGrant.objects.all()),
         *(c for c in cw.uuids.get("registers.person", [])),
         *(c for c in cw.uuids.get("cases.case", [])),
+        *(c for c in cw.uuids.get("intelligence.countyline", [])),
+        *(c for c in cw.uuids.get("intelligence.organisedcrimegroup", [])),
     ]
     return cw
+
+
+def _plant_intelligence(world: World) -> tuple[CountyLine, OrganisedCrimeGroup, Person]:
+    """A county line run by an organised crime group, and a member of the group, held by the police as intelligence."""
+    manager = world["police_manager"]
+    start = dt.date(2025, 1, 1)
+    kettering = world.districts["E07000153"]
+    ocg = intelligence.open_group(manager, name="Canarygroup", valid_from=start, areas=[kettering])
+    line = intelligence.open_line(manager, name="Canaryline", districts=[kettering], group=ocg, valid_from=start)
+    member = intelligence.intelligence_person(ocg, manager, given_name="Mick", family_name="Canarymember")
+    intelligence.record_fact(ocg, manager, kind="group_member", obj=member, value="enforcer", valid_from=start)
+    return line, ocg, member
 
 
 def _plant_marac(world: World) -> tuple[Case, Place]:

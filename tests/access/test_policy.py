@@ -131,3 +131,14 @@ def test_expired_and_revoked_grants_give_nothing(world: World) -> None:
     _grant(world, "police_chair", person, status=GrantStatus.REVOKED)
     assert not _sees(world, "police_officer", person)
     assert not _sees(world, "police_chair", person)
+
+
+def test_it_opens_intelligence_to_named_serious_organised_crime_leads_and_nothing_else(world: World) -> None:
+    intelligence = make_person(
+        world["police_chair"], sensitivity=Sensitivity.INTELLIGENCE, caveat=Caveat.OFFICIAL_SENSITIVE
+    )
+    general = make_person(world["police_chair"])
+    assert _sees(world, "soc_lead", intelligence)  # a council officer named a lead
+    assert _sees(world, "soc_analyst", intelligence)
+    assert not _sees(world, "soc_lead", general)  # the designation opens intelligence only
+    assert not _sees(world, "council_officer", intelligence)
