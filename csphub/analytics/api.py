@@ -165,8 +165,11 @@ class Analytics:
         self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
     ) -> HotspotResult:
         codes = self.area(area)
-        with self._connection() as con:
-            points = event_points(con, self._area_events(events, codes))
+        # Over the table of the area's events (``_connection``), not the views over every file: 1.2 s -> 0.1 s
+        # a map layer on a year of all forces (bench/insights_map.py).
+        scoped = self._area_events(events, codes)
+        with self._connection(scoped) as con:
+            points = event_points(con, scoped)
         grid = self.grid(codes, settings.cell)
         return find_hotspots(grid, grid.bin(points.x, points.y), settings)
 
@@ -174,8 +177,11 @@ class Analytics:
         self, cell: float, settings: KdeSettings, events: EventFilter, area: Sequence[str] | None = None
     ) -> KdeResult:
         codes = self.area(area)
-        with self._connection() as con:
-            points = event_points(con, self._area_events(events, codes))
+        # Over the table of the area's events (``_connection``), not the views over every file: 1.2 s -> 0.1 s
+        # a map layer on a year of all forces (bench/insights_map.py).
+        scoped = self._area_events(events, codes)
+        with self._connection(scoped) as con:
+            points = event_points(con, scoped)
         grid = self.grid(codes, cell)
         return kernel_density(grid, grid.bin(points.x, points.y), settings)
 
@@ -183,8 +189,9 @@ class Analytics:
         self, settings: HotspotSettings, events: EventFilter, area: Sequence[str] | None = None
     ) -> EmergingResult:
         codes = self.area(area)
-        with self._connection() as con:
-            months, points = monthly_grids_input(con, self._area_events(events, codes))
+        scoped = self._area_events(events, codes)
+        with self._connection(scoped) as con:
+            months, points = monthly_grids_input(con, scoped)
         grid = self.grid(codes, settings.cell)
         stack = np.zeros((len(months), *grid.shape), dtype=np.int64)
         first = month_index(months[0])

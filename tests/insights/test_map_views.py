@@ -144,7 +144,11 @@ def test_it_exports_the_selection(world: World) -> None:
     assert client.get(base + "&format=pdf").status_code == 400
 
 
-def test_it_remembers_a_selection_until_the_store_changes(world: World, tmp_path: Any, settings: Any) -> None:
+def test_it_remembers_a_selection_until_the_store_changes(
+    world: World, tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's version is read at most once a second; a fast test would otherwise ask within that second.
+    monkeypatch.setattr(maps, "VERSION_SECONDS", 0.0)
     settings.DATA_DIR = tmp_path / "store"
     client = verified_client(world["police_analyst"])
     empty = _json(client, "/insights/map/hotspots.geojson")
