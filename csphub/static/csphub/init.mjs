@@ -26,3 +26,8 @@ for (const officers of document.querySelectorAll("select[data-officers-of]")) {
 if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
+
+// The intelligence network: Cytoscape.js is loaded only on the network page.
+if (document.querySelector('[data-module="csphub-network"]')) {
+  import("./network.mjs").then((network) => network.initAll());
+}
