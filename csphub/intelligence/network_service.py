@@ -11,6 +11,7 @@ Node identities are the records' UUIDs (never database ids): they are what the p
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuidlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,14 @@ TYPES: dict[str, str] = {
     "vehicle": "Vehicle",
     "line": "County line",
     "group": "Organised crime group",
+}
+PLURALS: dict[str, str] = {
+    "person": "people",
+    "phone": "phones",
+    "place": "places",
+    "vehicle": "vehicles",
+    "line": "county lines",
+    "group": "organised crime groups",
 }
 MODELS: dict[str, type[Governed]] = {
     "person": Person,
@@ -97,11 +106,12 @@ class NetworkView:
 
 def find(user: User, uuid: str, action: Verb = Verb.VIEW) -> Record | None:
     """The record with this UUID among those a graph can hold, if the user may see it."""
+    try:
+        uuidlib.UUID(uuid)
+    except ValueError:
+        return None  # a malformed UUID: nothing to find
     for kind, model in MODELS.items():
-        try:
-            rec = model.objects.visible_to(user, action).filter(uuid=uuid).first()
-        except Exception:  # a malformed UUID: nothing to find
-            return None
+        rec = model.objects.visible_to(user, action).filter(uuid=uuid).first()
         if rec is not None:
             return _record((kind, rec.pk), rec)
     return None
@@ -109,7 +119,7 @@ def find(user: User, uuid: str, action: Verb = Verb.VIEW) -> Record | None:
 
 def _record(ref: Ref, rec: Any) -> Record:
     district = ""
-    if isinstance(rec, Place) and rec.district_id is not None:
+    if isinstance(rec, Place) and rec.district is not None:
         district = rec.district.name
     return Record(ref, str(rec.uuid), str(rec), rec.get_absolute_url(), district, rec)
 
@@ -121,7 +131,7 @@ def _resolve(user: User, refs: Iterable[Ref], action: Verb) -> dict[Ref, Record]
             wanted[kind].add(pk)
     found: dict[Ref, Record] = {}
     for kind, ids in wanted.items():
-        rows = MODELS[kind].objects.visible_to(user, action).filter(pk__in=ids)
+        rows: Any = MODELS[kind].objects.visible_to(user, action).filter(pk__in=ids)
         if kind == "place":
             rows = rows.select_related("district")
         for rec in rows:
@@ -301,7 +311,7 @@ def elements(view: NetworkView) -> list[dict[str, Any]]:
 
 def summary(view: NetworkView) -> str:
     counts = network.by_type(view.nodes)
-    parts = [f"{counts[t]} {TYPES[t].lower()}{'' if counts[t] == 1 else 's'}" for t in TYPES if counts.get(t)]
+    parts = [f"{counts[t]} {TYPES[t].lower() if counts[t] == 1 else PLURALS[t]}" for t in TYPES if counts.get(t)]
     text = f"{len(view.nodes)} records and {len(view.edges)} links"
     return text + (f" ({', '.join(parts)})" if parts else "")
 

@@ -80,7 +80,7 @@ class NetworkMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not may_use_intelligence(acting_user(request)):
             raise Http404("No such page")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def centres(self) -> list[tuple[str, str]]:
         user = acting_user(self.request)
@@ -212,8 +212,8 @@ class NetworkView(NetworkMixin, TemplateView):
         shown = tables(view)
         people = sorted((n for n in view.nodes if n.type == "person"), key=lambda n: n.label)
         choices = [("", "Choose a person"), *((n.id, n.label) for n in people)]
-        form.fields["path_from"].widget.choices = choices  # type: ignore[attr-defined]
-        form.fields["path_to"].widget.choices = choices  # type: ignore[attr-defined]
+        form.fields["path_from"].widget.choices = choices
+        form.fields["path_to"].widget.choices = choices
         today = timezone.localdate()
         query = self.request.GET.copy()
         query.pop("valid", None)
