@@ -14,6 +14,7 @@ from csphub.intelligence.network import (
     NetworkSettings,
     Node,
     analyse,
+    betweenness,
     build,
     graphml,
     i2_entities_csv,
@@ -67,6 +68,17 @@ def test_it_gives_the_same_answer_for_the_same_seed_when_it_samples_betweenness(
     first, second = analyse(nodes, edges, cfg), analyse(nodes, edges, cfg)
     assert first.betweenness_sampled and first.betweenness_k == 4
     assert first.ranking == second.ranking
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_its_betweenness_is_networkx_s(sampled: bool) -> None:
+    graph = nx.relabel_nodes(nx.connected_watts_strogatz_graph(120, 4, 0.2, seed=3), str)
+    nx.set_node_attributes(graph, {n: Node(n, "person", n) for n in graph.nodes}, "node")
+    cfg = NetworkSettings(exact_betweenness_up_to=50 if sampled else 1000, betweenness_k=30, seed=5)
+    ours, was_sampled = betweenness(graph, cfg)
+    theirs = nx.betweenness_centrality(graph, k=30 if sampled else None, seed=5 if sampled else None)
+    assert was_sampled is sampled
+    assert ours == pytest.approx(theirs, abs=1e-12)
 
 
 def test_it_finds_the_shortest_path_between_two_nominals() -> None:
