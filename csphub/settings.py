@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "csphub.referrals",
     "csphub.intelligence",
     "csphub.insights",
+    "csphub.cuckooing",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

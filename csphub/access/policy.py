@@ -345,11 +345,15 @@ def may_triage(user: User) -> bool:
 
 # The pages community-sector members use: they make referrals and follow their own, and sign in and out. The
 # case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts"})
+# Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "cuckooing"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
+# The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
 # The counts of county lines and organised crime groups by district (no names) are open to every member.
-COMMUNITY_PAGES = frozenset({"web:home", "web:partnership", "web:agency", "web:agreement", "intelligence:counts"})
+COMMUNITY_PAGES = frozenset(
+    {"web:home", "web:partnership", "web:agency", "web:agreement", "access:justify", "intelligence:counts"}
+)
 COMMUNITY_REFUSAL = "Volunteers and business members make referrals to the partnership: this page is for case officers."
 
 
@@ -370,9 +374,9 @@ def may_see_statistics(user: User) -> bool:
 
 
 def may_use_intelligence(user: User) -> bool:
-    """The intelligence pages (county lines, organised crime groups, the picture as at a date): the police, within
-    the intelligence role limits (managers, panel chairs), and named serious-organised-crime leads. What each page
-    then shows is still decided record by record (``visible_to``)."""
+    """Intelligence (county lines, organised crime groups, the picture as at a date, what lies behind a cuckooing
+    panel rank): the police, within the intelligence role limits (managers, panel chairs), and named
+    serious-organised-crime leads. What each page then shows is still decided record by record (``visible_to``)."""
     if not user.is_authenticated or not user.is_active or is_community_user(user):
         return False
     if Verb.VIEW not in allowed_actions(user):
@@ -392,3 +396,9 @@ def may_see_intelligence_counts(user: User) -> bool:
     """Counts of county lines and organised crime groups by district, with no names: every member of the
     partnership (the board included)."""
     return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
+
+
+def may_keep_cuckooing_register(user: User) -> bool:
+    """Adding people and premises to the cuckooing register (and bringing them to the panel): statutory partners'
+    roles that create records. Voluntary-sector panel members read what is shared with them, and refer."""
+    return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))

@@ -33,6 +33,7 @@ from csphub.audit import log
 from csphub.audit.models import Operation
 from csphub.partnership.models import Agency, InformationSharingAgreement, Purpose, User
 from csphub.partnership.sharing import SharingDecision, check_disclosure
+from csphub.ui.dates import govuk_when
 
 
 class DisclosureRefused(Exception):
@@ -448,7 +449,7 @@ def request_access(user: User, record: Governed, justification: str) -> AccessGr
             log.Event.about(
                 Operation.SECURITY,
                 record,
-                f"Break-glass access granted until {timezone.localtime(expires):%d %b %Y %H:%M}, for review",
+                f"Break-glass access granted until {govuk_when(expires)}, for review",
                 justification=justification,
                 detail={
                     "grant": str(grant.uuid),

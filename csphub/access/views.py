@@ -23,6 +23,7 @@ from csphub.access.policy import allowed_actions, may_review_grants
 from csphub.access.views_base import acting_user
 from csphub.access.vocabulary import Verb
 from csphub.audit import justifications
+from csphub.ui.dates import govuk_when
 
 REVIEWERS_ONLY = "Only partnership managers and the information governance lead review access grants."
 
@@ -106,7 +107,7 @@ class RequestAccessView(LoginRequiredMixin, FormView):
         justifications.remember(self.request.session, record.uuid, grant.justification)
         messages.success(
             self.request,
-            f"Access granted until {grant.expires_at:%d %B %Y %H:%M}. A supervisor will review your justification.",
+            f"Access granted until {govuk_when(grant.expires_at)}. A supervisor will review your justification.",
         )
         return redirect(record.get_absolute_url())
 

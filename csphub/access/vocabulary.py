@@ -29,6 +29,16 @@ ACTION_VERBS = {
     Verb.ERASE: "erase",
 }
 
+# What a role's verbs let a person do, as the home page tells them (in this order).
+ACTION_LABELS = {
+    Verb.VIEW: "See the people, places and cases your agency may see",
+    Verb.CREATE: "Record people, places and cases",
+    Verb.CHANGE: "Change them",
+    Verb.SHARE: "Share them with other agencies",
+    Verb.EXPORT: "Export them",
+    Verb.ERASE: "Erase a person's record",
+}
+
 
 class Caveat(models.TextChoices):
     OFFICIAL = "official", "OFFICIAL"

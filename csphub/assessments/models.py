@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -53,10 +55,25 @@ class QuestionSetVersion(models.Model):
         return engine.load(self.definition)
 
 
-@audited(label="risk assessment", record=lambda a: a.case, related=lambda a: a.person)
+def _assessed_record(assessment: CompletedAssessment) -> models.Model:
+    """The record an assessment is filed under in the log: its case, or the other governed record it is about."""
+    record = assessment.case if assessment.case_id is not None else assessment.subject
+    assert isinstance(record, models.Model)
+    return record
+
+
+@audited(label="risk assessment", record=_assessed_record, related=lambda a: a.person)
 class CompletedAssessment(models.Model):
+    """A question set answered and scored: in a case (DASH, the ASB matrix), or about another governed record (a
+    cuckooing vulnerability record), named generically so that assessments know no app above them."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assessments")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="assessments")
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    subject = GenericForeignKey("subject_type", "subject_id")
     person = models.ForeignKey(
         "registers.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
     )
@@ -74,6 +91,16 @@ class CompletedAssessment(models.Model):
 
     class Meta:
         ordering = ["-completed_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case__isnull=False, subject_type__isnull=True, subject_id__isnull=True)
+                    | models.Q(case__isnull=True, subject_type__isnull=False, subject_id__isnull=False)
+                ),
+                name="assessment_in_a_case_or_about_a_record",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.question_set.title}: {self.final_level} ({self.completed_at:%d %b %Y})"

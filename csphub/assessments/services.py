@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from csphub.access.services import require
 from csphub.access.vocabulary import Verb
@@ -97,12 +98,54 @@ def complete(
     judgement: str = "",
     judgement_reason: str = "",
 ) -> CompletedAssessment:
-    """Score answers with the active version of the set and record the result with that version.
+    """Score answers with the active version of the set and record the result with that version, in a case.
 
     Every question must be answered, with the set's own answer for "not known" where nobody knows: an unanswered
     question would score as not "yes" and a blank DASH would be saved as standard risk (issue 19, finding 2).
     Professional judgement may raise the level and never lower it (a lower judgement is refused)."""
-    require(by, Verb.CHANGE, case)
+    assessment = _scored(case, by, key, answers, person, judgement, judgement_reason)
+    assessment.case_id = case.pk
+    assessment.case = case  # type: ignore[assignment]  # the case object itself, for the log's record link
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def complete_about(
+    record: Governed,
+    by: User,
+    *,
+    key: str,
+    answers: Mapping[str, str | None],
+    person: Person | None = None,
+    judgement: str = "",
+    judgement_reason: str = "",
+) -> CompletedAssessment:
+    """As ``complete``, about a governed record that is not a case (a cuckooing vulnerability record): the same
+    scoring, versions and rules, filed under that record."""
+    assessment = _scored(record, by, key, answers, person, judgement, judgement_reason)
+    assessment.subject = record
+    assessment.save()
+    return assessment
+
+
+def about(record: Governed) -> models.QuerySet[CompletedAssessment]:
+    """The assessments completed about a governed record that is not a case (``complete_about``), newest first."""
+    return CompletedAssessment.objects.filter(
+        subject_type=ContentType.objects.get_for_model(type(record)), subject_id=record.pk
+    ).order_by("-completed_at", "-id")
+
+
+def _scored(
+    record: Governed,
+    by: User,
+    key: str,
+    answers: Mapping[str, str | None],
+    person: Person | None,
+    judgement: str,
+    judgement_reason: str,
+) -> CompletedAssessment:
+    require(by, Verb.CHANGE, record)
     version = active_version(key)
     question_set = version.question_set()
     try:
@@ -126,8 +169,7 @@ def complete(
             reasons.extend(decision.reasons)
     if errors:
         raise ValidationError(errors)
-    assessment = CompletedAssessment(
-        case_id=case.pk,
+    return CompletedAssessment(
         person=person,
         question_set=version,
         answers={k: v for k, v in answers.items() if v},
@@ -140,6 +182,3 @@ def complete(
         reasons=reasons,
         completed_by=by,
     )
-    assessment.case = case  # type: ignore[assignment]  # the case object itself, for the log's record link
-    assessment.save()
-    return assessment

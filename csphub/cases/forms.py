@@ -24,7 +24,7 @@ from csphub.cases.kinds import (
 from csphub.cases.models import Case
 from csphub.cases.profile import CaseLinks
 from csphub.partnership.models import Agency, District, User
-from csphub.ui.forms import GovukForm, PartialDateField
+from csphub.ui.forms import GovukDateField, GovukForm, GovukTimeField, PartialDateField
 
 
 def _district_choices() -> list[tuple[str, str]]:
@@ -288,12 +288,11 @@ class EntryForm(GovukForm):
     )
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     body = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    occurred_on = forms.DateField(
+    occurred_on = GovukDateField(
         label="Date it happened",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date"},
     )
-    occurred_time = forms.TimeField(label="Time", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    occurred_time = GovukTimeField(label="Time", required=False)
     place = forms.ChoiceField(label="Where (incidents)", required=False, choices=[])
     reporting_channel = forms.ChoiceField(
         label="How it was reported", required=False, choices=[("", "Not an incident report"), *ReportingChannel.choices]
@@ -303,9 +302,7 @@ class EntryForm(GovukForm):
         required=False,
         help_text="Complaints count towards the ASB case review threshold",
     )
-    reported_on = forms.DateField(
-        label="Date the complaint was made", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reported_on = GovukDateField(label="Date the complaint was made", required=False)
     complainant = forms.ChoiceField(label="Who complained", required=False, choices=[])
     is_hate_incident = forms.BooleanField(label="Perceived to be motivated by hate", required=False)
     document = forms.FileField(label="Document", required=False)
@@ -357,10 +354,9 @@ class ActionForm(GovukForm):
         empty_label="Anyone in the agency",
         help_text="An officer of the agency",
     )
-    due_on = forms.DateField(
+    due_on = GovukDateField(
         label="Due by",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the due date"},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -388,10 +384,9 @@ class ActionUpdateForm(GovukForm):
 
 
 class CaseReviewApplicationForm(GovukForm):
-    received_on = forms.DateField(
+    received_on = GovukDateField(
         label="Date the application was received",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date received", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date received"},
     )
     applicant = forms.ChoiceField(label="Applicant", required=False, choices=[])
     applicant_description = forms.CharField(
@@ -415,10 +410,8 @@ class CaseReviewDecisionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the threshold was met"},
     )
-    decided_on = forms.DateField(label="Date of the decision", widget=forms.DateInput(attrs={"type": "date"}))
-    review_completed_on = forms.DateField(
-        label="Date the review was completed", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = GovukDateField(label="Date of the decision")
+    review_completed_on = GovukDateField(label="Date the review was completed", required=False)
     recommendations = forms.IntegerField(label="Number of recommendations made", min_value=0, initial=0)
     outcome = forms.CharField(label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -430,10 +423,9 @@ def _agency_choices(form: forms.Form, name: str, agencies: list[Agency]) -> None
 
 
 class MaracMeetingForm(GovukForm):
-    meeting_on = forms.DateField(
+    meeting_on = GovukDateField(
         label="Date of the MARAC meeting",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date of the meeting"},
     )
     attending = forms.ModelMultipleChoiceField(
         label="Agencies attending",
@@ -449,10 +441,9 @@ class MaracMeetingForm(GovukForm):
 
 
 class MaracReferralForm(MaracMeetingForm):
-    referred_on = forms.DateField(
+    referred_on = GovukDateField(
         label="Date of the referral",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the referral", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date of the referral"},
     )
     person = forms.ChoiceField(label="Victim referred", required=False, choices=[])
     field_order = ["referred_on", "person", "meeting_on", "attending"]
@@ -481,10 +472,9 @@ class MaracActionForm(GovukForm):
         error_messages={"required": "Choose the agency"},
         help_text="The agencies attending the meeting you may record actions for",
     )
-    due_on = forms.DateField(
+    due_on = GovukDateField(
         label="Due by",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the due date"},
     )
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
@@ -521,23 +511,19 @@ class PowerForm(GovukForm):
     )
     power = forms.ChoiceField(label="Power", choices=[])
     action = forms.ChoiceField(label="What happened", choices=POWER_ACTIONS)
-    on_date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "Enter the date"}
-    )
-    on_time = forms.TimeField(
+    on_date = GovukDateField(label="Date", error_messages={"required": "Enter the date"})
+    on_time = GovukTimeField(
         label="Time",
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text="Needed for closure notices and court applications",
+        help_text="Needed for closure notices and court applications. For example, 9:30am or 14:30",
     )
-    until_date = forms.DateField(
+    until_date = GovukDateField(
         label="Until (end date)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A warning's time to comply; the end of a notice, order or PSPO",
     )
-    until_time = forms.TimeField(label="Until (time)", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    review_on = forms.DateField(label="Review date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until_time = GovukTimeField(label="Until (time)", required=False)
+    review_on = GovukDateField(label="Review date", required=False)
     senior_authority = forms.BooleanField(
         label="Authorised by a superintendent or the council's chief executive (or designate)", required=False
     )

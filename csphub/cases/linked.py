@@ -100,7 +100,7 @@ def linked_to(user: User, record: Person | Place) -> list[LinkedSection]:
     if isinstance(record, Person):
         cases, shown = _case_section(user, CasePerson.objects.filter(person=record), visible, "Their role")
         assessments = (
-            CompletedAssessment.objects.filter(person=record, case__in=visible)
+            CompletedAssessment.objects.filter(person=record, case__in=visible, case__isnull=False)
             .select_related("question_set", "case")
             .order_by("-completed_at", "-id")
         )
@@ -118,6 +118,7 @@ def linked_to(user: User, record: Person | Place) -> list[LinkedSection]:
                     url=a.case.get_absolute_url(),
                 )
                 for a in assessments
+                if a.case is not None
             ],
             empty="No assessments you may see.",
         )

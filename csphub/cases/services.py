@@ -48,6 +48,7 @@ from csphub.cases.models import (
 from csphub.partnership.models import COMMUNITY_SECTORS, Agency, District, Purpose
 from csphub.partnership.sharing import check_disclosure
 from csphub.registers.models import Person, Place
+from csphub.ui.dates import govuk_date
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -507,7 +508,7 @@ def _share_with_marac(case: Case, by: User, referral: MaracReferral) -> MaracRef
     """Hand the case, and the people and places in it the user may share, on to each MARAC agency under the ISA
     covering it (``plan_handover``/``hand_on``: each disclosure logged naming its ISA)."""
     justification = (
-        f"Referred to MARAC on {referral.referred_on:%d %B %Y}: shared with the MARAC agencies "
+        f"Referred to MARAC on {govuk_date(referral.referred_on)}: shared with the MARAC agencies "
         "for domestic abuse risk management"
     )
     detail = {"marac_referral": str(referral.uuid)}

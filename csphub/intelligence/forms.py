@@ -11,12 +11,12 @@ from csphub.intelligence.models import KIND_LABELS, KIND_VALUES, Activity
 from csphub.intelligence.morile import Definition
 from csphub.intelligence.timeline import SPECS, Kind
 from csphub.partnership.models import District
-from csphub.ui.forms import GovukForm
+from csphub.ui.forms import GovukDateField, GovukForm
 
 
-def _date_field(label: str, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    kwargs.setdefault("help_text", "For example, 2025-03-27")
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+def _date_field(label: str, *, required: bool = True, **kwargs: Any) -> GovukDateField:
+    kwargs.setdefault("help_text", "For example, 27 3 2025")
+    return GovukDateField(label=label, required=required, **kwargs)
 
 
 def _districts() -> list[tuple[str, str]]:
@@ -72,11 +72,8 @@ class FactForm(DatesMixin, GovukForm):
     """One fact of one kind (chosen before the form: ``kind``), with the fields that kind needs."""
 
     valid_from = _date_field("True from", error_messages={"required": "Enter the date it became true"})
-    valid_to = forms.DateField(
-        label="Until (first day it no longer held)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave blank if it still holds",
+    valid_to = _date_field(
+        "Until (first day it no longer held)", required=False, help_text="Leave blank if it still holds"
     )
     source = forms.CharField(label="Source", required=False, max_length=300, help_text="Grading or log reference")
 
@@ -146,7 +143,7 @@ class ChangeFactForm(GovukForm):
     )
     on = _date_field("Stopped holding on", required=False)
     valid_from = _date_field("Corrected: true from", required=False)
-    valid_to = forms.DateField(label="Corrected: until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = _date_field("Corrected: until", required=False, help_text="")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

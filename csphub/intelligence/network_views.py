@@ -215,8 +215,10 @@ class NetworkView(NetworkMixin, TemplateView):
         form.fields["path_from"].widget.choices = choices
         form.fields["path_to"].widget.choices = choices
         today = timezone.localdate()
+        # The slider sends the date as an ISO date under the field's name: drop the date boxes, which would win.
         query = self.request.GET.copy()
-        query.pop("valid", None)
+        for key in [k for k in query if k == "valid" or k.startswith("valid_")]:
+            query.pop(key)
         user = acting_user(self.request)
         return {
             **super().get_context_data(**kwargs),

@@ -1017,3 +1017,19 @@ def neighbourhood(
         frontier = found
     inside = [f for f in held.values() if f.subject in entities and (f.obj in entities or f.obj[0] in ("", "district"))]
     return Neighbourhood(timeline.as_at(inside, valid=valid, known=known), frozenset(entities), truncated)
+
+
+# --- for the cuckooing panel ---------------------------------------------------------------------------------------
+
+
+def known_addresses(as_at: dt.date) -> list[tuple[float, float]]:
+    """The located addresses (cuckooed, trap houses, stashes) of the county lines active on ``as_at``, as known now:
+    points only (latitude, longitude), for the cuckooing panel's "near known county-lines addresses" component
+    (``csphub.cuckooing.sources``, registered by the cuckooing app). No names, no line: the panel folds them into
+    one reason that partners read as "near known drug activity"."""
+    now = timezone.now()
+    rows = Fact.objects.filter(believed(now)).filter(holding(as_at, as_at))
+    active = set(rows.filter(kind=Kind.LINE_STATUS, value=LineStatus.ACTIVE).values_list("line_id", flat=True))
+    places = rows.filter(kind=Kind.LINE_ADDRESS, line_id__in=active).values_list("place_id", flat=True)
+    located = Place.objects.filter(pk__in=list(places), latitude__isnull=False, longitude__isnull=False)
+    return [(p.latitude, p.longitude) for p in located.only("latitude", "longitude") if p.latitude and p.longitude]

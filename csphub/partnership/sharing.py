@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from csphub.partnership.models import Agency, DataCategory, InformationSharingAgreement, Purpose
+from csphub.ui.dates import govuk_date
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,8 @@ class SharingDecision:
 def _shortfall(isa: InformationSharingAgreement, category: str, purpose: str | None, day: dt.date) -> str | None:
     """Why this agreement does not cover the disclosure (None when it does)."""
     if not isa.is_valid_on(day):
-        window = f"from {isa.valid_from:%d %B %Y}" + (f" to {isa.valid_to:%d %B %Y}" if isa.valid_to else "")
-        return f"{isa.reference} is not valid on {day:%d %B %Y}: it runs {window}"
+        window = f"from {govuk_date(isa.valid_from)}" + (f" to {govuk_date(isa.valid_to)}" if isa.valid_to else "")
+        return f"{isa.reference} is not valid on {govuk_date(day)}: it runs {window}"
     if category not in isa.data_categories:
         label = DataCategory(category).label.lower() if category in DataCategory.values else category
         return f"{isa.reference} does not cover {label}"

@@ -15,7 +15,7 @@ from csphub.registers.models import (
     Sex,
     VehicleRelation,
 )
-from csphub.ui.forms import GovukForm, PartialDateField
+from csphub.ui.forms import GovukDateField, GovukForm, PartialDateField
 
 
 class PersonSearchForm(GovukForm):
@@ -109,6 +109,9 @@ class FlagForm(GovukForm):
 
 
 class PlaceForm(GovukForm):
+    """A place. Its location is never typed: the postcode's centre (OS Code-Point Open) is used, or the point where the
+    user put the map's pin (``latitude``/``longitude``, hidden fields the pin fills; ``templates/maps/map.html``)."""
+
     name = forms.CharField(
         label="Name",
         required=False,
@@ -123,7 +126,11 @@ class PlaceForm(GovukForm):
         error_messages={"required": "Enter the address"},
     )
     postcode = forms.CharField(
-        label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="The map is centred on it. Without a pin, the place is located at the postcode's centre",
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "postal-code"}),
     )
     uprn = forms.CharField(
         label="UPRN",
@@ -132,45 +139,43 @@ class PlaceForm(GovukForm):
         help_text="Unique Property Reference Number, if known",
         widget=forms.TextInput(attrs={"data-width": "20", "inputmode": "numeric"}),
     )
-    latitude = forms.FloatField(label="Latitude", required=False, help_text="WGS84, e.g. 52.3975")
-    longitude = forms.FloatField(label="Longitude", required=False, help_text="WGS84, e.g. -0.7286")
-    easting = forms.FloatField(label="Easting", required=False, help_text="British National Grid metres")
-    northing = forms.FloatField(label="Northing", required=False, help_text="British National Grid metres")
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     partnership_wide = forms.BooleanField(
         label="Partnership-wide place",
         required=False,
         help_text="A public or business location every member may see. Never for a person's home",
     )
+    # Set by the checkbox shown with likely existing places (duplicate prevention at the door).
+    confirmed_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for a, b in (("latitude", "longitude"), ("easting", "northing")):
-            if (data.get(a) is None) != (data.get(b) is None):
-                raise forms.ValidationError(f"Enter both {a} and {b}, or neither")
-        if data.get("latitude") is not None and data.get("easting") is not None:
-            raise forms.ValidationError("Enter latitude and longitude or easting and northing, not both")
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError("The map pin was not placed properly: place it again, or remove it")
         return data
 
 
 class PlaceLinkForm(GovukForm):
     historic_fields = frozenset({"valid_from", "valid_to"})
     relation = forms.ChoiceField(label="Relationship", choices=PlaceRelation.choices, widget=forms.RadioSelect)
-    place = forms.UUIDField(
+    place = forms.CharField(
         label="Place reference",
         required=False,
-        help_text="An existing place's reference from its web address; or enter an address below",
+        max_length=40,
+        help_text="An existing place's reference, like L-7302206E, shown on its page; or enter an address below",
+        widget=forms.TextInput(attrs={"data-width": "10"}),
     )
     address = forms.CharField(label="Address", required=False, max_length=300)
     postcode = forms.CharField(
         label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
     )
-    valid_from = forms.DateField(
+    valid_from = GovukDateField(
         label="From",
         required=False,
-        help_text="For example, 2025-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 27 3 2025",
     )
-    valid_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = GovukDateField(label="To", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/<uuid:uuid>/erase/", views.PersonEraseView.as_view(), name="person-erase"),
     path("places/", views.PlaceSearchView.as_view(), name="place-search"),
     path("places/new/", views.PlaceCreateView.as_view(), name="place-create"),
+    path("places/postcode/", views.PostcodeLookupView.as_view(), name="postcode-lookup"),
     path("places/<uuid:uuid>/", views.PlaceDetailView.as_view(), name="place"),
     path("places/<uuid:uuid>/edit/", views.PlaceEditView.as_view(), name="place-edit"),
     path("phones/<uuid:uuid>/", views.PhoneDetailView.as_view(), name="phone"),

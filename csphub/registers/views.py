@@ -6,18 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from csphub.access import consultation, leads
 from csphub.access.policy import allowed_actions
+from csphub.access.services import AmbiguousReference, find_record
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
+from csphub.common.postcodes import PostcodeError
+from csphub.common.postcodes import normalise as normalise_postcode
 from csphub.partnership.models import District
-from csphub.registers import services
-from csphub.registers.duplicates import likely_matches
+from csphub.registers import geo, services
+from csphub.registers.duplicates import likely_matches, likely_places
 from csphub.registers.forms import (
     AliasForm,
     ConfirmEraseForm,
@@ -206,14 +210,32 @@ class FlagAddView(_PersonAddView):
 
 
 class PlaceLinkView(_PersonAddView):
+    """Link a place to a person: an existing place by its reference, or a new one by its address, after the same
+    duplicate check as recording a place (the likely places are offered to link instead)."""
+
     form_class = PlaceLinkForm
     heading = "Link a place"
     success = "Place linked."
+    template_name = "registers/place_link.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        data = form.cleaned_data
+        # The answer to "Is it one of these places?", asked when the duplicate check found some: a reference or "new".
+        choice = self.request.POST.get("existing", "")
+        if choice and choice != "new":
+            data["place"] = choice
+        if not data["place"] and choice != "new":
+            found = likely_places(acting_user(self.request), address=data["address"], postcode=data["postcode"])
+            if found:
+                if "existing" in self.request.POST or "checked" in self.request.POST:
+                    form.add_error(None, "Choose one of the places, or say none of them is this place")
+                return self.render_to_response(self.get_context_data(form=form, found=found))
+        return super().form_valid(form)
 
     def perform(self, data: dict[str, Any]) -> None:
         user = acting_user(self.request)
         if data["place"]:
-            place = consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=data["place"])
+            place = self._place(user, data["place"])
         else:
             place = services.record_place(user, address=data["address"], postcode=data["postcode"])
         services.link_place(
@@ -224,6 +246,17 @@ class PlaceLinkView(_PersonAddView):
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
         )
+
+    @staticmethod
+    def _place(user: Any, reference: str) -> Place:
+        """The place with this reference, opened for the user (404 if they may not see it)."""
+        try:
+            record = find_record(reference)
+        except AmbiguousReference:
+            raise ValidationError({"place": "More than one record has this reference: use the place's page"}) from None
+        if not isinstance(record, Place):
+            raise ValidationError({"place": "No place has this reference: check it on the place's page"})
+        return consultation.open_record(Place.objects.all(), user, Verb.VIEW, uuid=record.uuid)
 
 
 class PhoneLinkView(_PersonAddView):
@@ -307,13 +340,85 @@ class PlaceDetailView(RecordMixin[Place], TemplateView):
         return context
 
 
-class PlaceCreateView(CreateMixin, FormView):
+COORDINATES = ("latitude", "longitude")
+
+
+def postcode_finding(postcode: str) -> dict[str, Any]:
+    """What the place form's "Find on the map" says of a postcode: its centre in the shipped Code-Point Open file."""
+    text = postcode.strip()
+    if not text:
+        return {"found": False, "message": "Enter a postcode to find it on the map"}
+    try:
+        code = normalise_postcode(text)
+    except PostcodeError:
+        return {"found": False, "message": f"Enter a real postcode, like NN16 8AA ({text} is not one)"}
+    point = geo.postcode_point(code)
+    if point is None:
+        return {
+            "found": False,
+            "postcode": code,
+            "message": f"{code} is not in the partnership's postcode file: put the pin on the map by hand",
+        }
+    return {
+        "found": True,
+        "postcode": code,
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "message": f"{code} found: the pin is at the postcode's centre. Move it if the place is elsewhere",
+    }
+
+
+class _PlaceFormMixin(FormView):
+    """The place form's map: a pin at the point given, else the postcode found, else the place's own location.
+
+    "Find on the map" (a button named ``find``) looks the postcode up and shows the form again, saving nothing; with
+    JavaScript the page asks ``registers:postcode-lookup`` instead and moves the pin in place."""
+
     template_name = "registers/place_form.html"
     form_class = PlaceForm
+    place: Place | None = None
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "find" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        values = {k: v for k, v in request.POST.items() if k in PlaceForm.base_fields and k not in COORDINATES}
+        finding = postcode_finding(request.POST.get("postcode", ""))
+        if finding.get("postcode"):
+            values["postcode"] = finding["postcode"]
+        return self.render_to_response(self.get_context_data(form=PlaceForm(initial=values), finding=finding))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        point = None
+        values = [form[k].value() for k in COORDINATES]
+        if all(v not in (None, "") for v in values):
+            try:
+                point = (float(values[0]), float(values[1]))
+            except (TypeError, ValueError):
+                point = None
+        finding = context.get("finding")
+        if point is None and finding and finding.get("found"):
+            point = (finding["latitude"], finding["longitude"])
+        if point is None and self.place is not None:
+            point = self.place.map_point
+        context.update(place=self.place, map_point=point, lookup_url=reverse("registers:postcode-lookup"))
+        return context
+
+
+class PlaceCreateView(CreateMixin, _PlaceFormMixin):
     def form_valid(self, form: PlaceForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirmed_new", False)
+        if not confirmed:
+            found = likely_places(
+                acting_user(self.request),
+                **{k: data[k] for k in ("address", "name", "postcode", "uprn", *COORDINATES)},
+            )
+            if found:
+                return self.render_to_response(self.get_context_data(form=form, found=found))
         try:
-            place = services.record_place(acting_user(self.request), **form.cleaned_data)
+            place = services.record_place(acting_user(self.request), **data)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -321,11 +426,9 @@ class PlaceCreateView(CreateMixin, FormView):
         return redirect(place)
 
 
-class PlaceEditView(RecordMixin[Place], FormView):
+class PlaceEditView(RecordMixin[Place], _PlaceFormMixin):
     model = Place
     action = Verb.CHANGE
-    template_name = "registers/place_form.html"
-    form_class = PlaceForm
 
     def get_initial(self) -> dict[str, Any]:
         p = self.record
@@ -335,11 +438,13 @@ class PlaceEditView(RecordMixin[Place], FormView):
         return initial
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "place": self.record}
+        self.place = self.record
+        return super().get_context_data(**kwargs)
 
     def form_valid(self, form: PlaceForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("partnership_wide")
+        data.pop("confirmed_new")
         try:
             services.change_place(self.record, acting_user(self.request), **data)
         except ValidationError as exc:
@@ -347,6 +452,14 @@ class PlaceEditView(RecordMixin[Place], FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
         return redirect(self.record)
+
+
+class PostcodeLookupView(CreateMixin, View):
+    """A postcode's centre from the shipped Code-Point Open file, as JSON, for the place form's map (public data:
+    no record is read, nothing is logged)."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return JsonResponse(postcode_finding(request.GET.get("postcode", "")))
 
 
 class PhoneDetailView(RecordMixin[Phone], TemplateView):

@@ -1,5 +1,8 @@
 """GOV.UK Frontend rendering for Django forms: a form renderer, a mixin that sets the design system's classes
-and ARIA attributes on every widget, and a partial date field (day / month / year, any of day and month blank).
+and ARIA attributes on every widget, and the GOV.UK date input (day, month and year boxes) for every date:
+``GovukDateField`` (a full date), ``PartialDateField`` (any of day and month blank), and ``GovukTimeField`` (a time
+typed as people write it, "9:30am" or "14:30", next to a date for a moment such as a notice served).
+Their errors are the design system's: "Enter …", "… must include a month", "… must be a real date".
 
 The mixin also holds the house rules every form gets without asking:
 - dates: a ``DateField`` takes dates from 1 January 1990 to a year from today; fields a form names in
@@ -26,6 +29,7 @@ from django.utils import timezone
 
 from csphub.common import uploads
 from csphub.common.dates import EARLIEST_YEAR, PartialDate, PartialDateError
+from csphub.ui.dates import DateBoxError, govuk_time, read_date_boxes, read_time
 
 EARLIEST_EVENT = dt.date(1990, 1, 1)
 EARLIEST_HISTORIC = dt.date(EARLIEST_YEAR, 1, 1)
@@ -133,6 +137,15 @@ class GovukFormMixin(forms.BaseForm):
             return f"{label} must be on or before {_long_date(latest)}"
         return None
 
+    def _error_parts(self, name: str) -> tuple[str, ...]:
+        """The date boxes an error is about ("month"), or () for the whole date (``DateBoxError.parts``)."""
+        parts: tuple[str, ...] = ()
+        for error in self.errors.as_data().get(name, []):
+            if not isinstance(error.params, dict) or not error.params.get("parts"):
+                return ()
+            parts += tuple(error.params["parts"])
+        return parts
+
     def full_clean(self) -> None:
         super().full_clean()
         self._style(errors=True)
@@ -149,11 +162,15 @@ class GovukFormMixin(forms.BaseForm):
             if has_error:
                 classes.append(_ERROR_CLASSES.get(kind, "govuk-input--error" if base == "govuk-input" else ""))
             targets = widget.widgets if isinstance(widget, forms.MultiWidget) else [widget]
-            for w in targets:
+            flagged = self._error_parts(name) if has_error and kind == "partialdate" else ()
+            for index, w in enumerate(targets):
+                own = classes
+                if flagged and ("day", "month", "year")[index] not in flagged:
+                    own = [c for c in classes if c != "govuk-input--error"]
                 managed = set(_CLASSES.values()) | set(_ERROR_CLASSES.values()) | {"govuk-input", "govuk-input--error"}
                 extra = [c for c in w.attrs.get("class", "").split() if c not in managed and " " not in c]
                 extra = [c for c in extra if not any(c in m.split() for m in managed)]
-                w.attrs["class"] = " ".join(c for c in [*classes, *extra] if c)
+                w.attrs["class"] = " ".join(c for c in [*own, *extra] if c)
             described = []
             auto_id = str(self.auto_id)
             field_id = (auto_id % name) if "%s" in auto_id else name
@@ -168,7 +185,7 @@ class GovukFormMixin(forms.BaseForm):
 
 
 def _widget_type(widget: forms.Widget) -> str:
-    if isinstance(widget, PartialDateWidget):
+    if isinstance(widget, PartialDateWidget | GovukDateWidget):
         return "partialdate"
     return type(widget).__name__.lower().removesuffix("widget").removesuffix("input") or "text"
 
@@ -177,16 +194,24 @@ class GovukForm(GovukFormMixin, forms.Form):
     pass
 
 
+def _boxes() -> list[forms.Widget]:
+    # The month box takes a name too ("Mar", "September"), so it is not limited to 2 characters.
+    return [
+        forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "govuk-input--width-2"}),
+        forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 9, "class": "govuk-input--width-2"}),
+        forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "class": "govuk-input--width-4"}),
+    ]
+
+
+def _box_error(exc: DateBoxError) -> forms.ValidationError:
+    return forms.ValidationError(str(exc), code="date", params={"parts": exc.parts})
+
+
 class PartialDateWidget(forms.MultiWidget):
     template_name = "govuk/widgets/partial_date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        parts = [
-            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "govuk-input--width-2"}),
-            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "govuk-input--width-2"}),
-            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "class": "govuk-input--width-4"}),
-        ]
-        super().__init__(parts, attrs)
+        super().__init__(_boxes(), attrs)
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, PartialDate):
@@ -208,14 +233,118 @@ class PartialDateField(forms.MultiValueField):
         super().__init__(fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[Any]) -> PartialDate | None:
-        if not data_list or not any((v or "").strip() for v in data_list):
+        if not data_list:
             return None
-        day, month, year = ((v or "").strip() for v in data_list)
-        if not year:
-            raise forms.ValidationError("Enter at least the year", code="partial")
+        day, month, year = ((v or "") for v in data_list)
+        label = str(self.label or "Date")
         try:
-            return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
-        except ValueError as exc:
-            if isinstance(exc, PartialDateError):
-                raise forms.ValidationError(str(exc)) from exc
-            raise forms.ValidationError("Day, month and year must be numbers") from exc
+            parts = read_date_boxes(label, day, month, year, partial=True)
+        except DateBoxError as exc:
+            raise _box_error(exc) from exc
+        if parts is None:
+            return None
+        try:
+            return PartialDate(*parts)
+        except PartialDateError as exc:
+            if parts[0] > timezone.localdate().year or "past" in str(exc):
+                raise forms.ValidationError(f"{label} must be in the past", code="date") from exc
+            if parts[0] < EARLIEST_YEAR:
+                raise forms.ValidationError(f"{label} must be in {EARLIEST_YEAR} or later", code="date") from exc
+            raise forms.ValidationError(f"{label} must be a real date", code="date") from exc
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (names ``<name>_0``, ``_1``, ``_2``)."""
+
+    template_name = "govuk/widgets/partial_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(_boxes(), attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value:
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+            return [day.day, day.month, day.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        boxes = super().value_from_datadict(data, files, name)
+        if all(v is None for v in boxes) and name in data:
+            return data.get(name)  # an ISO date under the field's own name (a link such as ?start=2026-12-01)
+        return boxes
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return super().value_omitted_from_data(data, files, name) and name not in data
+
+
+class GovukDateField(forms.DateField):
+    """A full date in the GOV.UK date input. Still a ``DateField``: the form's date window applies (``date_window``).
+
+    An ISO date (2026-12-07) under the field's own name is read too, for links and scripts."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if "required" not in (kwargs.get("error_messages") or {}):
+            label = str(self.label or "the date")
+            label = f"{label[0].lower()}{label[1:]}"
+            self.error_messages["required"] = f"Enter the {label}" if label.startswith("date ") else f"Enter {label}"
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, list | tuple):
+            day, month, year = (str(v or "") for v in [*value, "", "", ""][:3])
+            try:
+                parts = read_date_boxes(str(self.label or "Date"), day, month, year)
+            except DateBoxError as exc:
+                raise _box_error(exc) from exc
+            if parts is None:
+                return None
+            y, m, d = parts
+            assert m is not None and d is not None
+            return dt.date(y, m, d)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(f"{self.label or 'Date'} must be a real date", code="invalid") from None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != (initial if isinstance(initial, dt.date) else self.to_python(initial))
+        except forms.ValidationError:
+            return True
+
+
+class GovukTimeInput(forms.TextInput):
+    """A time box showing times GOV.UK style ("9:30am")."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.time):
+            return govuk_time(value)
+        return super().format_value(value)
+
+
+class GovukTimeField(forms.TimeField):
+    """A time of day typed as people write it: "9:30am", "2pm", "14:30", "midday" (``csphub.ui.dates.read_time``)."""
+
+    widget = GovukTimeInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "For example, 9:30am or 14:30")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("data-width", "5")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return read_time(str(value or ""))
+        except ValueError:
+            label = str(self.label or "Time")
+            raise forms.ValidationError(f"{label} must be a real time, like 9:30am or 14:30", code="invalid") from None

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 
 from csphub.access.policy import may_administer
 from csphub.assessments.models import QuestionSetVersion
+from csphub.cuckooing.models import PanelMember
 from csphub.partnership.models import (
     Agency,
     DataCategory,
@@ -218,3 +219,11 @@ class QuestionSetVersionAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ("key", "version", "title", "active", "loaded_at")
     list_filter = ("key", "active")
     readonly_fields = ("digest", "title", "loaded_at")
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Who sits on the cuckooing panel: records brought to the panel from then on are shared with them."""
+
+    list_display = ("user", "added_at")
+    autocomplete_fields = ("user",)

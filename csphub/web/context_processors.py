@@ -18,6 +18,7 @@ from csphub.access.policy import (
     may_use_intelligence,
 )
 from csphub.access.vocabulary import Verb
+from csphub.cuckooing.queries import is_panel_member
 from csphub.linkage.review import may_review
 from csphub.partnership.models import User
 
@@ -34,6 +35,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if may_refer(user):
             nav.append({"label": "Make a referral", "url": reverse("referrals:new")})
         nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
+        if is_panel_member(user):
+            nav.append({"label": "Cuckooing panel", "url": reverse("cuckooing:panel")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -43,6 +46,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Places", "url": reverse("registers:place-search")})
             nav.append({"label": "Cases", "url": reverse("cases:list")})
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
+            nav.append({"label": "Cuckooing", "url": reverse("cuckooing:panel")})
         if may_triage(user):
             nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
         # Serious organised crime: police intelligence and named leads (the counts by district are open to all).

@@ -24,6 +24,8 @@ from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES, CaseStatus, CaseType
 from csphub.cases.models import Action, Case
 from csphub.cases.queries import CaseReviewDue, case_reviews_awaiting_decision, power_deadlines_for
+from csphub.cuckooing.models import VulnerabilityRecord
+from csphub.cuckooing.queries import reviews_overdue
 from csphub.linkage.review import queue_for
 from csphub.partnership.models import Role
 from csphub.referrals.models import Referral, ReferralStatus
@@ -181,6 +183,8 @@ class Panels:
     grants: tuple[list[AccessGrant], int] | None = None
     pairs: int | None = None
     figures: Figures | None = None
+    # Cuckooing panel records whose review date has passed (shown only when there are some).
+    cuckooing_reviews: tuple[list[VulnerabilityRecord], int] | None = None
     shown: list[str] = field(default_factory=list)
 
 
@@ -203,9 +207,21 @@ def panels_for(user: User, now: dt.datetime | None = None) -> Panels:
         panels.pairs = pairs_to_decide(user)
     if may_see_statistics(user):
         panels.figures = case_figures(user)
+    if Verb.CHANGE in verbs:
+        overdue = reviews_overdue(user, timezone.localtime(now).date())
+        panels.cuckooing_reviews = overdue if overdue[1] else None
     panels.shown = [
         name
-        for name in ("actions", "deadlines", "case_reviews", "referrals", "grants", "pairs", "figures")
+        for name in (
+            "actions",
+            "deadlines",
+            "case_reviews",
+            "referrals",
+            "cuckooing_reviews",
+            "grants",
+            "pairs",
+            "figures",
+        )
         if getattr(panels, name) is not None
     ]
     return panels

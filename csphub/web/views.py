@@ -24,7 +24,7 @@ from csphub.access.policy import (
     may_use_audit_log,
 )
 from csphub.access.views_base import acting_user
-from csphub.access.vocabulary import Verb
+from csphub.access.vocabulary import ACTION_LABELS, ACTION_VERBS, Verb
 from csphub.partnership.models import Agency, District, InformationSharingAgreement, Partnership
 from csphub.registers.models import Place
 from csphub.web.forms import NotificationPreferenceForm
@@ -59,7 +59,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             roles=user.display_roles,
             can_search=Verb.VIEW in actions,
             can_create=Verb.CREATE in actions,
-            actions=sorted(str(a) for a in actions),
+            actions=[label for verb, label in ACTION_LABELS.items() if verb in actions],
             my_grants=AccessGrant.objects.current().filter(user=user).order_by("expires_at")[:10],
             audit=may_use_audit_log(user),
             panels=panels_for(user),
@@ -118,7 +118,9 @@ class PartnershipView(LoginRequiredMixin, TemplateView):
                 Prefetch("districts", queryset=District.objects.order_by("name"))
             ).order_by("name"),
             agreements=[(isa, isa.is_valid_on(today)) for isa in agreements],
-            role_actions=[(role, sorted(str(a) for a in acts)) for role, acts in ROLE_ACTIONS.items()],
+            role_actions=[
+                (role, [ACTION_VERBS[v] for v in ACTION_VERBS if v in acts]) for role, acts in ROLE_ACTIONS.items()
+            ],
         )
         return context
 

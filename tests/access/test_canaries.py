@@ -39,12 +39,15 @@ from csphub.assessments.services import complete
 from csphub.audit.context import audit_context
 from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
+from csphub.cuckooing import services as cuckooing
+from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.intelligence import services as intelligence
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.partnership.models import Purpose
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Person, Place
 from tests.conftest import built_once
+from tests.cuckooing.factories import seat
 from tests.factories import USER_SPECS, World, build_world, make_person, make_place, verified_client
 
 # Patterns not requested: signing out ends the client's session; the admin is administrators' configuration.
@@ -152,6 +155,7 @@ def plant(world: World) -> CanaryWorld:
             access_services.request_access(user, da_case, "Urgent fire safety visit to the address tonight")
     with audit_context("test", actor=police, reason="canary planting"):
         referred, lent = _plant_marac(world)
+        cuckooed, cuckooed_victim = _plant_cuckooing(world, victim, refuge)
     with audit_context("test", actor=world["police_manager"], reason="canary planting"):
         line, ocg, member = _plant_intelligence(world)
     with audit_context("test", actor=council, reason="canary planting"):
@@ -187,6 +191,15 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a county line", line, "Canaryline")
     _add(cw, "an organised crime group", ocg, "Canarygroup")
     _add(cw, "an organised crime group's member", member, "Canarymember")
+    _add(cw, "a premises brought to the cuckooing panel", cuckooed, cuckooed.reference, "Canarycuckoopanel")
+    _add(
+        cw,
+        "a domestic-abuse victim on the cuckooing register",
+        cuckooed_victim,
+        cuckooed_victim.reference,
+        "Canarycuckoovictim",
+        "Canarycuckoosupport",
+    )
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
     cw.references = [shared.reference, da_case.reference, referred.reference]
     for case in (shared, da_case, referred):
@@ -241,6 +254,21 @@ def _plant_marac(world: World) -> tuple[Case, Place]:
             referral, police, title=f"Canaryreferred action for {agency}", due_on=today, assigned_agency=agency
         )
     return case, lent
+
+
+def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[VulnerabilityRecord, VulnerabilityRecord]:
+    """The police bring two records to the cuckooing panel (a Street Pastor and a Kettering council officer sit on
+    it): a premises, shared with both under ISA-1; and the domestic-abuse victim of the canary DA case at her home,
+    which no agreement lets reach the panel, with a support offer."""
+    police = world["police_officer"]
+    seat(world["pastor"], world["council_officer"])
+    premises = make_place(police, address="6 Canarycuckoopanel Walk, Kettering")
+    shared = cuckooing.add_to_register(police, premises=premises, summary="Canarycuckoopanel: short visits")
+    withheld = cuckooing.add_to_register(police, person=victim, premises=refuge, summary="Canarycuckoovictim at home")
+    cuckooing.offer_support(
+        withheld, police, service="Canarycuckoosupport refuge move", offered_on=timezone.localdate()
+    )
+    return shared, withheld
 
 
 @pytest.fixture(scope="module")

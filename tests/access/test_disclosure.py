@@ -55,7 +55,7 @@ def test_it_refuses_under_an_agreement_that_has_expired(world: World) -> None:
     with pytest.raises(DisclosureRefused) as refused:
         disclose(person, to=world.agencies["council"], by=officer, purpose="asb", justification=WHY)
     assert "ISA-1 is not valid on" in refused.value.reason
-    assert "it runs from 01 July 2019 to 30 June 2020" in refused.value.reason
+    assert "it runs from 1 July 2019 to 30 June 2020" in refused.value.reason
     assert "ISA-2 does not include the purpose" in refused.value.reason
 
 

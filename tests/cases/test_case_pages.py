@@ -231,3 +231,23 @@ def test_pages_naming_districts_never_load_their_boundaries(world: World) -> Non
             response = client.get(url)
         assert response.status_code == 200 and "Kettering" in response.content.decode()
         assert not [q for q in queries.captured_queries if '"boundary"' in q["sql"]], url
+
+
+def test_it_names_the_owning_officer_without_a_dangling_comma(world: World) -> None:
+    officer = world["police_officer"]
+    officer.job_title = ""
+    officer.save()
+    case = make_case(officer)
+    page = verified_client(officer).get(case.get_absolute_url()).content.decode()
+    name = officer.get_full_name() or officer.username
+    assert f"<br>{name}</dd>" in page
+
+
+def test_it_says_where_a_cases_districts_come_from_when_it_has_none(world: World) -> None:
+    officer = world["police_officer"]
+    case = make_case(officer)
+    case.districts.clear()
+    page = verified_client(officer).get(case.get_absolute_url()).content.decode()
+    assert "None known: add a place" not in page
+    assert "Not known yet. A case's districts come from its places" in page
+    assert f'href="/cases/{case.reference}/places/new/">add a place to the case</a>' in page

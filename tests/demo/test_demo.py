@@ -128,3 +128,21 @@ def test_finding_3_the_idva_health_and_probation_see_the_case_referred_to_marac(
     assert referred.parties.filter(short_name="idva-service").exists()
     assert not referred.parties.filter(sector__in=[Sector.VOLUNTARY, Sector.BUSINESS]).exists()
     assert not referred.parties.filter(short_name="kettering-bc").exists()  # a Corby case: not Kettering's MARAC
+
+
+def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(demo: None) -> None:
+    from csphub.cuckooing.models import PanelMember, SupportOffer, SupportResponse, VulnerabilityRecord
+    from csphub.cuckooing.queries import panel_list
+
+    records = VulnerabilityRecord.objects.all()
+    assert 10 <= records.count() <= 40
+    assert records.filter(person__isnull=False).exists() and records.filter(person__isnull=True).exists()
+    assert all(r.premises_id is not None for r in records)
+    assert {SupportResponse.ACCEPTED, SupportResponse.DECLINED} <= set(
+        SupportOffer.objects.values_list("response", flat=True)
+    )
+    assert PanelMember.objects.filter(user__username="sp.volunteer").exists()
+    volunteer = User.objects.get(username="sp.volunteer")
+    listed = panel_list(volunteer)
+    assert listed.rows and all("county" not in " ".join(r.reasons).lower() for r in listed.rows)
+    assert any(r.person is not None for r in listed.rows)

@@ -118,3 +118,11 @@ def test_it_adds_nothing_when_run_again(demo: tuple[Structure, IntelligenceResul
     before = Fact.objects.count()
     assert not build_intelligence(structure, today=TODAY).created
     assert Fact.objects.count() == before
+
+
+def test_it_gives_the_cuckooing_panel_the_located_addresses_of_active_lines(
+    demo: tuple[Structure, IntelligenceResult],
+) -> None:
+    points = services.known_addresses(TODAY)
+    assert len(points) >= ACTIVE_LINES_IN_KETTERING
+    assert all(52.0 < lat < 52.7 and -1.0 < lon < -0.3 for lat, lon in points)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from csphub.registers import geo, services
-from csphub.registers.models import LocationSource
+from csphub.registers.models import LocationSource, Place
 from tests.factories import World, verified_client
 
 
@@ -76,7 +76,9 @@ def test_the_place_form_reports_problems_with_an_error_summary(world: World) -> 
         "/register/places/new/", {"address": "1 High Street", "kind": "dwelling", "latitude": "52.4"}
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in body and "Enter both latitude and longitude" in body
+    assert (
+        response.status_code == 200 and "There is a problem" in body and "The map pin was not placed properly" in body
+    )
     created = client.post(
         "/register/places/new/",
         {
@@ -87,3 +89,65 @@ def test_the_place_form_reports_problems_with_an_error_summary(world: World) -> 
         },
     )
     assert created.status_code == 302
+
+
+def test_the_place_form_takes_no_typed_coordinates_and_offers_the_postcode_map(world: World) -> None:
+    page = verified_client(world["council_officer"]).get("/register/places/new/").content.decode()
+    assert 'type="hidden" name="latitude"' in page and 'type="hidden" name="longitude"' in page
+    assert 'name="easting"' not in page and "Latitude" not in page
+    assert 'data-pin-inputs="id_latitude id_longitude"' in page
+    assert 'data-lookup-url="/register/places/postcode/"' in page
+    assert 'name="find" value="postcode"' in page
+
+
+def test_find_on_the_map_without_javascript_shows_the_postcode_centre_and_saves_nothing(world: World) -> None:
+    point = geo.postcode_point("NN16 8AA")
+    assert point is not None
+    client = verified_client(world["council_officer"])
+    page = client.post(
+        "/register/places/new/",
+        {"address": "12 High Street", "kind": "dwelling", "postcode": "nn168aa", "find": "postcode"},
+    ).content.decode()
+    assert "NN16 8AA found: the pin is at the postcode&#x27;s centre" in page
+    assert f'data-pin="{point.latitude:.6f},{point.longitude:.6f}"' in page
+    assert 'value="12 High Street"' in page and "There is a problem" not in page
+    assert not Place.objects.filter(address="12 High Street").exists()
+    unknown = client.post("/register/places/new/", {"postcode": "SW1A 1AA", "find": "postcode"}).content.decode()
+    assert "SW1A 1AA is not in the partnership&#x27;s postcode file" in unknown and "data-pin=" not in unknown
+
+
+def test_a_place_saved_with_the_pin_where_the_postcode_put_it_is_located_by_its_postcode(world: World) -> None:
+    client = verified_client(world["council_officer"])
+    client.post("/register/places/new/", {"address": "3 Gold Street", "kind": "dwelling", "postcode": "NN16 8AA"})
+    place = Place.objects.get(address="3 Gold Street")
+    assert place.location_source == LocationSource.POSTCODE and place.district is not None
+
+
+def test_a_place_saved_with_a_moved_pin_is_located_where_the_pin_is(world: World) -> None:
+    client = verified_client(world["council_officer"])
+    client.post(
+        "/register/places/new/",
+        {
+            "address": "Wicksteed Park",
+            "kind": "public_space",
+            "postcode": "NN16 8AA",
+            "latitude": "52.380101",
+            "longitude": "-0.707001",
+        },
+    )
+    place = Place.objects.get(address="Wicksteed Park")
+    assert place.location_source == LocationSource.GIVEN
+    assert (place.latitude, place.longitude) == (52.380101, -0.707001)
+
+
+def test_the_postcode_lookup_answers_with_the_code_point_open_centre(world: World) -> None:
+    client = verified_client(world["council_officer"])
+    point = geo.postcode_point("NN16 8AA")
+    assert point is not None
+    found = client.get("/register/places/postcode/", {"postcode": " nn16 8aa "}).json()
+    assert found["found"] and found["postcode"] == "NN16 8AA"
+    assert (found["latitude"], found["longitude"]) == (point.latitude, point.longitude)
+    assert client.get("/register/places/postcode/", {"postcode": "NOPE"}).json() == {
+        "found": False,
+        "message": "Enter a real postcode, like NN16 8AA (NOPE is not one)",
+    }

@@ -125,7 +125,7 @@ def test_the_search_page_shows_results_and_errors(world: World, people: dict[str
     empty = client.get("/register/people/", {"name": ""})
     assert "There is a problem" in empty.content.decode()
     partial = client.get("/register/people/", {"date_of_birth_0": "", "date_of_birth_1": "4", "date_of_birth_2": ""})
-    assert "Enter at least the year" in partial.content.decode()
+    assert "Date of birth must include a year" in partial.content.decode()
 
 
 def test_it_keeps_the_closest_names_when_more_match_than_it_fetches(

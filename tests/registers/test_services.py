@@ -87,7 +87,7 @@ def test_the_person_form_records_a_person_and_reports_errors(world: World) -> No
     )
     body = bad.content.decode()
     assert bad.status_code == 200 and "There is a problem" in body
-    assert "Enter the family name" in body and "Date must be a real date" in body
+    assert "Enter the family name" in body and "Date of birth must be a real date" in body
     assert 'aria-describedby="id_family_name-error"' in body
     good = client.post(
         "/register/people/new/",

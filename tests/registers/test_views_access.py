@@ -71,6 +71,10 @@ class TestPlaceCreateAccess(RoleViewCases):
     url_name = "registers:place-create"
 
 
+class TestPostcodeLookupAccess(RoleViewCases):
+    url_name = "registers:postcode-lookup"
+
+
 class _PlaceTarget(RecordViewCases):
     def target(self, world: World) -> Governed | None:
         return make_place(world["police_officer"], parties=(world.agencies["fire"],))

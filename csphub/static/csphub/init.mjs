@@ -27,6 +27,11 @@ if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
 
+// The place form: "Find on the map" looks the postcode up and moves the pin without leaving the page.
+if (document.querySelector('[data-module="csphub-postcode-lookup"]')) {
+  import("./postcode-lookup.mjs").then((lookup) => lookup.initAll());
+}
+
 // The intelligence network: Cytoscape.js is loaded only on the network page.
 if (document.querySelector('[data-module="csphub-network"]')) {
   import("./network.mjs").then((network) => network.initAll());

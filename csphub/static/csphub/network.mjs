@@ -141,6 +141,7 @@ function init(element) {
     element.setAttribute("aria-label", `A drawing of the network: ${data.summary}. The tables below say the same in words.`);
     fillTables(tables, data.tables);
     const url = new URL(window.location.href);
+    for (const key of [...url.searchParams.keys()]) if (key.startsWith("valid_")) url.searchParams.delete(key);
     url.searchParams.set("valid", valid);
     window.history.replaceState(null, "", url);
   };

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from csphub.ui.forms import GovukForm
+from csphub.ui.forms import GovukDateField, GovukForm
 
 
 class ExportForm(GovukForm):
@@ -15,8 +15,8 @@ class ExportForm(GovukForm):
         help_text="The person's reference (e.g. P-1B4E28BA), the case reference (e.g. NN-ASB-2026-000123) or the "
         "record's full reference. Leave blank for a period",
     )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = GovukDateField(label="From", required=False)
+    end = GovukDateField(label="To", required=False)
     recipient = forms.CharField(
         label="Recipient",
         max_length=200,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csphub.audit.commands import AuditedCommand
 from csphub.demo.caseload import CaseloadSettings, build_caseload
+from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
@@ -66,11 +67,15 @@ class Command(AuditedCommand):
         self.stderr.write("Building the serious organised crime picture: county lines and groups over two years…")
         with transaction.atomic():
             intelligence = build_intelligence(structure)
+        self.stderr.write("Building the cuckooing panel: its members, vulnerable people and premises, support…")
+        with transaction.atomic():
+            cuckooing = build_cuckooing(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
             f"{intelligence.lines} county lines and {intelligence.groups} organised crime groups "
-            f"(one split overnight on {intelligence.split_on}). "
+            f"(one split overnight on {intelligence.split_on}), "
+            f"{cuckooing} people and premises on the cuckooing register. "
             "Re-running adds nothing that is already there."
         )
 
