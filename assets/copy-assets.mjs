@@ -18,6 +18,8 @@ cpSync(join(moj, "moj-frontend.min.js"), join(out, "moj-frontend.min.js"));
 const leaflet = "node_modules/leaflet/dist";
 mkdirSync(join(out, "leaflet"), { recursive: true });
 cpSync(join(leaflet, "leaflet-src.esm.js"), join(out, "leaflet", "leaflet-src.esm.js"));
+// Its source map too: the module names it, and collectstatic's manifest storage refuses a reference to a missing file.
+cpSync(join(leaflet, "leaflet-src.esm.js.map"), join(out, "leaflet", "leaflet-src.esm.js.map"));
 cpSync(join(leaflet, "images"), join(out, "images"), { recursive: true });
 
 // Cytoscape.js (the intelligence network): its ES module build.

@@ -16,6 +16,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from csphub.env import Env, ImproperlyConfigured
+from csphub.maptiles import parse_map_tiles
 
 env = Env()
 
@@ -253,12 +254,15 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env.bool("CSPHUB_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The maps' tile source (csphub/maptiles.py): none (the shipped base map), osm:<https URL template> or os:<API key>.
+CSPHUB_MAP_TILES = parse_map_tiles("CSPHUB_MAP_TILES", env.optional_str("CSPHUB_MAP_TILES"))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # The tile server's images only when one is set.
+        "img-src": [SELF, "data:", *([CSPHUB_MAP_TILES.csp_source] if CSPHUB_MAP_TILES else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

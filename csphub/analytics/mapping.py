@@ -1,14 +1,19 @@
 """A hotspot map as a PNG (matplotlib, no display needed): Gi* classes per cell, the district lines drawn
-over.
+over, with a legend, a scale bar, a north arrow and the data's attribution.
 
 Cells are coloured by Gi* class: significant hot spots (after the false discovery rate correction) in reds by
 the strength of z, significant cold spots in blues, the rest of the study area in light grey. Hotspots that
 cross a district boundary are outlined in black; the district lines are drawn in dark grey and labelled.
+
+The axes are British National Grid metres, so the scale bar is exact and grid north is up (within a degree of
+true north in England).
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import BinaryIO
 
 import matplotlib
 
@@ -17,7 +22,7 @@ matplotlib.use("Agg")  # before pyplot: render to files, never to a screen
 import matplotlib.pyplot as plt
 import numpy as np
 import shapely
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .geo import Districts
 from .hotspots import HotspotResult
@@ -47,8 +52,51 @@ def _image(result: HotspotResult) -> np.ndarray:
     return image
 
 
+def _nice_length(span: float) -> float:
+    """A round length (1, 2 or 5 x 10^k metres) about a fifth of ``span``, for the scale bar."""
+    target = span / 5
+    power = 10 ** math.floor(math.log10(target))
+    return max(f * power for f in (1, 2, 5) if f * power <= target)
+
+
+def _scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float]) -> None:
+    x0, x1, y0, y1 = extent
+    length = _nice_length(x1 - x0)
+    left, base = x1 - (x1 - x0) * 0.05 - length, y0 + (y1 - y0) * 0.04
+    height = (y1 - y0) * 0.008
+    for k in range(4):  # alternate black and white quarters
+        ax.add_patch(
+            Rectangle(
+                (left + k * length / 4, base),
+                length / 4,
+                height,
+                facecolor="black" if k % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=6,
+            )
+        )
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(left + length / 2, base + height * 1.8, label, ha="center", va="bottom", fontsize=7, zorder=6)
+
+
+def _north_arrow(ax: plt.Axes) -> None:
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10},
+        zorder=6,
+    )
+
+
 def render_hotspot_map(
-    result: HotspotResult, districts: Districts, area_codes: tuple[str, ...], out: Path, title: str
+    result: HotspotResult, districts: Districts, area_codes: tuple[str, ...], out: Path | BinaryIO, title: str
 ) -> None:
     grid = result.grid
     extent = (grid.x0, grid.x0 + grid.nx * grid.cell, grid.y0, grid.y0 + grid.ny * grid.cell)
@@ -102,6 +150,8 @@ def render_hotspot_map(
             Patch(facecolor="none", edgecolor="#333333", label="district boundary (pre-2021)"),
         ]
         ax.legend(handles=legend, loc="lower left", fontsize=7, framealpha=0.9)
+        _scale_bar(ax, extent)
+        _north_arrow(ax)
         fig.text(0.01, 0.005, ATTRIBUTION, fontsize=5, wrap=True, va="bottom")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
         fig.savefig(out, format="png")

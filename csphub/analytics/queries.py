@@ -41,17 +41,21 @@ class Points:
 
 
 def event_points(con: duckdb.DuckDBPyConnection, events: EventFilter) -> Points:
-    """The BNG coordinates and months of the matching events that have a location."""
-    _require_any(con, events)
+    """The BNG coordinates and months of the matching events that have a location (one scan of the store)."""
     where, params = events.where()
     data = con.execute(
         # In a fixed order: seeded Monte Carlo results (near-repeat) must not depend on DuckDB's scan order.
-        f"SELECT x, y, year(month) * 12 + month(month) - 1 AS m FROM events WHERE {where} AND x IS NOT NULL "
-        "ORDER BY x, y, m",
+        # Unlocated events (x NULL) sort last and are counted, not returned.
+        f"SELECT x, y, year(month) * 12 + month(month) - 1 AS m FROM events WHERE {where} ORDER BY x NULLS LAST, y, m",
         params,
     ).fetchnumpy()
-    unlocated = con.execute(f"SELECT count(*) FROM events WHERE {where} AND x IS NULL", params).fetchall()[0][0]
-    return Points(_floats(data["x"]), _floats(data["y"]), np.asarray(data["m"], dtype=np.int64), int(unlocated))
+    x, y = _floats(data["x"]), _floats(data["y"])
+    if not len(x):
+        _require_any(con, events)  # raises: nothing matches
+    located = ~np.isnan(x)
+    unlocated = int(len(x) - located.sum())
+    month = np.asarray(data["m"], dtype=np.int64)
+    return Points(x[located], y[located], month[located], unlocated)
 
 
 def months_present(con: duckdb.DuckDBPyConnection, events: EventFilter) -> tuple[date, ...]:

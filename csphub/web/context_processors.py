@@ -74,4 +74,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "partnership_name": settings.CSPHUB_PARTNERSHIP_NAME,
         "service_nav": nav,
         "community_user": community,
+        "map_tiles": settings.CSPHUB_MAP_TILES,  # maps/map.html: a tile layer, or None (the shipped base map)
     }

@@ -238,7 +238,8 @@ def _plant_marac(world: World) -> tuple[Case, Place]:
     da: dict[str, Any] = {"sensitivity": Sensitivity.DOMESTIC_ABUSE, "caveat": Caveat.OFFICIAL_SENSITIVE}
     case = case_services.open_case(police, case_type="domestic_abuse", title="Canaryreferred household", **da)
     victim = make_person(police, family_name="Canarymaracvictim", given_name="Mary", **da)
-    lent = make_place(world["fire_officer"], address="4 Canarylent Road, Corby")
+    # Located: the map's layer of cases' places draws it for those who may see it.
+    lent = make_place(world["fire_officer"], address="4 Canarylent Road, Corby", latitude=52.4888, longitude=-0.7004)
     lent.shared_with_users.add(police)
     case_services.add_person(case, victim, police, role="victim")
     case_services.add_place(case, lent, police, role="incident_location")
@@ -379,3 +380,13 @@ def test_it_fills_every_url_pattern(canary_world: CanaryWorld, db: None) -> None
     names = {name for name, _ in _patterns(get_resolver().url_patterns)}
     filled = {resolve(url.split("?")[0]).view_name for url in urls(canary_world)}
     assert filled == names
+
+
+def test_the_map_of_cases_places_is_scanned_with_a_canary_on_it(canary_world: CanaryWorld, db: None) -> None:
+    """The harness has teeth for the map: a located canary place is drawn for someone who may see it (so a leak to
+    anyone else would be caught by the scan above), and not for someone who may not."""
+    url = reverse("insights:map-case-places")
+    shown = verified_client(canary_world.world["police_officer"]).get(url).content.decode()
+    assert "Canarylent Road" in shown
+    hidden = verified_client(canary_world.world["council_officer"]).get(url).content.decode()
+    assert "Canarylent" not in hidden and '"hidden":' in hidden

@@ -27,6 +27,11 @@ if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
 
+// The insights map (its layers on the same base map).
+if (document.querySelector('[data-module="csphub-insights-map"]')) {
+  import("./insights-map.mjs").then((maps) => maps.initAll());
+}
+
 // The place form: "Find on the map" looks the postcode up and moves the pin without leaving the page.
 if (document.querySelector('[data-module="csphub-postcode-lookup"]')) {
   import("./postcode-lookup.mjs").then((lookup) => lookup.initAll());
