@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "csphub.referrals",
     "csphub.intelligence",
     "csphub.insights",
+    "csphub.meetings",
     "csphub.cuckooing",
     "csphub.accounts",
     "csphub.web",

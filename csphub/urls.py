@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("csphub.referrals.urls")),
     path("intelligence/", include("csphub.intelligence.urls")),
     path("insights/", include("csphub.insights.urls")),
+    path("meetings/", include("csphub.meetings.urls")),
     path("cuckooing/", include("csphub.cuckooing.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),

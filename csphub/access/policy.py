@@ -343,10 +343,11 @@ def may_triage(user: User) -> bool:
     return bool(user.is_authenticated and not is_community_user(user) and Verb.CHANGE in allowed_actions(user))
 
 
-# The pages community-sector members use: they make referrals and follow their own, and sign in and out. The
-# case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
+# The pages community-sector members use: they make referrals and follow their own, sign in and out, and sit on
+# the meetings and action groups their agency is a member of (each meeting page shows them only what they may see).
+# The case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "cuckooing"})
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).

@@ -23,6 +23,7 @@ from csphub.access.services import DisclosureRefused
 from csphub.access.views_base import CreateMixin, ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.cases import services
+from csphub.cases.action_sources import other_actions
 from csphub.cases.exports import export_csv
 from csphub.cases.forms import (
     ActionForm,
@@ -559,6 +560,7 @@ class ActionsView(LoginRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "actions": actions,
+            "other_actions": other_actions(user, mine=scope == "mine", overdue=overdue, today=today),
             "scope": scope,
             "overdue": overdue,
             "today": today,

@@ -20,6 +20,7 @@ from csphub.access.policy import (
 from csphub.access.vocabulary import Verb
 from csphub.cuckooing.queries import is_panel_member
 from csphub.linkage.review import may_review
+from csphub.meetings.queries import series_for
 from csphub.partnership.models import User
 
 
@@ -37,6 +38,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
         nav.append({"label": "My referrals", "url": reverse("referrals:mine")})
         if is_panel_member(user):
             nav.append({"label": "Cuckooing panel", "url": reverse("cuckooing:panel")})
+        # ... and the meetings and action groups they sit on, if any.
+        if series_for(user).exists():
+            nav.append({"label": "Meetings", "url": reverse("meetings:list")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -47,6 +51,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Cases", "url": reverse("cases:list")})
             nav.append({"label": "Actions", "url": reverse("cases:actions")})
             nav.append({"label": "Cuckooing", "url": reverse("cuckooing:panel")})
+            nav.append({"label": "Meetings", "url": reverse("meetings:list")})
         if may_triage(user):
             nav.append({"label": "Referrals", "url": reverse("referrals:inbox")})
         # Serious organised crime: police intelligence and named leads (the counts by district are open to all).

@@ -27,6 +27,8 @@ from csphub.cases.queries import CaseReviewDue, case_reviews_awaiting_decision, 
 from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.cuckooing.queries import reviews_overdue
 from csphub.linkage.review import queue_for
+from csphub.meetings.models import Meeting, MeetingAction
+from csphub.meetings.queries import meeting_actions_for, upcoming_meetings
 from csphub.partnership.models import Role
 from csphub.referrals.models import Referral, ReferralStatus
 from csphub.ui.dates import govuk_when
@@ -63,6 +65,26 @@ def my_actions(user: User, today: dt.date | None = None, limit: int = PANEL_ROWS
     overdue_first = DbCase(When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
     rows: list[Action] = list(qs.order_by(overdue_first, "due_on", "id")[:limit])
     return ActionsPanel(rows, qs.filter(due_on__lt=today).count(), qs.count(), today)
+
+
+# --- My meetings and their actions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingsPanel:
+    actions: list[MeetingAction]
+    upcoming: list[Meeting]
+    today: dt.date
+
+
+def my_meetings(user: User, now: dt.datetime | None = None, limit: int = PANEL_ROWS) -> MeetingsPanel:
+    """Open actions from meetings assigned to me (or my agency, no officer named), and the meetings coming up of the
+    series my agency sits on (both through the access policy: ``csphub.meetings.queries``)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    return MeetingsPanel(
+        list(meeting_actions_for(user, mine=True, today=today)[:limit]), upcoming_meetings(user, now, 5), today
+    )
 
 
 # --- Deadlines in the next 7 days ---------------------------------------------------------------------------------
@@ -177,6 +199,7 @@ def case_figures(user: User) -> Figures:
 @dataclass
 class Panels:
     actions: ActionsPanel | None = None
+    meetings: MeetingsPanel | None = None
     deadlines: list[DueItem] | None = None
     case_reviews: list[CaseReviewDue] | None = None
     referrals: tuple[list[Referral], int] | None = None
@@ -198,6 +221,7 @@ def panels_for(user: User, now: dt.datetime | None = None) -> Panels:
         panels.case_reviews = case_reviews_awaiting_decision(user)
     if case_work:
         panels.actions = my_actions(user, timezone.localtime(now).date())
+        panels.meetings = my_meetings(user, now)
         panels.deadlines = deadlines_due(user, now, reviews=panels.case_reviews or [])
     if may_triage(user):
         panels.referrals = referrals_to_triage(user)
@@ -214,6 +238,7 @@ def panels_for(user: User, now: dt.datetime | None = None) -> Panels:
         name
         for name in (
             "actions",
+            "meetings",
             "deadlines",
             "case_reviews",
             "referrals",

@@ -43,6 +43,7 @@ from csphub.cuckooing import services as cuckooing
 from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.intelligence import services as intelligence
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
+from csphub.meetings.models import Meeting
 from csphub.partnership.models import Purpose
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Person, Place
@@ -158,6 +159,8 @@ def plant(world: World) -> CanaryWorld:
         cuckooed, cuckooed_victim = _plant_cuckooing(world, victim, refuge)
     with audit_context("test", actor=world["police_manager"], reason="canary planting"):
         line, ocg, member = _plant_intelligence(world)
+    with audit_context("test", actor=police, reason="canary planting"):
+        police_case, meeting = _plant_meeting(world, da_case)
     with audit_context("test", actor=council, reason="canary planting"):
         case_services.transfer(
             shared,
@@ -191,6 +194,10 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a county line", line, "Canaryline")
     _add(cw, "an organised crime group", ocg, "Canarygroup")
     _add(cw, "an organised crime group's member", member, "Canarymember")
+    _add(cw, "a police-only case on a meeting's agenda", police_case, police_case.reference, "Canarypanelcase")
+    cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid)]
+    cw.uuids["meetings.meeting"] = [str(m.uuid) for m in meeting.series.meetings.all()]
+    cw.uuids["meetings.meetingaction"] = [str(a.uuid) for a in meeting.series.actions.all()]
     _add(cw, "a premises brought to the cuckooing panel", cuckooed, cuckooed.reference, "Canarycuckoopanel")
     _add(
         cw,
@@ -255,6 +262,55 @@ def _plant_marac(world: World) -> tuple[Case, Place]:
             referral, police, title=f"Canaryreferred action for {agency}", due_on=today, assigned_agency=agency
         )
     return case, lent
+
+
+def _plant_meeting(world: World, da_case: Case) -> tuple[Case, Meeting]:
+    """A six-weekly panel of the police, the council, the fire service and the Street Pastors whose agenda holds a
+    police domestic-abuse case and a police-only case, with a decision and an action on each, and its next meeting
+    (the open actions carried over): a Street Pastor attends and must see neither case."""
+    from csphub.meetings import services as meeting_services
+    from csphub.meetings.models import MemberRole
+
+    police = world["police_officer"]
+    agencies = world.agencies
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(days=20)
+    series = meeting_services.create_series(
+        world["police_manager"],
+        name="Canary risk panel",
+        kind="panel",
+        recurrence_rule="six_weekly",
+        first_starts_at=start,
+        members=[
+            (agencies["police"], MemberRole.CHAIR),
+            (agencies["council"], MemberRole.SECRETARIAT),
+            (agencies["fire"], MemberRole.MEMBER),
+            (agencies["pastors"], MemberRole.MEMBER),
+        ],
+        chair=world["police_chair"],
+    )
+    meeting = series.meetings.get()
+    police_case = case_services.open_case(police, case_type="asb_personal", title="Canarypanelcase precinct gang")
+    meeting_services.add_business(meeting, police, title="Terms of reference")
+    for case in (police_case, da_case):
+        meeting_services.refer(meeting, police, case)
+        meeting_services.record_decision(meeting, police, case=case, text=f"Canary decision on {case.reference}")
+        meeting_services.add_action(
+            meeting,
+            police,
+            title=f"Canary action on {case.reference}",
+            due_on=timezone.localdate(),
+            assigned_agency=agencies["police"],
+            case=case,
+        )
+    meeting_services.add_action(
+        meeting,
+        police,
+        title="Circulate the terms of reference",
+        due_on=timezone.localdate(),
+        assigned_agency=agencies["pastors"],
+    )
+    meeting_services.schedule_next(series, police)
+    return police_case, meeting
 
 
 def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[VulnerabilityRecord, VulnerabilityRecord]:

@@ -130,6 +130,37 @@ def test_finding_3_the_idva_health_and_probation_see_the_case_referred_to_marac(
     assert not referred.parties.filter(short_name="kettering-bc").exists()  # a Corby case: not Kettering's MARAC
 
 
+def test_it_builds_the_faith_action_group_and_the_monthly_marac_with_a_history(demo: None) -> None:
+    from django.utils import timezone
+
+    from csphub.demo.meetings import FAITH_GROUP, MARAC
+    from csphub.meetings.agenda import agenda_for
+    from csphub.meetings.models import ItemKind, MeetingSeries
+
+    group = MeetingSeries.objects.get(uuid=FAITH_GROUP)
+    assert group.recurrence == "six_weekly" and group.objectives.count() == 3
+    assert group.meetings.filter(status="held").count() == 5
+    assert group.meetings.filter(starts_at__gt=timezone.now()).count() == 1
+    assert {p.agency.short_name for o in group.objectives.all() for p in o.progress.all()} == {
+        "faith-youth",
+        "outreach",
+        "street-pastors",
+    }
+    # The open actions of the group are on its next meeting's agenda.
+    upcoming = group.meetings.get(starts_at__gt=timezone.now())
+    assert upcoming.items.filter(kind=ItemKind.CARRIED_ACTION).count() == 3
+
+    marac = MeetingSeries.objects.get(uuid=MARAC)
+    heard = marac.meetings.order_by("starts_at").first()
+    assert heard is not None and heard.decisions.count() == 1 and heard.minutes
+    idva = agenda_for(heard, User.objects.get(username="idva.adviser"))
+    (row,) = [r for r in idva.rows if r.item.kind == ItemKind.MARAC]
+    assert row.agency_actions and row.item.minutes_allotted == 15
+    womens_aid = agenda_for(heard, User.objects.get(username="wa.idva"))  # a member, not a holder of the case
+    assert [r.item.kind for r in womens_aid.rows] == [ItemKind.BUSINESS] and womens_aid.hidden == 1
+    assert marac.meetings.filter(starts_at__gt=timezone.now()).count() == 1
+
+
 def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(demo: None) -> None:
     from csphub.cuckooing.models import PanelMember, SupportOffer, SupportResponse, VulnerabilityRecord
     from csphub.cuckooing.queries import panel_list

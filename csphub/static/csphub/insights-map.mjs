@@ -5,7 +5,7 @@
 // Markup: <div data-module="csphub-insights-map" data-base-url="…" data-streets-url="…" data-layer-urls='{…}'
 //              data-form="map-controls"> ; after each redraw the element carries data-query (the controls' query)
 // and data-hotspot-cells (cells drawn), and fires "csphub:layers-ready".
-import { createMap, L } from "./map.mjs";
+import { createMap, L, STREETS_FROM_ZOOM } from "./map.mjs";
 
 const CELL_COLOURS = {
   "hot-3": "#b2182b",
@@ -27,10 +27,6 @@ const EMERGING_COLOURS = {
   "historical hot spot": "#bf812d",
 };
 const DENSITY_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
-const STREETS_FROM_ZOOM = 12;
-const PLACES_FROM_ZOOM = 11;
-const STREET_NAMES_FROM_ZOOM = 16;
-const STREET_NAMES_AT_MOST = 80;
 
 function element(tag, text, attrs = {}) {
   const node = document.createElement(tag);
@@ -101,10 +97,6 @@ export async function initInsightsMap(root) {
   const table = document.getElementById("significant-cells");
   const exports = document.getElementById("map-exports");
 
-  // Streets and place names above the cells (they are the reference), never in the way of a click.
-  map.createPane("streets").style.zIndex = 430;
-  map.getPane("streets").style.pointerEvents = "none";
-
   const groups = {
     hotspots: L.layerGroup().addTo(map),
     emerging: L.layerGroup(),
@@ -112,7 +104,7 @@ export async function initInsightsMap(root) {
     repeat: L.layerGroup(),
     places: L.layerGroup().addTo(map),
   };
-  const reference = L.layerGroup().addTo(map);
+  const { reference } = parts;
   L.control
     .layers(
       null,
@@ -333,64 +325,6 @@ export async function initInsightsMap(root) {
     const name = Object.keys(groups).find((key) => groups[key] === event.layer);
     if (name && name !== "places") load(name).catch((error) => (status.textContent = error.message));
   });
-
-  // The base map's streets and place names (shipped: csphub/static/csphub/geo/streets.geojson), at town zoom:
-  // street lines and points from 12, names of the streets in view from 16 (at most 80), ward names from 11.
-  fetch(root.dataset.streetsUrl, { credentials: "same-origin" })
-    .then((r) => (r.ok ? r.json() : null))
-    .then((data) => {
-      if (!data) return;
-      const of = (layer) => data.features.filter((f) => f.properties.layer === layer);
-      const lines = L.geoJSON(
-        { type: "FeatureCollection", features: of("street") },
-        {
-          pane: "streets",
-          interactive: false,
-          style: (f) => ({ color: "#6f777b", weight: f.properties.major ? 3 : 2, opacity: 0.9 }),
-        },
-      );
-      const named = [];
-      for (const f of of("street_points")) {
-        f.geometry.coordinates.forEach(([lon, lat], k) => named.push([L.latLng(lat, lon), f.properties.names[k]]));
-      }
-      for (const f of of("street")) {
-        const [lon, lat] = f.geometry.coordinates[Math.floor(f.geometry.coordinates.length / 2)];
-        named.push([L.latLng(lat, lon), f.properties.name]);
-      }
-      const dots = L.layerGroup(
-        named.map(([latlng]) =>
-          L.circleMarker(latlng, { pane: "streets", interactive: false, radius: 2, weight: 0, fillColor: "#6f777b", fillOpacity: 0.9 }),
-        ),
-      );
-      const label = (latlng, text, className) => {
-        const marker = L.marker(latlng, {
-          pane: "streets",
-          interactive: false,
-          keyboard: false,
-          icon: L.divIcon({ className, html: "", iconSize: null }),
-        });
-        marker.on("add", (e) => (e.target.getElement().textContent = text));
-        return marker;
-      };
-      const wards = L.layerGroup(of("place").map((f) => label([f.geometry.coordinates[1], f.geometry.coordinates[0]], f.properties.name, "csphub-map__place")));
-      const streetNames = L.layerGroup();
-      if (data.attribution) map.attributionControl.addAttribution(data.attribution);
-      const showAtZoom = () => {
-        const zoom = map.getZoom();
-        for (const [layer, from] of [[lines, STREETS_FROM_ZOOM], [dots, STREETS_FROM_ZOOM], [wards, PLACES_FROM_ZOOM], [streetNames, STREET_NAMES_FROM_ZOOM]]) {
-          if (zoom >= from) reference.addLayer(layer);
-          else reference.removeLayer(layer);
-        }
-        streetNames.clearLayers();
-        if (zoom >= STREET_NAMES_FROM_ZOOM) {
-          const bounds = map.getBounds();
-          named.filter(([latlng]) => bounds.contains(latlng)).slice(0, STREET_NAMES_AT_MOST).forEach(([latlng, name]) => streetNames.addLayer(label(latlng, name, "csphub-map__street")));
-        }
-      };
-      map.on("zoomend moveend", showAtZoom);
-      showAtZoom();
-    })
-    .catch(() => {});
 
   load("places").catch((error) => (placesStatus.textContent = `Cases' places: ${error.message}`));
   await redraw();

@@ -2,8 +2,9 @@
 // map works without a tile server (the demo, the tests, machines without internet). A tile layer is added on top
 // only when the page names one (data-tiles / data-tiles-attribution, from CSPHUB_MAP_TILES).
 //
-// Markup (see csphub/ui/templates/ui/map.html):
-//   <div data-module="csphub-map" data-base-url="…/base.geojson" role="region" aria-label="Map of …"
+// Markup (see csphub/templates/maps/map.html):
+//   <div data-module="csphub-map" data-base-url="…/base.geojson" [data-streets-url="…/streets.geojson"]
+//        role="region" aria-label="Map of …"
 //        [data-pin="lat,lon"] [data-pin-label="…"]
 //        [data-pin-inputs="id_latitude id_longitude"]>   an editable pin: a click or a drag moves it and fills the inputs
 //   </div>
@@ -44,6 +45,78 @@ export function pinIcon() {
   return L.divIcon({ className: "csphub-map__pin", html: PIN_SVG, iconSize: [28, 40], iconAnchor: [14, 40] });
 }
 
+export const STREETS_FROM_ZOOM = 12;
+const PLACES_FROM_ZOOM = 11;
+const STREET_NAMES_FROM_ZOOM = 16;
+const STREET_NAMES_AT_MOST = 80;
+
+// Streets and place names, drawn into `reference` (a layer group on the map) in their own pane above overlays
+// (they are the reference), never in the way of a click.
+export function addStreets(map, url, reference) {
+  if (!map.getPane("streets")) {
+    map.createPane("streets").style.zIndex = 430;
+    map.getPane("streets").style.pointerEvents = "none";
+  }
+  // The base map's streets and place names (shipped: csphub/static/csphub/geo/streets.geojson), at town zoom:
+  // street lines and points from 12, names of the streets in view from 16 (at most 80), ward names from 11.
+  return fetch(url, { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((data) => {
+      if (!data) return;
+      const of = (layer) => data.features.filter((f) => f.properties.layer === layer);
+      const lines = L.geoJSON(
+        { type: "FeatureCollection", features: of("street") },
+        {
+          pane: "streets",
+          interactive: false,
+          style: (f) => ({ color: "#6f777b", weight: f.properties.major ? 3 : 2, opacity: 0.9 }),
+        },
+      );
+      const named = [];
+      for (const f of of("street_points")) {
+        f.geometry.coordinates.forEach(([lon, lat], k) => named.push([L.latLng(lat, lon), f.properties.names[k]]));
+      }
+      for (const f of of("street")) {
+        const [lon, lat] = f.geometry.coordinates[Math.floor(f.geometry.coordinates.length / 2)];
+        named.push([L.latLng(lat, lon), f.properties.name]);
+      }
+      const dots = L.layerGroup(
+        named.map(([latlng]) =>
+          L.circleMarker(latlng, { pane: "streets", interactive: false, radius: 2, weight: 0, fillColor: "#6f777b", fillOpacity: 0.9 }),
+        ),
+      );
+      const label = (latlng, text, className) => {
+        const marker = L.marker(latlng, {
+          pane: "streets",
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({ className, html: "", iconSize: null }),
+        });
+        marker.on("add", (e) => (e.target.getElement().textContent = text));
+        return marker;
+      };
+      const wards = L.layerGroup(of("place").map((f) => label([f.geometry.coordinates[1], f.geometry.coordinates[0]], f.properties.name, "csphub-map__place")));
+      const streetNames = L.layerGroup();
+      if (data.attribution) map.attributionControl.addAttribution(data.attribution);
+      const showAtZoom = () => {
+        const zoom = map.getZoom();
+        for (const [layer, from] of [[lines, STREETS_FROM_ZOOM], [dots, STREETS_FROM_ZOOM], [wards, PLACES_FROM_ZOOM], [streetNames, STREET_NAMES_FROM_ZOOM]]) {
+          if (zoom >= from) reference.addLayer(layer);
+          else reference.removeLayer(layer);
+        }
+        streetNames.clearLayers();
+        if (zoom >= STREET_NAMES_FROM_ZOOM) {
+          const bounds = map.getBounds();
+          named.filter(([latlng]) => bounds.contains(latlng)).slice(0, STREET_NAMES_AT_MOST).forEach(([latlng, name]) => streetNames.addLayer(label(latlng, name, "csphub-map__street")));
+        }
+      };
+      map.on("zoomend moveend", showAtZoom);
+      showAtZoom();
+    })
+    .catch(() => {});
+
+}
+
 export async function createMap(element, options = {}) {
   const map = L.map(element, { zoomSnap: 0.25, maxZoom: 19, minZoom: 7, ...options });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
@@ -69,7 +142,9 @@ export async function createMap(element, options = {}) {
       ),
   ).addTo(map);
   map.fitBounds(base.getBounds());
-  return { map, L, base, labels };
+  const reference = L.layerGroup().addTo(map);
+  if (element.dataset.streetsUrl) addStreets(map, element.dataset.streetsUrl, reference);
+  return { map, L, base, labels, reference };
 }
 
 function parsePoint(text) {

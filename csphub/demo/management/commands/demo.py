@@ -12,6 +12,7 @@ from csphub.audit.commands import AuditedCommand
 from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
+from csphub.demo.meetings import build_meetings
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -70,6 +71,9 @@ class Command(AuditedCommand):
         self.stderr.write("Building the cuckooing panel: its members, vulnerable people and premises, support…")
         with transaction.atomic():
             cuckooing = build_cuckooing(structure)
+        self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
+        with transaction.atomic():
+            build_meetings(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "

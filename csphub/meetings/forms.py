@@ -1,0 +1,249 @@
+"""The meeting pages' forms (GOV.UK components through csphub.ui)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from csphub.cases.forms import OfficerChoiceField, check_officer, limit_officers
+from csphub.cases.kinds import ActionStatus
+from csphub.cases.models import Case
+from csphub.meetings.models import Objective, Rating, Recurrence, SeriesKind, Theme
+from csphub.partnership.models import Agency, User
+from csphub.ui.forms import GovukForm
+
+
+class ScheduleForm(GovukForm):
+    """The next meeting: by the series' pattern, or (an ad hoc series) on a day and time."""
+
+    deadline_fields = frozenset({"day"})
+    day = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date"},
+    )
+    time = forms.TimeField(
+        label="Start time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": "Enter a real time"},
+    )
+
+    def __init__(self, *args: Any, ad_hoc: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ad_hoc:
+            del self.fields["day"], self.fields["time"]
+        else:
+            self.fields["day"].required = True
+            self.fields["time"].required = True
+
+
+class ReferForm(GovukForm):
+    reference = forms.CharField(
+        label="Case or referral reference",
+        max_length=24,
+        help_text="For example NN-ASB-2026-000123",
+        error_messages={"required": "Enter the reference of the case or referral"},
+    )
+
+
+class MinutesForm(GovukForm):
+    minutes = forms.CharField(
+        label="Minutes of the general business",
+        required=False,
+        help_text="Decisions about a case go on the case (record a decision): keep personal data out of the minutes",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    present = forms.ModelMultipleChoiceField(
+        label="Agencies present", required=False, queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        present = self.fields["present"]
+        assert isinstance(present, forms.ModelMultipleChoiceField)
+        present.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+
+
+class _CaseChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference}: {obj.title}"
+
+
+class DecisionForm(GovukForm):
+    case = _CaseChoice(
+        label="Case",
+        queryset=Case.objects.none(),
+        empty_label="Choose a case",
+        error_messages={"required": "Choose the case the decision is about"},
+    )
+    text = forms.CharField(
+        label="Decision", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Enter the decision"}
+    )
+
+    def __init__(self, *args: Any, cases: list[Case], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("reference")
+
+
+class MeetingActionForm(GovukForm):
+    deadline_fields = frozenset({"due_on"})
+    case = _CaseChoice(
+        label="Case",
+        required=False,
+        queryset=Case.objects.none(),
+        empty_label="No case: partnership business",
+        help_text="An action about a case goes on the case's action list",
+    )
+    title = forms.CharField(label="Action", max_length=200, error_messages={"required": "Enter the action"})
+    detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    assigned_agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency"},
+    )
+    assigned_officer = OfficerChoiceField(
+        label="Officer",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Anyone in the agency",
+        help_text="An officer of the agency",
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+    )
+    objective = forms.ModelChoiceField(
+        label="Objective", required=False, queryset=Objective.objects.none(), empty_label="None"
+    )
+
+    def __init__(
+        self, *args: Any, cases: list[Case], agencies: list[Agency], objectives: list[Objective], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        case = self.fields["case"]
+        assert isinstance(case, forms.ModelChoiceField)
+        case.queryset = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("reference")
+        agency = self.fields["assigned_agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+        limit_officers(self, "assigned_officer", "assigned_agency", agency.queryset)
+        objective = self.fields["objective"]
+        assert isinstance(objective, forms.ModelChoiceField)
+        if objectives:
+            objective.queryset = Objective.objects.filter(pk__in=[o.pk for o in objectives])
+        else:
+            del self.fields["objective"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_officer(self, data, "assigned_officer", "assigned_agency")
+        return data
+
+
+class ActionUpdateForm(GovukForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was done (needed when the action is done)",
+    )
+
+
+class ProgressForm(GovukForm):
+    objective = forms.ModelChoiceField(
+        label="Objective",
+        queryset=Objective.objects.none(),
+        empty_label="Choose an objective",
+        error_messages={"required": "Choose the objective"},
+    )
+    rating = forms.ChoiceField(
+        label="Progress",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how it is going"},
+    )
+    text = forms.CharField(
+        label="What your agency did",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was done, not for whom: no names",
+        error_messages={"required": "Say what your agency did"},
+    )
+    people_reached = forms.IntegerField(label="People reached", required=False, min_value=0, max_value=100_000)
+
+    def __init__(self, *args: Any, objectives: list[Objective], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["objective"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Objective.objects.filter(pk__in=[o.pk for o in objectives])
+
+
+class SeriesForm(GovukForm):
+    """A new series: what it is, when it meets, and the agencies sitting on it (the user's agency chairs it)."""
+
+    deadline_fields = frozenset({"first_day"})
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the name"})
+    kind = forms.ChoiceField(label="Kind of meeting", choices=SeriesKind.choices, widget=forms.RadioSelect)
+    purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recurrence = forms.ChoiceField(label="How often it meets", choices=Recurrence.choices, widget=forms.RadioSelect)
+    first_day = forms.DateField(
+        label="Date of the first meeting",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the first meeting", "invalid": "Enter a real date"},
+    )
+    first_time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Enter the start time", "invalid": "Enter a real time"},
+    )
+    duration_minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=120)
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    minutes_per_case = forms.IntegerField(
+        label="Minutes for each case", min_value=1, max_value=60, initial=10, help_text="A MARAC: 12 to 15"
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="Member agencies",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your agency chairs it; voluntary and faith groups can be members",
+        required=False,
+    )
+    secretariat_agency = forms.ModelChoiceField(
+        label="Secretariat", queryset=Agency.objects.none(), required=False, empty_label="Your agency"
+    )
+    chair = OfficerChoiceField(label="Chair", queryset=User.objects.none(), required=False, empty_label="Not named")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = user.agency
+        assert agency is not None
+        agencies = Agency.objects.filter(partnership_id=agency.partnership_id).exclude(pk=agency.pk)
+        for name in ("members", "secretariat_agency"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = agencies.order_by("name")
+        chair = self.fields["chair"]
+        assert isinstance(chair, forms.ModelChoiceField)
+        chair.queryset = User.objects.filter(agency_id=agency.pk, is_active=True).order_by("last_name")
+
+
+class ObjectiveForm(GovukForm):
+    theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Objective", max_length=200, error_messages={"required": "Enter the objective"})
+    description = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead_agency = forms.ModelChoiceField(
+        label="Lead partner", queryset=Agency.objects.none(), required=False, empty_label="None"
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")

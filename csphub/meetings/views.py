@@ -1,0 +1,511 @@
+"""Meeting pages: the series (an action group's page too), one meeting's agenda rendered for the viewer, its papers
+pack (PDF) and calendar invitation (.ics), and the verbs of running a meeting. Thin: the access policy decides
+(``RecordMixin``/``MeetingMixin``), the services act, ``agenda_for`` filters each record through ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from csphub.access import consultation
+from csphub.access.policy import allowed_actions, is_community_user, permissions
+from csphub.access.views_base import CreateMixin, RecordMixin, acting_user
+from csphub.access.vocabulary import Verb
+from csphub.cases.models import Case
+from csphub.meetings import calendar, services
+from csphub.meetings.agenda import Agenda, agenda_for
+from csphub.meetings.forms import (
+    ActionUpdateForm,
+    DecisionForm,
+    MeetingActionForm,
+    MinutesForm,
+    ObjectiveForm,
+    ProgressForm,
+    ReferForm,
+    ScheduleForm,
+    SeriesForm,
+)
+from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence
+from csphub.meetings.queries import series_for, upcoming_meetings
+from csphub.referrals.models import Referral
+from csphub.ui.views_support import apply_errors
+
+
+class SeriesListView(LoginRequiredMixin, TemplateView):
+    """The series the user may see (their agency sits on), and the meetings coming up."""
+
+    template_name = "meetings/list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        return {
+            **super().get_context_data(**kwargs),
+            "series_list": list(series_for(user)),
+            "upcoming": upcoming_meetings(user),
+            "can_create": Verb.CREATE in allowed_actions(user) and not is_community_user(user),
+        }
+
+
+class SeriesView(RecordMixin[MeetingSeries], TemplateView):
+    """A series: members, meetings, and (an action group) its objectives with the partners' progress."""
+
+    model = MeetingSeries
+    template_name = "meetings/series.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        series = self.record
+        user = acting_user(self.request)
+        objectives = list(series.objectives.select_related("lead_agency").prefetch_related("progress__agency"))
+        return {
+            **super().get_context_data(**kwargs),
+            "series": series,
+            "members": list(series.members.select_related("agency")),
+            "meetings": list(series.meetings.order_by("-starts_at")[:24]),
+            "objectives": objectives,
+            "next_start": services.next_start(series),
+            "can_change": self.allowed["change"],
+            "may_report": bool(objectives) and services.may_report_progress(series, user),
+            "open_actions": list(
+                series.actions.filter(status__in=["open", "in_progress"]).select_related("assigned_agency")
+            ),
+        }
+
+
+class ScheduleNextView(RecordMixin[MeetingSeries], View):
+    model = MeetingSeries
+    action = Verb.CHANGE
+
+    def _render(self, form: ScheduleForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/schedule.html",
+            {"series": self.record, "form": form, "next_start": services.next_start(self.record)},
+        )
+
+    def _form(self, data: Any = None) -> ScheduleForm:
+        return ScheduleForm(data, ad_hoc=self.record.recurrence == Recurrence.AD_HOC)
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        starts_at = None
+        if form.cleaned_data.get("day"):
+            starts_at = timezone.make_aware(dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
+        try:
+            meeting = services.schedule_next(self.record, acting_user(request), starts_at=starts_at)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Meeting scheduled, with the open actions carried over.")
+        return redirect(meeting)
+
+
+class ProgressView(RecordMixin[MeetingSeries], View):
+    """A partner reports progress against one of the group's objectives (for their own agency)."""
+
+    model = MeetingSeries
+
+    def _objectives(self) -> list[Any]:
+        if not services.may_report_progress(self.record, acting_user(self.request)):
+            raise PermissionDenied("Only the group's partners report progress against its objectives.")
+        return list(self.record.objectives.all())
+
+    def _render(self, form: ProgressForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": self.record,
+                "caption": self.record.name,
+                "heading": "Report progress",
+                "form": form,
+                "submit": "Send the report",
+            },
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(ProgressForm(objectives=self._objectives()))
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = ProgressForm(request.POST, objectives=self._objectives())
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        try:
+            services.report_progress(
+                data["objective"],
+                acting_user(request),
+                rating=data["rating"],
+                text=data["text"],
+                people_reached=data["people_reached"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Progress reported.")
+        return redirect(self.record)
+
+
+class MeetingMixin(LoginRequiredMixin):
+    """A meeting by the URL's ``uuid``, opened through its series (404 outside, 403 without the right)."""
+
+    model = Meeting
+    action: Verb = Verb.VIEW
+    request: HttpRequest
+    meeting: Meeting
+    series: MeetingSeries
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        user = acting_user(request)
+        meeting = Meeting.objects.filter(uuid=kwargs["uuid"]).first()
+        if meeting is None:
+            raise Http404("No such meeting")
+        self.series = consultation.open_record(MeetingSeries.objects.all(), user, self.action, pk=meeting.series_id)
+        meeting.series = self.series
+        self.meeting = meeting
+        self.allowed = permissions(user, self.series.matched_rules())
+        return super().dispatch(request, *args, **kwargs)
+
+    def agenda(self) -> Agenda:
+        agenda = agenda_for(self.meeting, acting_user(self.request))
+        consultation.record_results(
+            agenda.shown_records, f"the agenda of {self.meeting}", {"meeting": str(self.meeting.uuid)}
+        )
+        return agenda
+
+
+class MeetingView(MeetingMixin, TemplateView):
+    template_name = "meetings/meeting.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": self.meeting,
+            "series": self.series,
+            "agenda": self.agenda(),
+            "attendance": list(self.meeting.attendance.select_related("agency")),
+            "can_change": self.allowed["change"],
+            "today": timezone.localdate(),
+        }
+
+
+class PapersView(MeetingMixin, View):
+    """The papers pack as PDF, for the viewer: the agenda as they may see it, with last time's minutes and actions."""
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        from weasyprint import HTML
+
+        agenda = self.agenda()
+        previous = self.series.meetings.filter(starts_at__lt=self.meeting.starts_at).order_by("-starts_at").first()
+        html = render_to_string(
+            "meetings/papers.html",
+            {
+                "meeting": self.meeting,
+                "series": self.series,
+                "agenda": agenda,
+                "previous": previous,
+                "previous_agenda": agenda_for(previous, acting_user(request)) if previous else None,
+                "members": list(self.series.members.select_related("agency")),
+                "viewer": acting_user(request),
+                "printed_at": timezone.localtime(),
+                "today": timezone.localdate(),
+            },
+            request=request,
+        )
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"papers-{self.meeting.local_date:%Y-%m-%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class InviteView(MeetingMixin, View):
+    """The meeting as an iCalendar invitation (no personal data: the series, the time and the place)."""
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        body = calendar.invitation(self.meeting, request.build_absolute_uri(self.meeting.get_absolute_url()))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{self.meeting.local_date:%Y-%m-%d}.ics"'
+        return response
+
+
+class _MeetingFormView(MeetingMixin, View):
+    action = Verb.CHANGE
+    heading = ""
+    submit = "Save"
+    success = ""
+
+    def make_form(self, data: Any = None) -> Any:
+        raise NotImplementedError
+
+    def perform(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _render(self, form: Any) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": self.meeting,
+                "caption": str(self.meeting),
+                "heading": self.heading,
+                "form": form,
+                "submit": self.submit,
+            },
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(self.make_form())
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, self.success)
+        return redirect(self.meeting)
+
+
+class DecisionView(_MeetingFormView):
+    heading = "Record a decision"
+    success = "Decision recorded. It is on the case's timeline."
+
+    def make_form(self, data: Any = None) -> DecisionForm:
+        return DecisionForm(data, cases=self.agenda().cases)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.record_decision(self.meeting, acting_user(self.request), case=data["case"], text=data["text"])
+
+
+class ActionCreateView(_MeetingFormView):
+    heading = "Record an action"
+    success = "Action recorded."
+
+    def make_form(self, data: Any = None) -> MeetingActionForm:
+        cases = self.agenda().cases
+        agencies = {a.pk: a for a in services.member_agencies(self.series)}
+        for case in cases:
+            for agency in [case.owning_agency, *case.parties.all()]:
+                agencies.setdefault(agency.pk, agency)
+        return MeetingActionForm(
+            data, cases=cases, agencies=list(agencies.values()), objectives=list(self.series.objectives.all())
+        )
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.add_action(
+            self.meeting,
+            acting_user(self.request),
+            title=data["title"],
+            detail=data["detail"],
+            due_on=data["due_on"],
+            assigned_agency=data["assigned_agency"],
+            assigned_officer=data["assigned_officer"],
+            case=data["case"],
+            objective=data.get("objective"),
+        )
+
+
+class MinutesView(_MeetingFormView):
+    heading = "Minutes and attendance"
+    success = "Minutes saved."
+
+    def make_form(self, data: Any = None) -> MinutesForm:
+        initial = {
+            "minutes": self.meeting.minutes,
+            "present": [a.agency_id for a in self.meeting.attendance.filter(present=True)],
+        }
+        return MinutesForm(data, initial=initial, agencies=services.member_agencies(self.series))
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.record_minutes(
+            self.meeting, acting_user(self.request), minutes=data["minutes"], present=data["present"]
+        )
+
+
+class ReferView(_MeetingFormView):
+    heading = "Refer a case or referral to the meeting"
+    success = "Added to the agenda."
+    submit = "Add to the agenda"
+
+    def make_form(self, data: Any = None) -> ReferForm:
+        return ReferForm(data)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        user = acting_user(self.request)
+        reference = data["reference"].strip().upper()
+        record: Any = (
+            Case.objects.visible_to(user).filter(reference=reference).first()
+            or Referral.objects.visible_to(user).filter(reference=reference).first()
+        )
+        if record is None:
+            raise ValidationError({"reference": "No case or referral you can see has that reference"})
+        try:
+            services.refer(self.meeting, user, record)
+        except PermissionDenied as exc:
+            raise ValidationError({"reference": str(exc)}) from exc
+
+
+class ActionUpdateView(LoginRequiredMixin, View):
+    """Update a meeting action (its agency's users, or anyone who may change the series)."""
+
+    model = MeetingAction
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        user = acting_user(request)
+        action = MeetingAction.objects.filter(uuid=kwargs["uuid"]).select_related("series", "meeting").first()
+        if action is None or not MeetingSeries.objects.visible_to(user).filter(pk=action.series_id).exists():
+            raise Http404("No such action")
+        services.check_may_update_action(action, user)
+        self.object = action
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, form: ActionUpdateForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": self.object.meeting,
+                "caption": str(self.object.meeting),
+                "heading": f"Update the action: {self.object.title}",
+                "form": form,
+                "submit": "Save",
+            },
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(ActionUpdateForm(initial={"status": self.object.status, "outcome": self.object.outcome}))
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = ActionUpdateForm(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            services.update_action(
+                self.object,
+                acting_user(request),
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Action updated.")
+        return redirect(self.object.meeting)
+
+
+class SeriesCreateView(CreateMixin, View):
+    """Set up a series: the user's agency owns and chairs it, with the member agencies chosen."""
+
+    def _render(self, form: SeriesForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": None,
+                "caption": "Meetings",
+                "heading": "Set up a meeting series",
+                "form": form,
+                "submit": "Set up the series",
+            },
+        )
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and is_community_user(acting_user(request)):
+            raise PermissionDenied("The partnership's agencies set up meetings; voluntary members sit on them.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(SeriesForm(user=acting_user(request)))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        form = SeriesForm(request.POST, user=user)
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        secretariat = data["secretariat_agency"]
+        members: list[tuple[Any, str]] = [(user.agency, MemberRole.CHAIR)]
+        members += [(a, MemberRole.SECRETARIAT if a == secretariat else MemberRole.MEMBER) for a in data["members"]]
+        if secretariat is not None and secretariat not in data["members"]:
+            members.append((secretariat, MemberRole.SECRETARIAT))
+        try:
+            series = services.create_series(
+                user,
+                name=data["name"],
+                kind=data["kind"],
+                purpose=data["purpose"],
+                recurrence_rule=data["recurrence"],
+                first_starts_at=timezone.make_aware(dt.datetime.combine(data["first_day"], data["first_time"])),
+                duration_minutes=data["duration_minutes"],
+                location=data["location"],
+                minutes_per_case=data["minutes_per_case"],
+                members=members,
+                chair=data["chair"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Series set up, with its first meeting.")
+        return redirect(series)
+
+
+class ObjectiveCreateView(RecordMixin[MeetingSeries], View):
+    """Add an objective to an action group (those who may run the series)."""
+
+    model = MeetingSeries
+    action = Verb.CHANGE
+
+    def _form(self, data: Any = None) -> ObjectiveForm:
+        return ObjectiveForm(data, agencies=services.member_agencies(self.record))
+
+    def _render(self, form: ObjectiveForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {"back": self.record, "caption": self.record.name, "heading": "Add an objective", "form": form},
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        try:
+            services.add_objective(
+                self.record,
+                acting_user(request),
+                theme=data["theme"],
+                title=data["title"],
+                description=data["description"],
+                lead_agency=data["lead_agency"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Objective added.")
+        return redirect(self.record)
