@@ -22,6 +22,16 @@ cpSync(join(leaflet, "leaflet-src.esm.js"), join(out, "leaflet", "leaflet-src.es
 cpSync(join(leaflet, "leaflet-src.esm.js.map"), join(out, "leaflet", "leaflet-src.esm.js.map"));
 cpSync(join(leaflet, "images"), join(out, "images"), { recursive: true });
 
+// Vega, Vega-Lite and vega-embed (the dashboards' charts, csphub/static/csphub/charts.mjs): their UMD builds, loaded
+// as classic scripts; vega-embed runs Vega with its CSP-safe expression interpreter (no eval, no new Function).
+mkdirSync(join(out, "vega"), { recursive: true });
+cpSync("node_modules/vega/build/vega.min.js", join(out, "vega", "vega.min.js"));
+// Their source maps too: Django's manifest storage (collectstatic) refuses a script naming a missing map.
+for (const [pkg, name] of [["vega-lite", "vega-lite.min.js"], ["vega-embed", "vega-embed.min.js"]]) {
+  cpSync(`node_modules/${pkg}/build/${name}`, join(out, "vega", name));
+  cpSync(`node_modules/${pkg}/build/${name}.map`, join(out, "vega", `${name}.map`));
+}
+
 // Cytoscape.js (the intelligence network): its ES module build.
 mkdirSync(join(out, "cytoscape"), { recursive: true });
 cpSync("node_modules/cytoscape/dist/cytoscape.esm.min.mjs", join(out, "cytoscape", "cytoscape.esm.min.mjs"));

@@ -315,6 +315,12 @@ CSPHUB_GRANT_REVIEW_HOURS = env.int("CSPHUB_GRANT_REVIEW_HOURS", 24, minimum=1, 
 CSPHUB_JUSTIFICATION_MINUTES = env.int("CSPHUB_JUSTIFICATION_MINUTES", 60, minimum=1, maximum=24 * 60)
 # Refused attempts (404/403 to a signed-in user) logged one by one per user and minute; the rest are counted.
 CSPHUB_REFUSAL_LOG_PER_MINUTE = env.int("CSPHUB_REFUSAL_LOG_PER_MINUTE", 10, minimum=1, maximum=1000)
+# The analytics area (csphub.insights): partner counts from 1 to this number minus 1 are hidden (small-number
+# suppression, csphub.analytics.suppression), except to the roles the access policy allows.
+CSPHUB_SUPPRESSION_THRESHOLD = env.int("CSPHUB_SUPPRESSION_THRESHOLD", 5, minimum=1, maximum=100)
+# The largest police.uk or partner file an analyst may upload into the analytics store (a police.uk month of every
+# force is ~120 MB zipped).
+CSPHUB_CRIME_UPLOAD_MAX_MB = env.int("CSPHUB_CRIME_UPLOAD_MAX_MB", 500, minimum=1, maximum=5000)
 CSPHUB_SEARCH_LIMIT = env.int("CSPHUB_SEARCH_LIMIT", 50, minimum=1, maximum=500)
 # The register merger: pairs scoring at or above the upper threshold merge automatically; between the thresholds
 # they go to clerical review; below, they stay apart. Sources listed first are trusted first for displayed values.

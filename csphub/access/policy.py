@@ -346,8 +346,9 @@ def may_triage(user: User) -> bool:
 # The pages community-sector members use: they make referrals and follow their own, sign in and out, and sit on
 # the meetings and action groups their agency is a member of (each meeting page shows them only what they may see).
 # The case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
+# The analytics area (``insights``) shows non-personal aggregate figures, open to every member, them included.
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing"})
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
@@ -372,6 +373,30 @@ def page_refusal(user: User, view_name: str, namespace: str) -> str:
 def may_see_statistics(user: User) -> bool:
     """Partnership-wide aggregate figures (no personal data): managers and analysts."""
     return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER, Role.ANALYST))
+
+
+# --- The analytics area (csphub.insights): figures, dashboards, what the analytics store holds, uploads.
+# Figures are non-personal aggregates: every member sees them. Partner data that could identify someone (one
+# incident at a home address) is shown with small-number suppression (csphub.analytics.suppression, threshold
+# CSPHUB_SUPPRESSION_THRESHOLD), except to the roles below, who work with the partner data itself.
+PARTNER_DETAIL_ROLES = frozenset({Role.PARTNERSHIP_MANAGER, Role.ANALYST})
+# Loading police.uk months or partner files into the analytics store.
+CRIME_DATA_UPLOAD_ROLES = frozenset({Role.PARTNERSHIP_MANAGER, Role.ANALYST})
+
+
+def may_see_insights(user: User) -> bool:
+    """The analytics area's figures: every signed-in member of an agency."""
+    return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
+
+
+def sees_small_partner_counts(user: User) -> bool:
+    """Whether partner figures are shown to this user without small-number suppression."""
+    return bool(may_see_insights(user) and user.has_role(*PARTNER_DETAIL_ROLES))
+
+
+def may_upload_crime_data(user: User) -> bool:
+    """Upload police.uk months or partner CSV files into the analytics store: analysts and partnership managers."""
+    return bool(may_see_insights(user) and not is_community_user(user) and user.has_role(*CRIME_DATA_UPLOAD_ROLES))
 
 
 def may_use_intelligence(user: User) -> bool:

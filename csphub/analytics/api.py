@@ -9,6 +9,7 @@ typed result of the pure analysis function.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -23,6 +24,7 @@ from .emerging import EmergingResult, emerging_hotspots
 from .errors import EmptyStoreError, SettingsError
 from .geo import Districts, load_districts
 from .grid import Grid, cached_grid
+from .holdings import Holdings, holdings
 from .hotspots import HotspotResult, HotspotSettings, find_hotspots
 from .ingest import IngestResult, IngestSettings, ingest_police_files
 from .kde import KdeResult, KdeSettings, kernel_density
@@ -55,19 +57,47 @@ class Analytics:
     def __init__(self, config: AnalyticsConfig) -> None:
         self.config = config
         self.store = CrimeStore(config.data_dir)
+        # Connections with the store's views, kept while the store's files stay the same (its signature), one per
+        # set of districts the queries keep to: creating the views over hundreds of files, and reading their
+        # footers, costs more than a query over the right ones. Each call works on a cursor of its own.
+        self._connections: dict[tuple[str, ...], duckdb.DuckDBPyConnection] = {}
+        self._signature: tuple[tuple[str, int], ...] | None = None
+        self._lock = threading.Lock()
 
     @cached_property
     def districts(self) -> Districts:
         c = self.config
         return load_districts(c.district_boundaries, c.district_code_field, c.district_name_field)
 
+    def _base(self, districts: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+        signature = self.store.signature()
+        # Any of the partnership's districts: the table of all of them, made once for every district's queries.
+        key = self.config.csp_districts if set(districts) <= set(self.config.csp_districts) else districts
+        key = tuple(sorted(key)) if districts else ()
+        with self._lock:
+            if signature != self._signature:
+                # Not closed here: another thread may still be reading through a cursor of one; each goes with
+                # its last cursor.
+                self._connections = {}
+                self._signature = signature
+            if key not in self._connections:
+                self._connections[key] = self.store.connect(key)
+            return self._connections[key]
+
     @contextlib.contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = self.store.connect()
+    def _connection(self, events: EventFilter | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor over the store's views; when the events keep to some districts, over a table of those districts'
+        events (``CrimeStore.connect(districts)``), kept until the store changes.
+
+        Queries that keep to those districts answer as over every event; districts of the partnership share one
+        table of all its districts. The months "present in the data" (``months_present``: year-on-year and
+        seasonality count a month without an event as 0) are then the months with an event in the partnership's
+        districts (or in the districts asked for, outside it), not in the whole store."""
+        cursor = self._base(events.districts if events is not None else ()).cursor()
         try:
-            yield con
+            yield cursor
         finally:
-            con.close()
+            cursor.close()
 
     def area(self, codes: Sequence[str] | None) -> tuple[str, ...]:
         """The study area's district codes (the partnership's by default), checked against the boundaries."""
@@ -89,15 +119,19 @@ class Analytics:
             paths, self.store, self.districts, self.config.reference(self.config.postcodes_file)
         )
 
+    def holdings(self) -> Holdings:
+        """What the store holds: each stored month with its rows, unlocated and outside-district counts."""
+        return holdings(self.store)
+
     # --- counts and change
     # ------------------------------------------------------------------------------------------
     def counts(self, by: Sequence[str], events: EventFilter) -> CountTable:
-        with self._connection() as con:
+        with self._connection(events) as con:
             return count_events(con, by, events)
 
     def change(self, by: Sequence[str], base: MonthRange, compare: MonthRange, events: EventFilter) -> ChangeTable:
         keys = tuple(c for c in by if c != "month")
-        with self._connection() as con:
+        with self._connection(events) as con:
             counted = []
             for period in (base, compare):
                 table = count_events(con, keys, replace(events, months=period))
@@ -106,13 +140,13 @@ class Analytics:
 
     def year_on_year(self, by: Sequence[str], events: EventFilter) -> tuple[tuple[str, ...], tuple[YearOnYear, ...]]:
         keys = tuple(c for c in by if c != "month")
-        with self._connection() as con:
+        with self._connection(events) as con:
             monthly = grouped_monthly_counts(con, keys, events)
             present = months_present(con, events)
         return keys, year_on_year(monthly, present)
 
     def seasonality(self, events: EventFilter) -> Seasonality:
-        with self._connection() as con:
+        with self._connection(events) as con:
             monthly = grouped_monthly_counts(con, (), events).get((), {})
             for month in months_present(con, events):
                 monthly.setdefault(month, 0)
@@ -160,7 +194,7 @@ class Analytics:
         return emerging_hotspots(grid, stack, months, settings)
 
     def repeat_places(self, events: EventFilter, *, top: int = 50, fraction: float = 0.05) -> RepeatPlaces:
-        with self._connection() as con:
+        with self._connection(events) as con:
             counts = place_counts(con, events)
         return repeat_places(counts, top=top, fraction=fraction)
 
@@ -169,15 +203,18 @@ class Analytics:
             points = event_points(con, events)
         return knox_test(points.x, points.y, points.month, settings, progress=progress)
 
-    def deprivation(self, events: EventFilter) -> DeprivationResult:
+    def deprivation(self, events: EventFilter, area: Sequence[str] | None = None) -> DeprivationResult:
+        """Rates by LSOA of the partnership's districts (or of ``area``, some of them) with their IMD decile."""
         c = self.config
         lsoas = load_lsoas(
             c.reference(c.lsoa_lookup_file),
             c.reference(c.population_file),
             c.reference(c.imd_file),
-            c.csp_districts,
+            tuple(area) if area else c.csp_districts,
         )
-        with self._connection() as con:
+        # With a district filter, the files of those districts and of the partnership's (months_covered below).
+        scope = replace(events, districts=tuple({*events.districts, *c.csp_districts})) if events.districts else events
+        with self._connection(scope) as con:
             counts = lsoa_counts(con, events)
             # The months the rates cover: those of the partnership's districts' main force (see
             # months_covered).

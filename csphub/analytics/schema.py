@@ -62,6 +62,11 @@ def _sql_list(values: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join(sql_str(v) for v in values) + ")"
 
 
+def crime_series_of(crime_type: str) -> str:
+    """The series a police.uk crime type belongs to (itself when it is in none)."""
+    return _SERIES.get(crime_type, crime_type)
+
+
 def crime_series_sql(column: str) -> str:
     """A SQL expression giving the series of the crime type held in ``column``."""
     cases = " ".join(f"WHEN {sql_str(name)} THEN {sql_str(series)}" for name, series in _SERIES.items())

@@ -12,6 +12,7 @@ from csphub.access.policy import (
     allowed_actions,
     is_community_user,
     may_refer,
+    may_see_insights,
     may_see_statistics,
     may_triage,
     may_use_audit_log,
@@ -41,6 +42,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         # ... and the meetings and action groups they sit on, if any.
         if series_for(user).exists():
             nav.append({"label": "Meetings", "url": reverse("meetings:list")})
+        if may_see_insights(user):
+            nav.append({"label": "Insights", "url": reverse("insights:index")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -62,6 +65,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Duplicates", "url": reverse("linkage:queue")})
         if may_see_statistics(user):
             nav.append({"label": "Imports", "url": reverse("linkage:imports")})
+        if may_see_insights(user):
+            nav.append({"label": "Insights", "url": reverse("insights:index")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):

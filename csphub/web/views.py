@@ -21,6 +21,8 @@ from csphub.access.policy import (
     ROLE_ACTIONS,
     allowed_actions,
     is_community_user,
+    may_see_insights,
+    may_upload_crime_data,
     may_use_audit_log,
 )
 from csphub.access.views_base import acting_user
@@ -64,6 +66,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             audit=may_use_audit_log(user),
             panels=panels_for(user),
             today=timezone.localdate(),
+            insights=may_see_insights(user),
+            may_upload_crime_data=may_upload_crime_data(user),
         )
         return context
 

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +42,8 @@ from csphub.cases import services as case_services
 from csphub.cases.models import Case, TimelineEntry
 from csphub.cuckooing import services as cuckooing
 from csphub.cuckooing.models import VulnerabilityRecord
+from csphub.insights.charts import CHART_SLUGS
+from csphub.insights.priorities import load as load_priorities
 from csphub.intelligence import services as intelligence
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.meetings.models import Meeting
@@ -313,6 +316,11 @@ def _plant_meeting(world: World, da_case: Case) -> tuple[Case, Meeting]:
     return police_case, meeting
 
 
+@pytest.fixture(autouse=True)
+def _crime_store(with_crime_store: Path) -> None:
+    """The analytics area's pages read a crime store (police.uk and partner data) as they would in use."""
+
+
 def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[VulnerabilityRecord, VulnerabilityRecord]:
     """The police bring two records to the cuckooing panel (a Street Pastor and a Kettering council officer sit on
     it): a premises, shared with both under ISA-1; and the domestic-abuse victim of the canary DA case at her home,
@@ -374,6 +382,14 @@ def urls(cw: CanaryWorld) -> Iterator[str]:
         elif params == {"uuid"}:
             for uid in cw.uuids.get(label) or cw.others:
                 yield reverse(name, kwargs={"uuid": uid})
+        elif params == {"priority"}:
+            # The analytics area's dashboards: every priority, for the whole partnership (its case figures count
+            # the canaries' cases, never name them).
+            for priority in load_priorities().slugs:
+                yield reverse(name, kwargs={"priority": priority})
+        elif params == {"priority", "chart"}:
+            # A chart's CSV, SVG and PNG: the rows of its dashboard, already scanned above (one chart is enough).
+            yield reverse(name, kwargs={"priority": "all-crime", "chart": CHART_SLUGS[0]})
         elif params == {"uidb64", "token"}:
             # A password reset link (sent by e-mail, public): a stale one shows only that it no longer works.
             yield reverse(name, kwargs={"uidb64": "MQ", "token": "stale-token"})

@@ -54,3 +54,30 @@ def test_it_says_the_store_is_empty_before_anything_is_ingested(empty: Analytics
     with pytest.raises(EmptyStoreError, match="csphub crime ingest"):
         empty.repeat_places(EventFilter())
     assert empty.counts(["month"], EventFilter()).rows == []
+
+
+def test_the_signature_changes_when_a_month_is_added_or_replaced(empty: Analytics) -> None:
+    assert empty.store.signature() == ()
+    empty.ingest([NORTHANTS_MONTHS[0]])
+    first = empty.store.signature()
+    empty.ingest([NORTHANTS_MONTHS[0]])  # the same month again: replaced
+    second = empty.store.signature()
+    empty.ingest([NORTHANTS_MONTHS[1]])
+    assert first != second != empty.store.signature()
+
+
+def test_a_cached_connection_sees_a_month_ingested_after_it(empty: Analytics) -> None:
+    from csphub.analytics.config import NORTH_NORTHAMPTONSHIRE_DISTRICTS
+
+    area = EventFilter(districts=NORTH_NORTHAMPTONSHIRE_DISTRICTS)
+    empty.ingest([NORTHANTS_MONTHS[0]])
+    one = empty.counts(["month"], area)
+    empty.ingest([NORTHANTS_MONTHS[1]])
+    two = empty.counts(["month"], area)
+    assert len(one.keys) == 1 and len(two.keys) == 2
+    # The partnership's table answers a district's query as the files do.
+    kettering = EventFilter(districts=("E07000153",))
+    everywhere = empty.counts(["month", "district"], EventFilter()).as_dict()
+    assert empty.counts(["month"], kettering).as_dict() == {
+        (month,): n for (month, district), n in everywhere.items() if district == "E07000153"
+    }

@@ -89,7 +89,8 @@ def test_finding_4_volunteers_do_not_get_the_case_officer_interface(world: World
 def test_finding_4_volunteers_navigation_is_referrals_only(world: World) -> None:
     response = verified_client(world["publican"]).get(reverse("referrals:mine"))
     labels = [item["label"] for item in response.context["service_nav"]]
-    assert labels == ["Make a referral", "My referrals"]
+    # Insights (issue 20) is not the case-officer interface: the partnership's aggregate figures, open to every member.
+    assert labels == ["Make a referral", "My referrals", "Insights"]
     for hidden in ("Domestic abuse", "County lines", "SARA", "Cases", "People"):
         assert hidden not in response.content.decode()
 

@@ -92,7 +92,7 @@ def ingest_police_files(
         for source in sources:
             kinds.setdefault(source.kind.name, []).append(source)
         staged: list[_Staged] = []
-        with Steps(2 * len(kinds) + 1, "ingest", enabled=settings.progress) as steps:
+        with Steps(2 * len(kinds) + 1, "ingest", enabled=settings.progress, listener=settings.listener) as steps:
             for group in kinds.values():
                 kind = group[0].kind
                 out = staging / "out" / kind.folder

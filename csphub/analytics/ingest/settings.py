@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from csphub.common.progress import StepListener
+
 from ..errors import SettingsError
 
 LSOA_VINTAGES = (2011, 2021)
@@ -18,6 +20,8 @@ class IngestSettings:
     lsoa_vintage: int | None = None
     default_lsoa_vintage: int = 2021
     progress: bool = False
+    # told of each step of the ingest (name, done, total): the web app's progress bar
+    listener: StepListener | None = None
 
     def __post_init__(self) -> None:
         if self.lsoa_vintage is not None and self.lsoa_vintage not in LSOA_VINTAGES:

@@ -27,6 +27,15 @@ if (document.querySelector('[data-module="csphub-map"]')) {
   import("./map.mjs").then((maps) => maps.initAll());
 }
 
+// The dashboards' charts (vega-embed: deferred classic scripts of the page, run before this module) and the upload
+// progress bar.
+if (document.querySelector('[data-module="csphub-chart"]')) {
+  import("./charts.mjs").then((charts) => charts.initAll());
+}
+if (document.querySelector('[data-module="csphub-upload-progress"]')) {
+  import("./upload.mjs").then((upload) => upload.initAll());
+}
+
 // The insights map (its layers on the same base map).
 if (document.querySelector('[data-module="csphub-insights-map"]')) {
   import("./insights-map.mjs").then((maps) => maps.initAll());
