@@ -218,9 +218,11 @@ def django_panel(data: dict[str, np.ndarray], cells: np.ndarray, runs: int) -> N
         )
         lat, lon = bng_to_wgs84_arrays(data["addresses"][:, 0], data["addresses"][:, 1])
         points = list(zip(lat.tolist(), lon.tolist(), strict=True))
-        sources.register_known_addresses(lambda as_at: points)
         timings = []
-        with sources.use_drug_hotspots(lambda as_at, settings: sources.HotspotCells(cells, months="bench")):
+        with (
+            sources.use_known_addresses(lambda as_at: points),
+            sources.use_drug_hotspots(lambda as_at, settings: sources.HotspotCells(cells, months="bench")),
+        ):
             for _ in range(runs):
                 start = time.perf_counter()
                 listed = queries.panel_list(officer)

@@ -1,10 +1,9 @@
 """Where the panel's ranking finds what is near a premises: drug-crime hotspots and known county-lines addresses.
 
-- **Known county-lines addresses** come from the intelligence app (cuckooed addresses, trap houses, stashes of the
-  lines active on a day). The cuckooing app must not import it (the apps sit side by side), so the intelligence app
-  registers a provider here: ``register_known_addresses(fn)``, where ``fn(as_at: date)`` returns a sequence of
-  (latitude, longitude) points. Several providers may be registered; their points are pooled. None registered:
-  no county-lines component (and the page says so).
+- **Known county-lines addresses** come from the intelligence app (``intelligence.services.known_addresses``: the
+  cuckooed addresses, trap houses and stashes of the lines active on a day, as points with no names). The cuckooing
+  app sits above it in the layers. Tests and the bench swap the source (``use_known_addresses``); with none, there
+  is no county-lines component (and the page says so).
 - **Drug-crime hotspots** come from ``csphub.analytics``: Gi* hotspots (``Analytics.hotspots``) on the crime types
   and the latest months the ranking's configuration names, up to the day. The hot cells' centres are the points.
   An empty store gives none (and the page says so). Tests and the bench swap the provider (``use_drug_hotspots``).
@@ -15,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -47,32 +45,37 @@ NO_HOTSPOTS = HotspotCells(np.empty((0, 2)), note="No drug-crime figures in the 
 
 DrugHotspots = Callable[[dt.date, RankingSettings], HotspotCells]
 
-_known_providers: list[KnownAddresses] = []
-_lock = threading.Lock()
+
+def intelligence_addresses(as_at: dt.date) -> Sequence[tuple[float, float]]:
+    """The intelligence app's located addresses of the county lines active on the day (points only, no names)."""
+    from csphub.intelligence.services import known_addresses
+
+    return known_addresses(as_at)
 
 
-def register_known_addresses(fn: KnownAddresses) -> None:
-    """Add a provider of known county-lines addresses (the intelligence app calls this once, when it is ready)."""
-    with _lock:
-        if fn not in _known_providers:
-            _known_providers.append(fn)
+_known: KnownAddresses | None = intelligence_addresses
 
 
-def unregister_known_addresses(fn: KnownAddresses) -> None:
-    with _lock:
-        if fn in _known_providers:
-            _known_providers.remove(fn)
+@contextlib.contextmanager
+def use_known_addresses(provider: KnownAddresses | None) -> Iterator[None]:
+    """Use another source of county-lines addresses meanwhile, or none (tests, the bench)."""
+    global _known
+    previous = _known
+    _known = provider
+    try:
+        yield
+    finally:
+        _known = previous
 
 
 def has_known_addresses() -> bool:
-    return bool(_known_providers)
+    return _known is not None
 
 
 def known_addresses_xy(as_at: dt.date) -> np.ndarray:
-    """Every provider's points on the day, in British National Grid metres ((k, 2); empty when none)."""
-    points: list[tuple[float, float]] = []
-    for provider in list(_known_providers):
-        points.extend((float(lat), float(lon)) for lat, lon in provider(as_at))
+    """The county-lines addresses' points on the day, in British National Grid metres ((k, 2); empty when none)."""
+    provider = _known
+    points = [(float(lat), float(lon)) for lat, lon in provider(as_at)] if provider else []
     if not points:
         return np.empty((0, 2))
     latlon = np.asarray(points, dtype=np.float64)

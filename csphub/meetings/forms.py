@@ -11,24 +11,20 @@ from csphub.cases.kinds import ActionStatus
 from csphub.cases.models import Case
 from csphub.meetings.models import Objective, Rating, Recurrence, SeriesKind, Theme
 from csphub.partnership.models import Agency, User
-from csphub.ui.forms import GovukForm
+from csphub.ui.forms import GovukDateField, GovukForm, GovukTimeField
 
 
 class ScheduleForm(GovukForm):
     """The next meeting: by the series' pattern, or (an ad hoc series) on a day and time."""
 
     deadline_fields = frozenset({"day"})
-    day = forms.DateField(
+    day = GovukDateField(
         label="Date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date"},
     )
-    time = forms.TimeField(
+    time = GovukTimeField(
         label="Start time",
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"invalid": "Enter a real time"},
     )
 
     def __init__(self, *args: Any, ad_hoc: bool, **kwargs: Any) -> None:
@@ -114,10 +110,9 @@ class MeetingActionForm(GovukForm):
         empty_label="Anyone in the agency",
         help_text="An officer of the agency",
     )
-    due_on = forms.DateField(
+    due_on = GovukDateField(
         label="Due by",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the due date"},
     )
     objective = forms.ModelChoiceField(
         label="Objective", required=False, queryset=Objective.objects.none(), empty_label="None"
@@ -193,15 +188,13 @@ class SeriesForm(GovukForm):
     kind = forms.ChoiceField(label="Kind of meeting", choices=SeriesKind.choices, widget=forms.RadioSelect)
     purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     recurrence = forms.ChoiceField(label="How often it meets", choices=Recurrence.choices, widget=forms.RadioSelect)
-    first_day = forms.DateField(
+    first_day = GovukDateField(
         label="Date of the first meeting",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the first meeting", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date of the first meeting"},
     )
-    first_time = forms.TimeField(
+    first_time = GovukTimeField(
         label="Start time",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": "Enter the start time", "invalid": "Enter a real time"},
+        error_messages={"required": "Enter the start time"},
     )
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=120)
     location = forms.CharField(label="Where", max_length=200, required=False)

@@ -38,7 +38,11 @@ def test_a_chair_records_a_decision_and_an_action_and_the_case_timeline_shows_th
     journey.follow(page.get_by_role("link", name="Record an action"))
     page.get_by_label("Action", exact=True).fill("Write to the landlord of the precinct")
     page.get_by_label("Agency").select_option(label="Kettering Borough Council")
-    page.get_by_label("Due by").fill((timezone.localdate() + dt.timedelta(days=14)).isoformat())
+    due = timezone.localdate() + dt.timedelta(days=14)
+    box = page.get_by_role("group", name="Due by")
+    box.get_by_label("Day").fill(str(due.day))
+    box.get_by_label("Month").fill(str(due.month))
+    box.get_by_label("Year").fill(str(due.year))
     journey.submit("Save")
     expect(page.locator("#actions")).to_contain_text("Write to the landlord of the precinct")
     assert (

@@ -39,10 +39,8 @@ def _lines(as_at: dt.date) -> list[tuple[float, float]]:
 
 @pytest.fixture
 def near_drug_activity() -> Iterator[None]:
-    sources.register_known_addresses(_lines)
-    with sources.use_drug_hotspots(_hotspots):
+    with sources.use_known_addresses(_lines), sources.use_drug_hotspots(_hotspots):
         yield
-    sources.unregister_known_addresses(_lines)
 
 
 def _home(world: World, address: str = "14 Rockingham Road, Kettering") -> Place:

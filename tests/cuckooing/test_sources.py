@@ -40,23 +40,17 @@ def test_an_empty_store_gives_no_hotspots_and_says_so(tmp_path: Path, monkeypatc
     assert len(cells.xy) == 0 and "No drug-crime figures" in cells.note
 
 
-def test_county_lines_providers_are_pooled_and_converted_to_metres() -> None:
-    def one(as_at: dt.date) -> list[tuple[float, float]]:
-        return [(52.398, -0.726)]
+def test_county_lines_addresses_are_read_on_the_day_and_converted_to_metres() -> None:
+    def lines(as_at: dt.date) -> list[tuple[float, float]]:
+        return [(52.398, -0.726)] + ([(52.49, -0.69)] if as_at >= dt.date(2026, 1, 1) else [])
 
-    def two(as_at: dt.date) -> list[tuple[float, float]]:
-        return [(52.49, -0.69)] if as_at >= dt.date(2026, 1, 1) else []
-
-    assert len(sources.known_addresses_xy(dt.date(2026, 6, 1))) == 0
-    sources.register_known_addresses(one)
-    sources.register_known_addresses(two)
-    sources.register_known_addresses(one)  # once only
-    try:
+    assert sources.has_known_addresses(), "the intelligence app is the source by default"
+    with sources.use_known_addresses(None):
+        assert not sources.has_known_addresses()
+        assert len(sources.known_addresses_xy(dt.date(2026, 6, 1))) == 0
+    with sources.use_known_addresses(lines):
         xy = sources.known_addresses_xy(dt.date(2026, 6, 1))
         assert xy.shape == (2, 2)
         assert xy[0] == pytest.approx(np.array(wgs84_to_bng(52.398, -0.726)))
         assert len(sources.known_addresses_xy(dt.date(2025, 6, 1))) == 1
-    finally:
-        sources.unregister_known_addresses(one)
-        sources.unregister_known_addresses(two)
-    assert not sources.has_known_addresses()
+    assert sources.has_known_addresses()

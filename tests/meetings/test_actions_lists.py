@@ -45,5 +45,6 @@ def test_it_offers_volunteers_the_meetings_page_only_when_they_sit_on_a_series(w
         response = verified_client(world[username]).get(reverse("referrals:mine"))
         return [item["label"] for item in response.context["service_nav"]]
 
-    assert labels("pastor") == ["Make a referral", "My referrals", "Meetings"]
-    assert labels("publican") == ["Make a referral", "My referrals"]
+    # Insights (aggregate figures) is every member's; Meetings only for an agency that sits on a series.
+    assert labels("pastor") == ["Make a referral", "My referrals", "Meetings", "Insights"]
+    assert labels("publican") == ["Make a referral", "My referrals", "Insights"]
