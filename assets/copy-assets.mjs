@@ -1,4 +1,4 @@
-// Copies the JavaScript and images of GOV.UK Frontend, MoJ Frontend and Leaflet into csphub/static/vendor/.
+// Copies the JavaScript and images of GOV.UK Frontend, MoJ Frontend, Leaflet and Cytoscape.js into csphub/static/vendor/.
 // Brand assets (the GOV.UK crown and crest, logotypes, favicons) are deliberately not copied: csphub is not a
 // gov.uk service. Where the compiled CSS still names one (for components csphub does not use), a blank SVG stands
 // in, so that Django's manifest storage finds every file the CSS refers to.
@@ -31,6 +31,10 @@ for (const [pkg, name] of [["vega-lite", "vega-lite.min.js"], ["vega-embed", "ve
   cpSync(`node_modules/${pkg}/build/${name}`, join(out, "vega", name));
   cpSync(`node_modules/${pkg}/build/${name}.map`, join(out, "vega", `${name}.map`));
 }
+
+// Cytoscape.js (the intelligence network): its ES module build.
+mkdirSync(join(out, "cytoscape"), { recursive: true });
+cpSync("node_modules/cytoscape/dist/cytoscape.esm.min.mjs", join(out, "cytoscape", "cytoscape.esm.min.mjs"));
 
 const brand = /crown|crest|govuk-icon|opengraph|logotype|favicon|^moj-/;
 for (const dir of [join(govuk, "assets", "images"), join(moj, "assets", "images")]) {

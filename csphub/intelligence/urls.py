@@ -1,6 +1,6 @@
 from django.urls import path
 
-from csphub.intelligence import views
+from csphub.intelligence import network_views, views
 
 app_name = "intelligence"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("counts/", views.CountsView.as_view(), name="counts"),
     path("leads/", views.LeadsView.as_view(), name="leads"),
+    path("network/", network_views.NetworkView.as_view(), name="network"),
+    path("network/graph.json", network_views.NetworkJsonView.as_view(), name="network-json"),
+    path("network/network.graphml", network_views.GraphmlExportView.as_view(), name="network-graphml"),
+    path("network/entities.csv", network_views.EntitiesExportView.as_view(), name="network-entities"),
+    path("network/links.csv", network_views.LinksExportView.as_view(), name="network-links"),
 ]

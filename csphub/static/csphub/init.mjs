@@ -45,3 +45,8 @@ if (document.querySelector('[data-module="csphub-insights-map"]')) {
 if (document.querySelector('[data-module="csphub-postcode-lookup"]')) {
   import("./postcode-lookup.mjs").then((lookup) => lookup.initAll());
 }
+
+// The intelligence network: Cytoscape.js is loaded only on the network page.
+if (document.querySelector('[data-module="csphub-network"]')) {
+  import("./network.mjs").then((network) => network.initAll());
+}
