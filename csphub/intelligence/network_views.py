@@ -32,6 +32,7 @@ from csphub.intelligence import network_service as svc
 from csphub.intelligence.forms import _date_field
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.partnership.models import District
+from csphub.ui.dates import govuk_date
 from csphub.ui.forms import GovukForm
 
 HISTORY_DAYS = 730  # the slider's reach: two years back from today
@@ -168,11 +169,17 @@ def tables(view: svc.NetworkView) -> list[dict[str, Any]]:
         },
         {
             "name": "new_links",
-            "caption": f"New links since {r.since.isoformat()}" if r.since else "New links",
+            "caption": f"New links since {govuk_date(r.since)}" if r.since else "New links",
             "note": "Links in this network that began on or after that date.",
             "heads": ["From", "Link", "To", "Began"],
             "rows": [
-                [cell(e.source), text(svc.edge_label(e)), cell(e.target), text(e.valid_from or "")] for e in r.new_links
+                [
+                    cell(e.source),
+                    text(svc.edge_label(e)),
+                    cell(e.target),
+                    text(govuk_date(e.valid_from) if e.valid_from else ""),
+                ]
+                for e in r.new_links
             ],
             "empty": "No new links.",
         },
@@ -228,6 +235,7 @@ class NetworkView(NetworkMixin, TemplateView):
             "tables": shown,
             "graph": svc.as_json(view) | {"tables": shown},
             "slider_min": (today - dt.timedelta(days=HISTORY_DAYS)).isoformat(),
+            "slider_start": today - dt.timedelta(days=HISTORY_DAYS),
             "slider_max": today.isoformat(),
             "slider_days": HISTORY_DAYS,
             "slider_value": HISTORY_DAYS - (today - view.valid).days,

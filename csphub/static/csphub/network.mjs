@@ -14,6 +14,15 @@ const PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840
 const SHAPES = { person: "ellipse", phone: "round-rectangle", place: "diamond", vehicle: "triangle", line: "hexagon", group: "star" };
 const DAY = 86_400_000;
 
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+  "November", "December"];
+
+// An ISO date (2026-11-07) as GOV.UK writes it: 7 November 2026.
+function govukDate(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return `${day} ${MONTHS[month - 1]} ${year}`;
+}
+
 function style() {
   return [
     {
@@ -137,7 +146,7 @@ function init(element) {
     show(element, cy, data);
     element.removeAttribute("aria-busy");
     summary.textContent = `${data.summary}, as ${data.known === "then" ? "known at the end of that day" : "known now"}.`;
-    heading.textContent = valid;
+    heading.textContent = govukDate(valid);
     element.setAttribute("aria-label", `A drawing of the network: ${data.summary}. The tables below say the same in words.`);
     fillTables(tables, data.tables);
     const url = new URL(window.location.href);
@@ -146,7 +155,7 @@ function init(element) {
     window.history.replaceState(null, "", url);
   };
   range.addEventListener("input", () => {
-    output.textContent = dateAt(range.dataset.start, Number(range.value));
+    output.textContent = govukDate(dateAt(range.dataset.start, Number(range.value)));
     clearTimeout(timer);
     timer = setTimeout(load, 250);
   });
