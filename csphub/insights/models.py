@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from csphub.audit.registry import audited
+
 
 class UploadKind(models.TextChoices):
     POLICE = "police", "police.uk monthly files (CSV or zip)"
@@ -21,6 +23,9 @@ class UploadStatus(models.TextChoices):
     FAILED = "failed", "Not loaded"
 
 
+# Who loaded which files, and when, is in the audit log (the upload row is created in the request). Progress is
+# written with update(), which the log does not follow.
+@audited(label="crime data upload", kind="configuration")
 class CrimeUpload(models.Model):
     """One upload: its files are checked and loaded together by the engine's ingest (all of them or none)."""
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from csphub.audit.models import AuditEntry
 from csphub.insights import uploads
 from csphub.insights.models import CrimeUpload, UploadStatus
 from tests.analytics.conftest import NORTHANTS_MONTHS, snapshot
@@ -51,6 +52,14 @@ def test_it_loads_police_uk_months_and_shows_what_it_loaded(world: World, store:
     page = client.get(f"/insights/data/upload/{upload.uuid}/").content.decode()
     assert "2025-01-northamptonshire-street.csv" in page and ">5773<" in page
     assert not uploads.upload_dir(upload).exists()
+
+
+def test_it_logs_who_uploaded_which_files(world: World, store: Path) -> None:
+    analyst = world["police_analyst"]
+    verified_client(analyst).post("/insights/data/upload/", {"kind": "police", "files": [_file(NORTHANTS_MONTHS[0])]})
+    upload = CrimeUpload.objects.get()
+    entries = AuditEntry.objects.filter(record_type="insights.crimeupload")
+    assert [(e.actor_username, e.record_id) for e in entries] == [(analyst.username, str(upload.uuid))]
 
 
 def test_a_bad_file_loads_nothing_and_names_its_line(world: World, store: Path) -> None:
