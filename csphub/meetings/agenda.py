@@ -18,7 +18,17 @@ from django.utils import timezone
 
 from csphub.access.models import Governed
 from csphub.cases.models import Action, Case
-from csphub.meetings.models import AgendaItem, AgreedCaseAction, ItemKind, Meeting, MeetingAction, MeetingDecision
+from csphub.cuckooing.models import VulnerabilityRecord
+from csphub.cuckooing.queries import PanelRow, ranked
+from csphub.meetings.models import (
+    PANEL_GROUPS,
+    AgendaItem,
+    AgreedCaseAction,
+    ItemKind,
+    Meeting,
+    MeetingAction,
+    MeetingDecision,
+)
 from csphub.referrals.models import Referral
 from csphub.registers.models import Person, Place
 
@@ -37,6 +47,8 @@ class AgendaRow:
     case_action: Action | None = None
     repeat: bool = False  # a repeat MARAC referral (the calculator's flag, recorded with the referral)
     agency_actions: list[tuple[str, list[Action]]] = field(default_factory=list)  # a MARAC case: each agency's
+    panel: PanelRow | None = None  # a cuckooing panel record open on the ranked list, worded for the viewer
+    panel_why: str = ""  # why it is on the panel's agenda (review due, new to the panel, ranked)
 
     @property
     def case(self) -> Case | None:
@@ -77,14 +89,38 @@ def _visible_ids(viewer: User, model: type[Governed], ids: set[int]) -> set[int]
 
 def _governed(item: AgendaItem) -> tuple[type[Governed], int] | None:
     """The record an item concerns (a MARAC referral's and a carried case action's: the case)."""
-    for model, attname in ((Case, "case_id"), (Referral, "referral_id"), (Person, "person_id"), (Place, "place_id")):
+    for model, attname in (
+        (Case, "case_id"),
+        (Referral, "referral_id"),
+        (Person, "person_id"),
+        (Place, "place_id"),
+        (VulnerabilityRecord, "vulnerability_record_id"),
+    ):
         value = getattr(item, attname)
         if value is not None:
             return model, value
     return None
 
 
-def _label(item: AgendaItem, record: Governed | None) -> str:
+def _panel_label(record: VulnerabilityRecord, panel: PanelRow | None) -> str:
+    """A cuckooing record as the viewer may see it: its premises and resident named only if they may see them."""
+    if panel is None:
+        return f"{record.reference} (no longer on the panel's list)"
+    parts = []
+    if panel.premises is not None:
+        parts.append(str(panel.premises))
+    elif panel.premises_hidden:
+        parts.append("a premises you may not see")
+    if panel.person is not None:
+        parts.append(panel.person.full_name)
+    elif panel.person_hidden:
+        parts.append("a resident you may not see")
+    return f"{record.reference}: {', '.join(parts)}" if parts else record.reference
+
+
+def _label(item: AgendaItem, record: Governed | None, panel: PanelRow | None = None) -> str:
+    if isinstance(record, VulnerabilityRecord):
+        return _panel_label(record, panel)
     if item.kind == ItemKind.BUSINESS:
         return item.title
     if item.kind == ItemKind.CARRIED_ACTION and item.meeting_action is not None:
@@ -101,7 +137,14 @@ def _label(item: AgendaItem, record: Governed | None) -> str:
 def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
     items = list(
         meeting.items.select_related(
-            "case", "referral", "person", "place", "marac_referral", "meeting_action", "case_action"
+            "case",
+            "referral",
+            "person",
+            "place",
+            "marac_referral",
+            "meeting_action",
+            "case_action",
+            "vulnerability_record",
         ).order_by("position", "id")
     )
     wanted: dict[type[Governed], set[int]] = defaultdict(set)
@@ -128,6 +171,8 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
         assert action.marac_referral_id is not None
         by_referral[action.marac_referral_id][action.assigned_agency.name].append(action)
 
+    panel_rows = _panel_rows(viewer, meeting, visible.get(VulnerabilityRecord, set()))
+
     rows: list[AgendaRow] = []
     hidden = 0
     clock = meeting.starts_at
@@ -142,18 +187,21 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
                 hidden += 1
                 continue
             record = _record_of(item, model)
+        panel = panel_rows.get(item.vulnerability_record_id) if item.vulnerability_record_id else None
         referral = item.marac_referral
         rows.append(
             AgendaRow(
                 item=item,
                 number=len(rows) + 1,
                 starts_at=timezone.localtime(starts),
-                label=_label(item, record),
+                label=_label(item, record, panel),
                 record=record,
                 meeting_action=item.meeting_action,
                 case_action=item.case_action,
                 repeat=bool(referral is not None and referral.is_repeat),
                 agency_actions=sorted(by_referral.get(referral.pk, {}).items()) if referral is not None else [],
+                panel=panel,
+                panel_why=_panel_why(item),
             )
         )
     shown_decisions = [d for d in decisions if d.case_id in visible[Case]]
@@ -172,8 +220,25 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
     )
 
 
+def _panel_why(item: AgendaItem) -> str:
+    if item.kind != ItemKind.CUCKOOING or item.panel_group is None or item.panel_group >= len(PANEL_GROUPS):
+        return ""
+    return PANEL_GROUPS[item.panel_group]
+
+
+def _panel_rows(viewer: User, meeting: Meeting, record_ids: set[int]) -> dict[int, PanelRow]:
+    """The cuckooing records on the agenda the viewer may see, as their ranked list shows them as at the meeting's
+    day: the resident and the premises named only if the viewer may see them, the reasons worded for the viewer
+    (panel partners read "near known drug activity", never of county lines). Closed records are not on the list."""
+    if not record_ids:
+        return {}
+    listed = ranked(viewer, meeting.local_date)
+    indices = [n for n, r in enumerate(listed.records) if r.pk in record_ids]
+    return {row.record.pk: row for row in listed.rows(indices)}
+
+
 def _record_of(item: AgendaItem, model: type[models.Model]) -> Governed | None:
-    for value in (item.case, item.referral, item.person, item.place):
+    for value in (item.case, item.referral, item.person, item.place, item.vulnerability_record):
         if isinstance(value, model):
             return value
     return None

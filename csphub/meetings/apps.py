@@ -8,7 +8,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from csphub.cases import action_sources
-        from csphub.meetings import queries
+        from csphub.meetings import links, queries
+        from csphub.ui.record_links import use_record_links
 
         # The agency action list (csphub.cases, below this app) lists meeting actions too, through its registry.
         action_sources.register(queries.meeting_action_items)
+        # People, places, cases and referrals offer "Refer to a meeting" on their pages (the UI kit's registry).
+        use_record_links(links.refer_links)

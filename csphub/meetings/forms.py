@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from csphub.cases.forms import OfficerChoiceField, check_officer, limit_officers
 from csphub.cases.kinds import ActionStatus
 from csphub.cases.models import Case
-from csphub.meetings.models import Objective, Rating, Recurrence, SeriesKind, Theme
+from csphub.meetings.models import Meeting, MemberRole, Objective, Rating, Recurrence, SeriesKind, Theme
 from csphub.partnership.models import Agency, User
+from csphub.ui.dates import govuk_when
 from csphub.ui.forms import GovukDateField, GovukForm, GovukTimeField
 
 
@@ -240,3 +242,86 @@ class ObjectiveForm(GovukForm):
         field = self.fields["lead_agency"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+
+
+NOT_A_MEMBER = ""
+MEMBER_CHOICES = [(NOT_A_MEMBER, "Not a member"), *MemberRole.choices]
+
+
+class _NamedOfficer(OfficerChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.agency})"
+
+
+class MembersForm(GovukForm):
+    """Who sits on a series: each agency of the partnership with its role (or none), and the named chair and
+    secretariat (officers of the member agencies)."""
+
+    chair = _NamedOfficer(label="Chair", queryset=User.objects.none(), required=False, empty_label="Not named")
+    secretariat = _NamedOfficer(
+        label="Secretariat", queryset=User.objects.none(), required=False, empty_label="Not named"
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = agencies
+        named = dict(self.fields)
+        self.fields.clear()
+        for agency in agencies:
+            self.fields[self.field_name(agency)] = forms.ChoiceField(
+                label=agency.name, choices=MEMBER_CHOICES, required=False
+            )
+        users = User.objects.filter(is_active=True, agency__in=agencies).select_related("agency")
+        for name in ("chair", "secretariat"):
+            field = named[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = users.order_by("agency__name", "last_name", "first_name", "username")
+            self.fields[name] = field
+        self._style(errors=False)
+
+    @staticmethod
+    def field_name(agency: Agency) -> str:
+        return f"agency_{agency.uuid.hex}"
+
+    def members(self) -> list[tuple[Agency, str]]:
+        chosen = [(a, self.cleaned_data.get(self.field_name(a)) or NOT_A_MEMBER) for a in self.agencies]
+        return [(a, role) for a, role in chosen if role != NOT_A_MEMBER]
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        help_text="Members read it on the meeting's page: keep personal data out of it",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the meeting is cancelled"},
+    )
+
+
+class RescheduleForm(GovukForm):
+    deadline_fields = frozenset({"day"})
+    day = GovukDateField(label="New date", error_messages={"required": "Enter the new date"})
+    time = GovukTimeField(label="Start time", error_messages={"required": "Enter the start time"})
+
+
+class _MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        when = timezone.localtime(obj.starts_at)
+        return f"{obj.series.name}, {govuk_when(when)}"
+
+
+class ReferRecordForm(GovukForm):
+    meeting = _MeetingChoice(
+        label="Meeting",
+        queryset=Meeting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the meeting"},
+    )
+
+    def __init__(self, *args: Any, meetings: list[Meeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meeting"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("series")
+        field.queryset = field.queryset.order_by("starts_at", "series__name")

@@ -37,6 +37,7 @@ class Recurrence(models.TextChoices):
 class SeriesKind(models.TextChoices):
     PANEL = "panel", "Board or panel"
     MARAC = "marac", "MARAC"
+    CUCKOOING = "cuckooing", "Cuckooing panel"
     ACTION_GROUP = "action_group", "Action group"
 
 
@@ -115,6 +116,13 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(blank=True, help_text="The minutes of the general business (no personal data)")
+    cancellation_reason = models.TextField(blank=True, help_text="Why the meeting was cancelled (no personal data)")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # RFC 5545 SEQUENCE: each change of time, and a cancellation, makes calendars replace the invitation they hold.
+    sequence = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -135,6 +143,19 @@ class Meeting(models.Model):
     def local_date(self) -> dt.date:
         return timezone.localtime(self.starts_at).date()
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == MeetingStatus.SCHEDULED
+
+
+# Why a cuckooing panel record is on the agenda (``cuckooing.queries.agenda``), in the order the panel hears them
+# (``AgendaItem.panel_group`` is the index).
+PANEL_GROUPS: tuple[str, ...] = ("Review due", "New to the panel", "On the ranked list")
+
 
 class ItemKind(models.TextChoices):
     BUSINESS = "business", "General business"
@@ -143,6 +164,7 @@ class ItemKind(models.TextChoices):
     PERSON = "person", "Person in the register"
     PLACE = "place", "Place in the register"
     MARAC = "marac", "MARAC referral"
+    CUCKOOING = "cuckooing", "Cuckooing panel record"
     CARRIED_ACTION = "carried_action", "Action carried over"
     CARRIED_CASE_ACTION = "carried_case_action", "Case action carried over"
 
@@ -172,6 +194,17 @@ class AgendaItem(models.Model):
         "MeetingAction", on_delete=models.CASCADE, null=True, blank=True, related_name="carried_in"
     )
     case_action = models.ForeignKey("cases.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    vulnerability_record = models.ForeignKey(
+        "cuckooing.VulnerabilityRecord", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A cuckooing panel record's place in the panel's ranking when it was brought (the same for every attendee):
+    # why it is on the agenda (review due, new, ranked: ``PANEL_GROUPS``) and its score, 0 to 100.
+    panel_group = models.PositiveSmallIntegerField(null=True, blank=True)
+    panel_score = models.FloatField(null=True, blank=True)
+    # An item of a cancelled meeting carried to a later one (each is carried once).
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -24,8 +25,11 @@ from csphub.access.vocabulary import Verb
 from csphub.cases import services as case_services
 from csphub.cases.kinds import OPEN_ACTION_STATUSES, ActionStatus, EntryKind
 from csphub.cases.models import Action, Case, MaracReferral
+from csphub.cuckooing import queries as cuckooing_queries
+from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.meetings import recurrence
 from csphub.meetings.models import (
+    PANEL_GROUPS,
     AgendaItem,
     AgreedCaseAction,
     Attendance,
@@ -34,13 +38,14 @@ from csphub.meetings.models import (
     MeetingAction,
     MeetingDecision,
     MeetingSeries,
+    MeetingStatus,
     MemberRole,
     Objective,
     ProgressReport,
     SeriesKind,
     SeriesMember,
 )
-from csphub.partnership.models import Agency, User
+from csphub.partnership.models import Agency, Role, User
 from csphub.referrals.models import Referral
 from csphub.registers.models import Person, Place
 
@@ -53,13 +58,17 @@ REFERABLE: dict[type, ItemKind] = {
     Referral: ItemKind.REFERRAL,
     Person: ItemKind.PERSON,
     Place: ItemKind.PLACE,
+    VulnerabilityRecord: ItemKind.CUCKOOING,
 }
 _ITEM_FIELD: dict[str, str] = {
     ItemKind.CASE: "case",
     ItemKind.REFERRAL: "referral",
     ItemKind.PERSON: "person",
     ItemKind.PLACE: "place",
+    ItemKind.CUCKOOING: "vulnerability_record",
 }
+# Records new to the panel in the four weeks before a meeting are heard after the reviews due (as the panel's list).
+PANEL_NEW_DAYS = 28
 
 
 # --- Series and members -------------------------------------------------------------------------------------------
@@ -135,6 +144,62 @@ def member_agencies(series: MeetingSeries) -> list[Agency]:
     return [m.agency for m in series.members.select_related("agency")]
 
 
+MEMBERS_REFUSAL = "Only the series' chair, its secretariat or a partnership manager changes who sits on it."
+
+
+def check_may_change_members(series: MeetingSeries, by: User) -> None:
+    """Who sits on a series is changed by its named chair or secretariat, or a partnership manager, and only if the
+    access policy lets them change the series (``require``: 403 with its reason otherwise)."""
+    require(by, Verb.CHANGE, series)
+    if by.pk not in (series.chair_id, series.secretariat_id) and not by.has_role(Role.PARTNERSHIP_MANAGER):
+        raise PermissionDenied(MEMBERS_REFUSAL)
+
+
+def may_change_members(series: MeetingSeries, by: User) -> bool:
+    try:
+        check_may_change_members(series, by)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@transaction.atomic
+def change_members(
+    series: MeetingSeries,
+    by: User,
+    *,
+    members: Iterable[tuple[Agency, str]],
+    chair: User | None,
+    secretariat: User | None,
+) -> MeetingSeries:
+    """The agencies sitting on the series with their roles (one chair's agency, one secretariat's at most), and the
+    named chair and secretariat, who work for a member agency (for the chair's or secretariat's agency, if one is
+    named). The agency holding the series stays on it. Who may see the series follows (``set_members``)."""
+    check_may_change_members(series, by)
+    members = list(members)
+    by_agency = {agency.pk: role for agency, role in members}
+    if series.owning_agency_id not in by_agency:
+        raise ValidationError({"members": f"{series.owning_agency} holds the series: it stays a member"})
+    counts = Counter(by_agency.values())
+    for role, label in ((MemberRole.CHAIR, "chair"), (MemberRole.SECRETARIAT, "secretariat")):
+        if counts[role] > 1:
+            raise ValidationError({"members": f"Choose one agency as the {label}"})
+    for user, role, label in ((chair, MemberRole.CHAIR, "chair"), (secretariat, MemberRole.SECRETARIAT, "secretariat")):
+        if user is None:
+            continue
+        if user.agency_id not in by_agency:
+            raise ValidationError({label: f"The {label} must work for one of the member agencies"})
+        named = next((a for a, r in members if r == role), None)
+        if named is not None and user.agency_id != named.pk:
+            raise ValidationError({label: f"The {label} must work for the {label}'s agency, {named}"})
+    set_members(series, members)
+    series.chair = chair
+    series.secretariat = secretariat
+    series.full_clean()
+    series.save()
+    return series
+
+
 # --- Meetings -----------------------------------------------------------------------------------------------------
 
 
@@ -168,6 +233,71 @@ def schedule_next(series: MeetingSeries, by: User, *, starts_at: dt.datetime | N
     if series.kind == SeriesKind.MARAC:
         add_marac_referrals(meeting)
     return meeting
+
+
+def following_meeting(meeting: Meeting) -> Meeting | None:
+    """The series' next scheduled meeting after this one."""
+    return (
+        meeting.series.meetings.filter(starts_at__gt=meeting.starts_at, status=MeetingStatus.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def cancel(meeting: Meeting, by: User, *, reason: str) -> Meeting:
+    """Cancel a scheduled meeting, saying why (kept with it, and in the audit log with the change). Its agenda is not
+    lost: the open items and actions go to the series' next meeting (now, if one is scheduled; otherwise when it is:
+    ``carry_over``), and its calendar invitation becomes a cancellation (``calendar.invitation``)."""
+    require(by, Verb.CHANGE, meeting.series)
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Say why the meeting is cancelled"})
+    if not meeting.is_scheduled:
+        status = meeting.get_status_display().lower()
+        raise ValidationError({"reason": f"The meeting is {status}: it cannot be cancelled"})
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancellation_reason = reason
+    meeting.cancelled_by = by
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    following = following_meeting(meeting)
+    if following is not None:
+        carry_over(following)
+    return meeting
+
+
+@transaction.atomic
+def reschedule(meeting: Meeting, by: User, *, starts_at: dt.datetime) -> Meeting:
+    """Move a scheduled meeting to another day or time, still between the series' meetings before and after it (its
+    agenda keeps its order and its times follow). The invitation's sequence goes up: calendars move it."""
+    require(by, Verb.CHANGE, meeting.series)
+    if not meeting.is_scheduled:
+        raise ValidationError({"day": f"The meeting is {meeting.get_status_display().lower()}: it cannot be moved"})
+    if starts_at <= timezone.now():
+        raise ValidationError({"day": "Choose a day and time in the future"})
+    others = meeting.series.meetings.exclude(pk=meeting.pk)
+    if others.filter(starts_at=starts_at).exists():
+        raise ValidationError({"day": "The series already meets then"})
+    held = others.exclude(status=MeetingStatus.CANCELLED)
+    before = held.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
+    after = held.filter(starts_at__gt=meeting.starts_at).order_by("starts_at").first()
+    if before is not None and starts_at <= before.starts_at:
+        raise ValidationError({"day": f"It must come after the meeting of {_day(before)}"})
+    if after is not None and starts_at >= after.starts_at:
+        raise ValidationError({"day": f"It must come before the meeting of {_day(after)}: move that one first"})
+    meeting.starts_at = starts_at
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def _day(meeting: Meeting) -> str:
+    when = timezone.localtime(meeting.starts_at)
+    return f"{when.day} {when:%B %Y}"
 
 
 def _next_position(meeting: Meeting) -> int:
@@ -208,6 +338,66 @@ def carry_over(meeting: Meeting) -> list[AgendaItem]:
     for item in made:
         item.minutes_allotted = 2
         item.save()
+    return made + _carry_cancelled(meeting, earlier)
+
+
+# Items of a cancelled meeting that carry to the next: what was referred to it and its general business (its own
+# carried actions are carried again from the actions themselves, while they are open).
+_CARRIED_KINDS = (
+    ItemKind.BUSINESS,
+    ItemKind.CASE,
+    ItemKind.REFERRAL,
+    ItemKind.PERSON,
+    ItemKind.PLACE,
+    ItemKind.MARAC,
+    ItemKind.CUCKOOING,
+)
+_RECORD_FIELDS = ("case_id", "referral_id", "person_id", "place_id", "marac_referral_id", "vulnerability_record_id")
+
+
+def _carry_cancelled(meeting: Meeting, earlier: models.QuerySet[Meeting]) -> list[AgendaItem]:
+    """The agenda items of the earlier cancelled meetings not yet carried anywhere, onto this meeting (once each; one
+    already on this agenda is not doubled). A MARAC referral's actions become this meeting's too."""
+    pending = (
+        AgendaItem.objects.filter(
+            meeting__in=earlier.filter(status=MeetingStatus.CANCELLED), kind__in=_CARRIED_KINDS, carried_to=None
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "position", "id")
+    )
+    present = {(item.kind, *(getattr(item, f) for f in _RECORD_FIELDS), item.title) for item in meeting.items.all()}
+    made: list[AgendaItem] = []
+    position = _next_position(meeting)
+    for old in pending:
+        key = (old.kind, *(getattr(old, f) for f in _RECORD_FIELDS), old.title)
+        if key in present:
+            continue
+        present.add(key)
+        made.append(
+            AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                kind=old.kind,
+                title=old.title,
+                minutes_allotted=old.minutes_allotted,
+                case_id=old.case_id,
+                referral_id=old.referral_id,
+                person_id=old.person_id,
+                place_id=old.place_id,
+                marac_referral_id=old.marac_referral_id,
+                vulnerability_record_id=old.vulnerability_record_id,
+                panel_group=old.panel_group,
+                panel_score=old.panel_score,
+                referred_by_id=old.referred_by_id,
+                carried_from=old,
+            )
+        )
+        position += 1
+        if old.marac_referral_id is not None:
+            for action in Action.objects.filter(marac_referral_id=old.marac_referral_id):
+                AgreedCaseAction.objects.get_or_create(meeting=meeting, action=action)
+    if any(item.kind == ItemKind.CUCKOOING for item in made):
+        order_panel_items(meeting)
     return made
 
 
@@ -239,9 +429,14 @@ def refer(meeting: Meeting, by: User, record: Governed) -> AgendaItem:
     if not MeetingSeries.objects.visible_to(by).filter(pk=meeting.series_id).exists():
         raise PermissionDenied("You do not have access to this meeting.")
     require(by, Verb.CHANGE, record)
+    if not meeting.is_scheduled:
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}: refer it to another")
     field = _ITEM_FIELD[kind]
     if meeting.items.filter(kind=kind, **{field: record}).exists():
         raise ValidationError("It is already on the agenda")
+    panel: dict[str, int | float | None] = {}
+    if isinstance(record, VulnerabilityRecord):
+        panel = _panel_place(meeting, by, record)
     item = AgendaItem(
         meeting=meeting,
         position=_next_position(meeting),
@@ -249,10 +444,118 @@ def refer(meeting: Meeting, by: User, record: Governed) -> AgendaItem:
         minutes_allotted=meeting.series.minutes_per_case,
         referred_by=by,
         **{field: record},
+        **panel,
     )
     item.full_clean()
     item.save()
+    if isinstance(record, VulnerabilityRecord):
+        order_panel_items(meeting)
     return item
+
+
+def _panel_place(meeting: Meeting, by: User, record: VulnerabilityRecord) -> dict[str, int | float | None]:
+    """A cuckooing record's place on a panel meeting's agenda: why it is there (review due by the meeting, new to the
+    panel in the four weeks before it, or ranked) and its score on the ranked list as at the meeting's day."""
+    if meeting.series.kind != SeriesKind.CUCKOOING:
+        raise ValidationError("A cuckooing vulnerability record goes to a meeting of a cuckooing panel")
+    day = meeting.local_date
+    row = cuckooing_queries.row_for(by, record, day)
+    if row is None:
+        raise ValidationError("Only an open record on the panel's ranked list can go on the agenda")
+    if record.review_on is not None and record.review_on <= day:
+        group = 0
+    elif record.opened_on >= day - dt.timedelta(days=PANEL_NEW_DAYS):
+        group = 1
+    else:
+        group = 2
+    return {"panel_group": group, "panel_score": round(row.score, 1)}
+
+
+def order_panel_items(meeting: Meeting) -> None:
+    """Keep the cuckooing panel's records together on the agenda, where the first of them stands, in the panel's
+    order: reviews due, then records new to the panel, then the rest, each by rank (score, highest first)."""
+    items = list(meeting.items.order_by("position", "id"))
+    panel = [i for i in items if i.kind == ItemKind.CUCKOOING]
+    if not panel:
+        return
+    panel.sort(key=lambda i: (i.panel_group if i.panel_group is not None else 9, -(i.panel_score or 0.0), i.pk))
+    first = next(n for n, i in enumerate(items) if i.kind == ItemKind.CUCKOOING)
+    others = [i for i in items if i.kind != ItemKind.CUCKOOING]
+    before = sum(1 for i in items[:first] if i.kind != ItemKind.CUCKOOING)
+    for position, item in enumerate([*others[:before], *panel, *others[before:]], start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def bring_cuckooing_panel(meeting: Meeting, by: User, *, limit: int = 25) -> tuple[list[AgendaItem], int]:
+    """A cuckooing panel meeting's agenda from the panel's ranked list (``cuckooing.queries.agenda`` as the user may
+    see it, as at the meeting's day): reviews due, records new to the panel, then the rest by rank, up to ``limit``.
+    Only the records the user may act on are referred (as ``refer``); the others are counted, for their holders to
+    bring. Each attendee then sees the items the policy lets them see (``agenda_for``). Returns (made, left)."""
+    if meeting.series.kind != SeriesKind.CUCKOOING:
+        raise ValidationError("Only a cuckooing panel's meetings take the panel's ranked list")
+    require(by, Verb.CHANGE, meeting.series)
+    if not meeting.is_scheduled:
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}")
+    listed = cuckooing_queries.agenda(by, meeting.local_date, limit=limit)
+    ids = [entry.row.record.pk for entry in listed.items]
+    on_it = meeting.items.filter(vulnerability_record_id__in=ids)
+    present = set(on_it.values_list("vulnerability_record_id", flat=True))
+    may_act = set(
+        VulnerabilityRecord.objects.visible_to(by, Verb.CHANGE).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    made: list[AgendaItem] = []
+    left = 0
+    position = _next_position(meeting)
+    for entry in listed.items:
+        record = entry.row.record
+        if record.pk in present:
+            continue
+        if record.pk not in may_act:
+            left += 1
+            continue
+        made.append(
+            AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                kind=ItemKind.CUCKOOING,
+                vulnerability_record=record,
+                panel_group=PANEL_GROUPS.index(entry.why) if entry.why in PANEL_GROUPS else 2,
+                panel_score=round(entry.row.score, 1),
+                minutes_allotted=meeting.series.minutes_per_case,
+                referred_by=by,
+            )
+        )
+        position += 1
+    order_panel_items(meeting)
+    return made, left
+
+
+def may_refer(user: User, record: Governed) -> bool:
+    """Whether the user may refer this record to a meeting: one they may act on, of a kind meetings take."""
+    if type(record) not in REFERABLE or Verb.CHANGE not in allowed_actions(user):
+        return False
+    manager = type(record).objects
+    return bool(manager.visible_to(user, Verb.CHANGE).filter(pk=record.pk).exists())
+
+
+def referable_meetings(user: User, record: Governed, now: dt.datetime | None = None) -> list[Meeting]:
+    """The meetings coming up the user may refer the record to: scheduled meetings of the series they may see that
+    do not hold it yet (a cuckooing record: a cuckooing panel's only)."""
+    kind = REFERABLE.get(type(record))
+    if kind is None:
+        return []
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        series__in=MeetingSeries.objects.visible_to(user).values("pk"),
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gte=now,
+    ).exclude(pk__in=AgendaItem.objects.filter(kind=kind, **{_ITEM_FIELD[kind]: record}).values("meeting_id"))
+    if kind == ItemKind.CUCKOOING:
+        meetings = meetings.filter(series__kind=SeriesKind.CUCKOOING)
+    return list(meetings.select_related("series").order_by("starts_at", "series__name")[:50])
 
 
 def add_marac_referrals(meeting: Meeting) -> list[AgendaItem]:

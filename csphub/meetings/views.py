@@ -26,18 +26,26 @@ from csphub.meetings import calendar, services
 from csphub.meetings.agenda import Agenda, agenda_for
 from csphub.meetings.forms import (
     ActionUpdateForm,
+    CancelForm,
     DecisionForm,
     MeetingActionForm,
+    MembersForm,
     MinutesForm,
     ObjectiveForm,
     ProgressForm,
     ReferForm,
+    ReferRecordForm,
+    RescheduleForm,
     ScheduleForm,
     SeriesForm,
 )
-from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence
+from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence, SeriesKind
 from csphub.meetings.queries import series_for, upcoming_meetings
+from csphub.partnership.models import Agency
 from csphub.referrals.models import Referral
+from csphub.registers.models import Person, Place
+from csphub.ui.dates import govuk_when
+from csphub.ui.forms import GovukForm
 from csphub.ui.views_support import apply_errors
 
 
@@ -74,6 +82,7 @@ class SeriesView(RecordMixin[MeetingSeries], TemplateView):
             "objectives": objectives,
             "next_start": services.next_start(series),
             "can_change": self.allowed["change"],
+            "may_change_members": services.may_change_members(series, user),
             "may_report": bool(objectives) and services.may_report_progress(series, user),
             "open_actions": list(
                 series.actions.filter(status__in=["open", "in_progress"]).select_related("assigned_agency")
@@ -201,6 +210,7 @@ class MeetingView(MeetingMixin, TemplateView):
             "agenda": self.agenda(),
             "attendance": list(self.meeting.attendance.select_related("agency")),
             "can_change": self.allowed["change"],
+            "carried_to": services.following_meeting(self.meeting) if self.meeting.is_cancelled else None,
             "today": timezone.localdate(),
         }
 
@@ -257,6 +267,8 @@ class _MeetingFormView(MeetingMixin, View):
     def perform(self, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    intro = ""
+
     def _render(self, form: Any) -> HttpResponse:
         return render(
             self.request,
@@ -265,6 +277,7 @@ class _MeetingFormView(MeetingMixin, View):
                 "back": self.meeting,
                 "caption": str(self.meeting),
                 "heading": self.heading,
+                "intro": self.intro,
                 "form": form,
                 "submit": self.submit,
             },
@@ -509,3 +522,173 @@ class ObjectiveCreateView(RecordMixin[MeetingSeries], View):
             return self._render(form)
         messages.success(request, "Objective added.")
         return redirect(self.record)
+
+
+class MembersView(RecordMixin[MeetingSeries], View):
+    """Who sits on a series, with their roles, and its named chair and secretariat: for the chair, the secretariat
+    or a partnership manager who may change the series (``services.check_may_change_members``)."""
+
+    model = MeetingSeries
+    action = Verb.CHANGE
+
+    def _form(self, data: Any = None) -> MembersForm:
+        series = self.record
+        services.check_may_change_members(series, acting_user(self.request))
+        agencies = list(Agency.objects.filter(partnership_id=series.owning_agency.partnership_id).order_by("name"))
+        initial: dict[str, Any] = {"chair": series.chair_id, "secretariat": series.secretariat_id}
+        for member in series.members.all():
+            initial[f"agency_{member.agency.uuid.hex}"] = member.role
+        return MembersForm(data, initial=initial, agencies=agencies)
+
+    def _render(self, form: MembersForm) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/form.html",
+            {
+                "back": self.record,
+                "caption": self.record.name,
+                "heading": "Change the members",
+                "intro": (
+                    "Members' agencies see the series and its meetings; what each agenda item concerns stays "
+                    "governed by its record. One agency chairs it and one is its secretariat."
+                ),
+                "form": form,
+                "submit": "Save the members",
+            },
+        )
+
+    def get(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest, uuid: str) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            services.change_members(
+                self.record,
+                acting_user(request),
+                members=form.members(),
+                chair=form.cleaned_data["chair"],
+                secretariat=form.cleaned_data["secretariat"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Members saved.")
+        return redirect(self.record)
+
+
+class CancelView(_MeetingFormView):
+    heading = "Cancel the meeting"
+    submit = "Cancel the meeting"
+    success = "Meeting cancelled. Its open items and actions go to the series' next meeting."
+    intro = (
+        "Members' calendars get a cancellation. What is on its agenda and its open actions go to the next meeting "
+        "of the series (now, if one is scheduled, or when it is)."
+    )
+
+    def make_form(self, data: Any = None) -> CancelForm:
+        return CancelForm(data)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.cancel(self.meeting, acting_user(self.request), reason=data["reason"])
+
+
+class RescheduleView(_MeetingFormView):
+    heading = "Move the meeting"
+    submit = "Move the meeting"
+    success = "Meeting moved. Download the invitation again to update your calendar."
+
+    def make_form(self, data: Any = None) -> RescheduleForm:
+        when = timezone.localtime(self.meeting.starts_at)
+        return RescheduleForm(data, initial={"day": when.date(), "time": when.time()})
+
+    def perform(self, data: dict[str, Any]) -> None:
+        starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
+        services.reschedule(self.meeting, acting_user(self.request), starts_at=starts_at)
+
+
+class CuckooingPanelView(_MeetingFormView):
+    """A cuckooing panel meeting's agenda from the panel's ranked list (only a cuckooing panel's meetings)."""
+
+    heading = "Bring the panel's ranked list"
+    submit = "Add to the agenda"
+    intro = (
+        "The records whose review falls due by the meeting, then those new to the panel, then the rest of the "
+        "ranked list, up to 25, go on the agenda in that order. Each member sees only the records their agency "
+        "may see; the others are counted, never named."
+    )
+
+    def make_form(self, data: Any = None) -> GovukForm:
+        if self.series.kind != SeriesKind.CUCKOOING:
+            raise Http404("Only a cuckooing panel's meetings take the panel's ranked list")
+        return GovukForm(data)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        made, left = services.bring_cuckooing_panel(self.meeting, acting_user(self.request))
+        self.success = f"{len(made)} record{'s' if len(made) != 1 else ''} added to the agenda."
+        if left:
+            self.success += f" {left} more on your list {'is' if left == 1 else 'are'} for their holders to bring."
+
+
+class _ReferRecordView(RecordMixin[Any], View):
+    """Refer the record to a meeting coming up, from the record's page: only the scheduled meetings of the series the
+    user may see that do not hold it yet; only someone who may act on the record (``services.refer``)."""
+
+    action = Verb.CHANGE
+
+    def _meetings(self) -> list[Meeting]:
+        return services.referable_meetings(acting_user(self.request), self.record)
+
+    def _render(self, form: ReferRecordForm, meetings: list[Meeting]) -> HttpResponse:
+        return render(
+            self.request,
+            "meetings/refer_record.html",
+            {"record": self.record, "form": form, "meetings": meetings, "label": _record_label(self.record)},
+        )
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        meetings = self._meetings()
+        return self._render(ReferRecordForm(meetings=meetings), meetings)
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        meetings = self._meetings()
+        form = ReferRecordForm(request.POST, meetings=meetings)
+        if not form.is_valid():
+            return self._render(form, meetings)
+        meeting = form.cleaned_data["meeting"]
+        try:
+            services.refer(meeting, acting_user(request), self.record)
+        except ValidationError as exc:
+            apply_errors(form, ValidationError({"meeting": exc.messages}))
+            return self._render(form, meetings)
+        messages.success(request, f"Referred to the {meeting.series.name} on {govuk_when(meeting.starts_at)}.")
+        return redirect(self.record)
+
+
+def _record_label(record: Any) -> str:
+    if isinstance(record, Case):
+        return f"{record.reference}: {record.title}"
+    if isinstance(record, Referral):
+        return f"Referral {record.reference}"
+    if isinstance(record, Person):
+        return record.full_name
+    return str(record)
+
+
+class ReferPersonView(_ReferRecordView):
+    model = Person
+
+
+class ReferPlaceView(_ReferRecordView):
+    model = Place
+
+
+class ReferReferralView(_ReferRecordView):
+    model = Referral
+
+
+class ReferCaseView(_ReferRecordView):
+    model = Case
+    lookup = "reference"

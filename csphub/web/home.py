@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from csphub.access import consultation
 from csphub.access.grants import AccessGrant
-from csphub.access.policy import allowed_actions, may_review_grants, may_see_statistics, may_triage
+from csphub.access.policy import (
+    allowed_actions,
+    is_community_user,
+    may_review_grants,
+    may_see_statistics,
+    may_triage,
+)
 from csphub.access.services import grants_for_review
 from csphub.access.vocabulary import Verb
 from csphub.cases.kinds import OPEN_ACTION_STATUSES, CaseStatus, CaseType
@@ -85,6 +91,14 @@ def my_meetings(user: User, now: dt.datetime | None = None, limit: int = PANEL_R
     return MeetingsPanel(
         list(meeting_actions_for(user, mine=True, today=today)[:limit]), upcoming_meetings(user, now, 5), today
     )
+
+
+def referrals_made(user: User, limit: int = 5) -> tuple[list[Referral], int]:
+    """A volunteer's own referrals, the latest first (those they may still see: ``visible_to``)."""
+    qs = Referral.objects.visible_to(user).filter(referred_by=user)
+    rows = list(qs.select_related("owning_agency").order_by("-created_at")[:limit])
+    consultation.record_results(rows, "the home page", {"page": "home"})
+    return rows, qs.count()
 
 
 # --- Deadlines in the next 7 days ---------------------------------------------------------------------------------
@@ -200,6 +214,8 @@ def case_figures(user: User) -> Figures:
 class Panels:
     actions: ActionsPanel | None = None
     meetings: MeetingsPanel | None = None
+    # A volunteer's home: the referrals they made (their way in) and their meetings.
+    referrals_made: tuple[list[Referral], int] | None = None
     deadlines: list[DueItem] | None = None
     case_reviews: list[CaseReviewDue] | None = None
     referrals: tuple[list[Referral], int] | None = None
@@ -216,12 +232,21 @@ def panels_for(user: User, now: dt.datetime | None = None) -> Panels:
     now = now or timezone.now()
     verbs = allowed_actions(user)
     panels = Panels()
+    if is_community_user(user):
+        # Volunteers and business members: the referrals they made, and the meetings they sit on with their actions.
+        panels.referrals_made = referrals_made(user)
+        panels.meetings = my_meetings(user, now)
+        panels.shown = ["referrals_made", "meetings"]
+        return panels
     case_work = Verb.VIEW in verbs and not (user.roles and user.roles <= {Role.ANALYST})
+    # Actions from meetings reach everyone who has them (an analyst named on one too), and the meetings coming up.
+    meetings = my_meetings(user, now)
+    if case_work or meetings.actions or meetings.upcoming:
+        panels.meetings = meetings
     if Verb.CHANGE in verbs:
         panels.case_reviews = case_reviews_awaiting_decision(user)
     if case_work:
         panels.actions = my_actions(user, timezone.localtime(now).date())
-        panels.meetings = my_meetings(user, now)
         panels.deadlines = deadlines_due(user, now, reviews=panels.case_reviews or [])
     if may_triage(user):
         panels.referrals = referrals_to_triage(user)
@@ -237,6 +262,7 @@ def panels_for(user: User, now: dt.datetime | None = None) -> Panels:
     panels.shown = [
         name
         for name in (
+            "referrals_made",
             "actions",
             "meetings",
             "deadlines",

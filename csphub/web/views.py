@@ -48,17 +48,13 @@ class FaviconView(RedirectView):
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "web/home.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_community_user(acting_user(request)):
-            return redirect("referrals:mine")  # volunteers' home: their referrals
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         actions = allowed_actions(user)
         context = super().get_context_data(**kwargs)
         context.update(
             roles=user.display_roles,
+            community=is_community_user(user),
             can_search=Verb.VIEW in actions,
             can_create=Verb.CREATE in actions,
             actions=[label for verb, label in ACTION_LABELS.items() if verb in actions],

@@ -9,9 +9,13 @@ from csphub.access.policy import COMMUNITY_REFUSAL, page_refusal
 from tests.factories import World, verified_client
 
 
-def test_a_volunteers_home_is_their_referrals(world: World) -> None:
+def test_a_volunteers_home_leads_to_their_referrals(world: World) -> None:
     response = verified_client(world["pastor"]).get(reverse("web:home"))
-    assert response.status_code == 302 and response["Location"] == reverse("referrals:mine")
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["panels"].shown == ["referrals_made", "meetings"]
+    assert reverse("referrals:mine") in page and reverse("referrals:new") in page
+    # None of the case officer's interface: no search, no access requests.
+    assert reverse("registers:person-search") not in page and reverse("access:request") not in page
 
 
 @pytest.mark.parametrize("name", ["access:grants", "access:request", "cases:deadlines", "audit:index"])

@@ -2,6 +2,7 @@
 
 - ``govuk_when``: a date ("7 December 2026") or a date and time ("9:14am on 7 December 2026"); "" for none.
 - ``govuk_date`` / ``govuk_time``: the date or the time alone.
+- ``{% record_links record %}``: the links the apps above a record's page offer for it (``csphub.ui.record_links``).
 - ``a_or_an``: a noun phrase with its indefinite article ("an ASB victim risk matrix", "a DASH risk checklist").
 """
 
@@ -12,6 +13,7 @@ import datetime as dt
 from django import template
 
 from csphub.ui import dates
+from csphub.ui.record_links import record_links as links_for
 
 register = template.Library()
 
@@ -36,3 +38,12 @@ def a_or_an(phrase: object) -> str:
     """The phrase after "a", or "an" before a vowel (an initialism like "ASB" is read "ay-ess-bee": also "an")."""
     text = str(phrase)
     return f"{'an' if text[:1].lower() in 'aeiou' and text else 'a'} {text}"
+
+
+@register.inclusion_tag("ui/record_links.html", takes_context=True)
+def record_links(context: template.Context, record: object) -> dict[str, object]:
+    """The links the apps above a record's page offer for it (``csphub.ui.record_links``), for the signed-in user."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    links = links_for(user, record) if user is not None and user.is_authenticated else []
+    return {"links": links}
