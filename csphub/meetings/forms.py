@@ -316,7 +316,7 @@ class ReferRecordForm(GovukForm):
         queryset=Meeting.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Choose the meeting"},
+        error_messages={"required": "Choose the meeting", "invalid_choice": "Choose one of the meetings coming up"},
     )
 
     def __init__(self, *args: Any, meetings: list[Meeting], **kwargs: Any) -> None:
