@@ -164,6 +164,7 @@ def plant(world: World) -> CanaryWorld:
         line, ocg, member = _plant_intelligence(world)
     with audit_context("test", actor=police, reason="canary planting"):
         police_case, meeting = _plant_meeting(world, da_case)
+        panel = _plant_cuckooing_meeting(world)
     with audit_context("test", actor=council, reason="canary planting"):
         case_services.transfer(
             shared,
@@ -198,8 +199,8 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "an organised crime group", ocg, "Canarygroup")
     _add(cw, "an organised crime group's member", member, "Canarymember")
     _add(cw, "a police-only case on a meeting's agenda", police_case, police_case.reference, "Canarypanelcase")
-    cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid)]
-    cw.uuids["meetings.meeting"] = [str(m.uuid) for m in meeting.series.meetings.all()]
+    cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid), str(panel.series.uuid)]
+    cw.uuids["meetings.meeting"] = [str(m.uuid) for s in (meeting.series, panel.series) for m in s.meetings.all()]
     cw.uuids["meetings.meetingaction"] = [str(a.uuid) for a in meeting.series.actions.all()]
     _add(cw, "a premises brought to the cuckooing panel", cuckooed, cuckooed.reference, "Canarycuckoopanel")
     _add(
@@ -312,8 +313,41 @@ def _plant_meeting(world: World, da_case: Case) -> tuple[Case, Meeting]:
         due_on=timezone.localdate(),
         assigned_agency=agencies["pastors"],
     )
+    second = meeting_services.schedule_next(series, police)
+    # The second meeting is cancelled: what was referred to it goes to the third.
+    meeting_services.refer(second, police, police_case)
+    meeting_services.refer(second, police, da_case)
     meeting_services.schedule_next(series, police)
+    meeting_services.cancel(second, world["police_chair"], reason="Canary cancelled: the room was double-booked")
     return police_case, meeting
+
+
+def _plant_cuckooing_meeting(world: World) -> Meeting:
+    """A cuckooing panel of the police, the council, the fire service and the Street Pastors: the panel chair brings
+    the panel's ranked list (the premises shared with the panel, and the domestic-abuse victim's record no agreement
+    lets reach it) to its next meeting."""
+    from csphub.meetings import services as meeting_services
+    from csphub.meetings.models import MemberRole
+
+    agencies = world.agencies
+    series = meeting_services.create_series(
+        world["police_manager"],
+        name="Canary cuckooing panel",
+        kind="cuckooing",
+        recurrence_rule="monthly",
+        first_starts_at=timezone.now().replace(microsecond=0) + dt.timedelta(days=5),
+        members=[
+            (agencies["police"], MemberRole.CHAIR),
+            (agencies["council"], MemberRole.SECRETARIAT),
+            (agencies["fire"], MemberRole.MEMBER),
+            (agencies["pastors"], MemberRole.MEMBER),
+        ],
+        chair=world["police_chair"],
+    )
+    meeting = series.meetings.get()
+    made, _left = meeting_services.bring_cuckooing_panel(meeting, world["police_chair"])
+    assert len(made) == 2
+    return meeting
 
 
 @pytest.fixture(autouse=True)

@@ -48,3 +48,41 @@ def test_it_offers_volunteers_the_meetings_page_only_when_they_sit_on_a_series(w
     # Insights (aggregate figures) is every member's; Meetings only for an agency that sits on a series.
     assert labels("pastor") == ["Make a referral", "My referrals", "Meetings", "Insights"]
     assert labels("publican") == ["Make a referral", "My referrals", "Insights"]
+
+
+def test_a_street_pastors_home_shows_their_meeting_actions_and_meetings(world: World) -> None:
+    series = make_series(world, name="Kettering faith action group")
+    services.add_action(
+        series.meetings.get(),
+        world["police_chair"],
+        title="Count the people helped on Friday nights",
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+        assigned_agency=world.agencies["pastors"],
+    )
+    services.schedule_next(series, world["police_chair"])
+    response = verified_client(world["pastor"]).get(reverse("web:home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    meetings = page[page.index('id="my-meetings"') :]
+    assert "Count the people helped on Friday nights" in meetings and "Overdue" in meetings
+    assert "Kettering faith action group" in meetings
+    # The publican's agency sits on no series: no meetings panel worth showing, nothing of the pastors' group.
+    publican = verified_client(world["publican"]).get(reverse("web:home")).content.decode()
+    assert "Count the people helped" not in publican and "Kettering faith action group" not in publican
+
+
+def test_an_analyst_named_on_a_meeting_action_finds_it_on_their_home(world: World) -> None:
+    """Analysts get no case work panels, but an action from a meeting assigned to them is theirs all the same."""
+    series = make_series(world)
+    analyst = world["police_analyst"]
+    services.add_action(
+        series.meetings.get(),
+        world["police_chair"],
+        title="Map the precinct's incidents for the panel",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        assigned_agency=world.agencies["police"],
+        assigned_officer=analyst,
+    )
+    page = verified_client(analyst).get(reverse("web:home")).content.decode()
+    assert 'id="my-meetings"' in page and "Map the precinct&#x27;s incidents for the panel" in page
+    assert 'id="my-actions"' not in page  # still no case actions panel

@@ -1,4 +1,4 @@
-""""Refer to a meeting" from a person's, a place's, a case's and a referral's page: offered to someone who may act on
+""" "Refer to a meeting" from a person's, a place's, a case's and a referral's page: offered to someone who may act on
 the record, listing only the meetings coming up they may refer it to."""
 
 from __future__ import annotations

@@ -9,11 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csphub.access.models import Governed
+from csphub.cases.models import Case
 from csphub.meetings import services
 from csphub.meetings.models import MeetingSeries, MemberRole, Recurrence, SeriesKind
 from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
-from tests.factories import World
+from tests.cases.factories import make_case
+from tests.factories import World, make_place
 from tests.meetings.factories import first_start
+from tests.referrals.factories import make_referral
 
 
 class _SeriesTarget(RecordViewCases):
@@ -110,3 +113,77 @@ class TestActionUpdateAccess(_SeriesTarget):
             assigned_agency=world.agencies["police"],
         )
         return reverse(self.url_name, args=[action.uuid])
+
+
+class TestMembersAccess(_SeriesTarget):
+    """Changed by the chair, the secretariat or a partnership manager (a case officer who may run it: 403, tested in
+    tests/meetings/test_members.py)."""
+
+    url_name = "meetings:members"
+    write = True
+    permitted = "police_manager"
+
+
+class TestCancelAccess(_MeetingTarget):
+    url_name = "meetings:cancel"
+    write = True
+
+
+class TestRescheduleAccess(_MeetingTarget):
+    url_name = "meetings:reschedule"
+    write = True
+
+
+class TestCuckooingPanelAccess(_MeetingTarget):
+    url_name = "meetings:cuckooing-panel"
+    write = True
+
+    def target(self, world: World) -> Governed | None:
+        return services.create_series(
+            world["police_officer"],
+            name="Police and fire cuckooing panel",
+            kind=SeriesKind.CUCKOOING,
+            recurrence_rule=Recurrence.MONTHLY,
+            first_starts_at=first_start(-5),
+            members=[(world.agencies["police"], MemberRole.CHAIR), (world.agencies["fire"], MemberRole.MEMBER)],
+        )
+
+
+class TestReferPersonAccess(RecordViewCases):
+    """Referring a record needs the right to act on it: the fire service's read-only partner may only read it."""
+
+    url_name = "meetings:refer-person"
+    write = True
+
+
+class TestReferPlaceAccess(RecordViewCases):
+    url_name = "meetings:refer-place"
+    write = True
+
+    def target(self, world: World) -> Governed | None:
+        return make_place(world["police_officer"], address="8 Referral Row", parties=(world.agencies["fire"],))
+
+
+class TestReferCaseAccess(RecordViewCases):
+    url_name = "meetings:refer-case"
+    write = True
+
+    def target(self, world: World) -> Governed | None:
+        return make_case(world["police_officer"], parties=(world.agencies["fire"],))
+
+    def url(self, world: World, target: Governed | None) -> str:
+        assert isinstance(target, Case)
+        return reverse(self.url_name, args=[target.reference])
+
+
+class TestReferReferralAccess(RecordViewCases):
+    """A crime referred by a Street Pastor: the police receive it; the council does not see it; the police analyst
+    may read it but not refer it on."""
+
+    url_name = "meetings:refer-referral"
+    write = True
+    outsider = "council_officer"
+    read_only = "police_analyst"
+
+    def target(self, world: World) -> Governed | None:
+        return make_referral(world["pastor"], concern="crime")
