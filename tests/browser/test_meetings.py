@@ -1,6 +1,8 @@
 """Meetings in Chromium: the chair runs the agenda (a decision on a case, an action for an agency), the decision is on
-the case's timeline, and a Street Pastor at the same meeting sees the cases counted, not named. axe-core scans
-every page (``tests/browser/conftest.py``)."""
+the case's timeline, and a Street Pastor at the same meeting sees the cases counted, not named; the six-weekly
+series schedules its next meeting with the overdue actions carried over; the chair changes the members and cancels
+a meeting (its agenda goes to the next); an officer refers a person to a meeting from the person's page. axe-core
+scans every page (``tests/browser/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from csphub.meetings.models import MeetingAction
+from csphub.meetings import services
+from csphub.meetings.models import ItemKind, MeetingAction
 from tests.browser.conftest import Journey
-from tests.factories import World
-from tests.meetings.factories import make_panel
+from tests.cases.factories import make_case
+from tests.factories import World, make_person
+from tests.meetings.factories import first_start, make_panel, make_series
 
 
 def test_a_chair_records_a_decision_and_an_action_and_the_case_timeline_shows_the_decision(
@@ -65,3 +69,91 @@ def test_a_chair_records_a_decision_and_an_action_and_the_case_timeline_shows_th
     expect(pastor.page.locator("body")).not_to_contain_text(case.reference)
     expect(pastor.page.locator("body")).not_to_contain_text(panel.domestic.reference)
     pastor.screenshot("the same agenda as a Street Pastor sees it")
+
+
+def test_a_six_weekly_series_schedules_its_next_meeting_with_the_overdue_actions_carried_over(
+    journey: Journey, live_world: World
+) -> None:
+    """Must show (issue 22): the next meeting by the pattern, with the open actions of the last one on its agenda."""
+    panel = make_panel(live_world)  # six-weekly; its first meeting 50 days ago
+    chair = live_world["police_chair"]
+    services.add_action(
+        panel.meeting,
+        chair,
+        title="Write to the landlord of the precinct",
+        due_on=timezone.localdate() - dt.timedelta(days=10),
+        assigned_agency=live_world.agencies["council"],
+    )
+    done = services.add_action(
+        panel.meeting, chair, title="Circulate the terms", due_on=timezone.localdate(), assigned_agency=chair.agency
+    )
+    assert isinstance(done, MeetingAction)
+    services.update_action(done, chair, status="done", outcome="Sent to every member.")
+    journey.sign_in(chair)
+    journey.visit(panel.series.get_absolute_url())
+    journey.follow(journey.page.get_by_role("link", name="Schedule the next meeting"))
+    expect(journey.page.locator("main")).to_contain_text("Every open action of the earlier meetings")
+    journey.submit("Schedule the meeting")
+    agenda = journey.page.locator("#agenda")
+    expect(agenda).to_contain_text("Action carried over: Write to the landlord of the precinct")
+    expect(agenda).to_contain_text("Overdue")
+    expect(agenda).not_to_contain_text("Circulate the terms")
+    nxt = panel.series.meetings.order_by("-starts_at").first()
+    assert nxt is not None and nxt.local_date == panel.meeting.local_date + dt.timedelta(weeks=6)
+    journey.screenshot("the next meeting with the overdue action carried over")
+
+
+def test_the_chair_changes_who_sits_on_the_series(journey: Journey, live_world: World) -> None:
+    series = make_series(live_world)  # police (chair), Kettering council (secretariat), fire, Street Pastors
+    journey.sign_in(live_world["police_chair"])
+    journey.visit(series.get_absolute_url())
+    journey.follow(journey.page.get_by_role("link", name="Change the members"))
+    page = journey.page
+    page.get_by_label("Northamptonshire Fire and Rescue Service").select_option(label="Not a member")
+    page.get_by_label("Corby Borough Council").select_option(label="Member")
+    journey.screenshot("the members form")
+    journey.submit("Save the members")
+    members = page.locator("#members")
+    expect(members).to_contain_text("Corby Borough Council")
+    expect(members).not_to_contain_text("Fire and Rescue")
+    expect(members).to_contain_text("Kettering Borough Council (secretariat)")
+    assert {m.agency.short_name for m in series.members.all()} == {"police", "council", "corby", "pastors"}
+
+
+def test_the_chair_cancels_a_meeting_and_its_agenda_goes_to_the_next(journey: Journey, live_world: World) -> None:
+    series = make_series(live_world, starts=first_start(-3))
+    meeting = series.meetings.get()
+    case = make_case(live_world["police_officer"], title="Drinking in the shop doorways")
+    services.refer(meeting, live_world["police_officer"], case)
+    following = services.schedule_next(series, live_world["police_chair"])
+    journey.sign_in(live_world["police_chair"])
+    journey.visit(meeting.get_absolute_url())
+    journey.follow(journey.page.get_by_role("link", name="Cancel the meeting"))
+    page = journey.page
+    page.get_by_label("Why is the meeting cancelled?").fill("Not quorate: most members are at the county conference")
+    journey.submit("Cancel the meeting")
+    banner = page.locator("#cancelled")
+    expect(banner).to_contain_text("This meeting was cancelled")
+    expect(banner).to_contain_text("Not quorate")
+    journey.screenshot("a cancelled meeting")
+    journey.follow(banner.get_by_role("link"))
+    expect(page.locator("#agenda")).to_contain_text(case.reference)
+    assert journey.path == following.get_absolute_url()
+    assert following.items.get().kind == ItemKind.CASE
+
+
+def test_an_officer_refers_a_person_to_a_meeting_from_their_page(journey: Journey, live_world: World) -> None:
+    officer = live_world["police_officer"]
+    person = make_person(officer, given_name="Dean", family_name="Hartwell")
+    meeting = make_series(live_world, starts=first_start(-5)).meetings.get()
+    journey.sign_in(officer)
+    journey.visit(person.get_absolute_url())
+    journey.follow(journey.page.get_by_role("link", name="Refer to a meeting"))
+    page = journey.page
+    page.get_by_role("radio", name="Kettering ASB risk panel").check()
+    journey.screenshot("refer a person to a meeting")
+    journey.submit("Add to the agenda")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Referred to the Kettering ASB risk panel")
+    assert journey.path == person.get_absolute_url()
+    journey.visit(meeting.get_absolute_url())
+    expect(page.locator("#agenda")).to_contain_text("Hartwell", ignore_case=True)
