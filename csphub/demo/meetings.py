@@ -1,5 +1,6 @@
 """The demo's meetings: a six-weekly faith and community action group in Kettering with its objectives and the
-partners' progress, and the monthly MARAC with a history, hearing the demo's high-risk domestic abuse case.
+partners' progress, the monthly MARAC with a history, hearing the demo's high-risk domestic abuse case, and the
+monthly cuckooing panel with the panel's ranked list on its next agenda.
 
 Everything goes through the meeting and case services as the demo users who would do it; each series has a stable
 UUID, so re-running adds nothing."""
@@ -27,11 +28,13 @@ from csphub.meetings.models import (
     SeriesKind,
     Theme,
 )
+from csphub.partnership.models import Agency
 
 logger = logging.getLogger(__name__)
 NAMESPACE = uuid.UUID("5d0f3c1e-9a7b-4c2d-8e6f-2026120700a1")
 FAITH_GROUP = uuid.uuid5(NAMESPACE, "series-faith-action-group")
 MARAC = uuid.uuid5(NAMESPACE, "series-marac")
+CUCKOOING_PANEL = uuid.uuid5(NAMESPACE, "series-cuckooing-panel")
 
 # (theme, title, lead agency, the reporting partner's login)
 OBJECTIVES = (
@@ -100,7 +103,10 @@ GROUP_ACTIONS = (
         ("rockingham-homes", "Offer two severe-weather flats for the winter", 30, True),
         ("outreach", "Write the winter shelter's rota with the churches", 20, False),
     ),
-    (("faith-youth", "Count the young people at each session for the CSP's annual report", 60, False),),
+    (
+        ("faith-youth", "Count the young people at each session for the CSP's annual report", 60, False),
+        ("street-pastors", "Tell the group how many people the patrols helped near the bus station", 45, False),
+    ),
 )
 
 
@@ -111,6 +117,8 @@ def build_meetings(structure: Structure) -> int:
         _faith_group(structure)
         added += 1
     if not MeetingSeries.objects.filter(uuid=MARAC).exists() and _marac(structure):
+        added += 1
+    if not MeetingSeries.objects.filter(uuid=CUCKOOING_PANEL).exists() and _cuckooing_panel(structure):
         added += 1
     logger.info("demo meetings: %s series added", added)
     return added
@@ -275,4 +283,56 @@ def _marac(s: Structure) -> bool:
         upcoming: Meeting = review
         while upcoming.starts_at < timezone.now():
             upcoming = services.schedule_next(series, chair)
+    return True
+
+
+def _cuckooing_panel(s: Structure) -> bool:
+    """The monthly cuckooing panel, chaired by the police: last month's meeting held, and the next one with the
+    panel's ranked list on its agenda (``csphub.demo.cuckooing`` built the register and seated the members)."""
+    from csphub.demo.cuckooing import MEMBERS
+
+    chair, keeper, secretary = s.users["di.okafor"], s.users["pc.hughes"], s.users["kbc.asb"]
+    police, kettering = s.users["pc.hughes"].agency, s.users["kbc.asb"].agency
+    if police is None or kettering is None:
+        return False
+    members: dict[int, tuple[Agency, str]] = {
+        police.pk: (police, MemberRole.CHAIR),
+        kettering.pk: (kettering, MemberRole.SECRETARIAT),
+    }
+    for login in MEMBERS:
+        agency = s.users[login].agency
+        if agency is not None:
+            members.setdefault(agency.pk, (agency, MemberRole.MEMBER))
+    today = timezone.localdate()
+    with _as(keeper):
+        series = services.create_series(
+            keeper,
+            uuid=CUCKOOING_PANEL,
+            name="North Northamptonshire cuckooing panel",
+            kind=SeriesKind.CUCKOOING,
+            purpose="Vulnerable people whose homes could be taken over by drug dealers: the panel's ranked list, "
+            "support offered and reviews.",
+            recurrence_rule=Recurrence.MONTHLY,
+            first_starts_at=_at(today - dt.timedelta(days=24), 14),
+            duration_minutes=120,
+            location="Kettering Police Station, London Road",
+            minutes_per_case=8,
+            members=list(members.values()),
+            chair=chair,
+            secretariat=secretary,
+        )
+    held = series.meetings.get()
+    with _as(chair):
+        services.add_business(held, chair, title="Terms of reference and the ranking's weights", minutes=15)
+    with _as(secretary):
+        services.record_minutes(
+            held,
+            secretary,
+            present=services.member_agencies(series),
+            minutes="The panel agreed its terms of reference and the ranking's weights (version 2026-1).",
+        )
+    with _as(chair):
+        upcoming = services.schedule_next(series, chair)
+        services.add_business(upcoming, chair, title="Apologies and the last meeting's minutes", minutes=5)
+        services.bring_cuckooing_panel(upcoming, chair, limit=12)
     return True

@@ -312,7 +312,7 @@ class _MeetingChoice(forms.ModelChoiceField):
 
 class ReferRecordForm(GovukForm):
     meeting = _MeetingChoice(
-        label="Meeting",
+        label="Which meeting?",
         queryset=Meeting.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,

@@ -148,7 +148,10 @@ def test_it_builds_the_faith_action_group_and_the_monthly_marac_with_a_history(d
     }
     # The open actions of the group are on its next meeting's agenda.
     upcoming = group.meetings.get(starts_at__gt=timezone.now())
-    assert upcoming.items.filter(kind=ItemKind.CARRIED_ACTION).count() == 3
+    assert upcoming.items.filter(kind=ItemKind.CARRIED_ACTION).count() == 4
+    # The Street Pastor's open action is on sp.volunteer's home page.
+    home = verified_client(User.objects.get(username="sp.volunteer")).get("/").content.decode()
+    assert "Tell the group how many people the patrols helped" in home
 
     marac = MeetingSeries.objects.get(uuid=MARAC)
     heard = marac.meetings.order_by("starts_at").first()
@@ -159,6 +162,24 @@ def test_it_builds_the_faith_action_group_and_the_monthly_marac_with_a_history(d
     womens_aid = agenda_for(heard, User.objects.get(username="wa.idva"))  # a member, not a holder of the case
     assert [r.item.kind for r in womens_aid.rows] == [ItemKind.BUSINESS] and womens_aid.hidden == 1
     assert marac.meetings.filter(starts_at__gt=timezone.now()).count() == 1
+
+
+def test_the_cuckooing_panels_next_meeting_takes_the_ranked_list(demo: None) -> None:
+    from django.utils import timezone
+
+    from csphub.demo.meetings import CUCKOOING_PANEL
+    from csphub.meetings.agenda import agenda_for
+    from csphub.meetings.models import ItemKind, MeetingSeries
+
+    panel = MeetingSeries.objects.get(uuid=CUCKOOING_PANEL)
+    upcoming = panel.meetings.get(starts_at__gt=timezone.now())
+    items = list(upcoming.items.filter(kind=ItemKind.CUCKOOING).order_by("position"))
+    assert 3 <= len(items) <= 12
+    keys = [(i.panel_group, -(i.panel_score or 0)) for i in items]
+    assert keys == sorted(keys)  # reviews due, new, then the rest, each by score
+    volunteer = agenda_for(upcoming, User.objects.get(username="sp.volunteer"))
+    shown = [r for r in volunteer.rows if r.item.kind == ItemKind.CUCKOOING]
+    assert shown and all("county" not in " ".join(r.panel.reasons).lower() for r in shown if r.panel)
 
 
 def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(demo: None) -> None:
