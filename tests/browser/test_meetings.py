@@ -85,7 +85,11 @@ def test_a_six_weekly_series_schedules_its_next_meeting_with_the_overdue_actions
         assigned_agency=live_world.agencies["council"],
     )
     done = services.add_action(
-        panel.meeting, chair, title="Circulate the terms", due_on=timezone.localdate(), assigned_agency=chair.agency
+        panel.meeting,
+        chair,
+        title="Circulate the terms",
+        due_on=timezone.localdate(),
+        assigned_agency=live_world.agencies["police"],
     )
     assert isinstance(done, MeetingAction)
     services.update_action(done, chair, status="done", outcome="Sent to every member.")
