@@ -429,8 +429,8 @@ def refer(meeting: Meeting, by: User, record: Governed) -> AgendaItem:
     if not MeetingSeries.objects.visible_to(by).filter(pk=meeting.series_id).exists():
         raise PermissionDenied("You do not have access to this meeting.")
     require(by, Verb.CHANGE, record)
-    if not meeting.is_scheduled:
-        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}: refer it to another")
+    if meeting.is_cancelled:
+        raise ValidationError("The meeting is cancelled: refer it to the next one")
     field = _ITEM_FIELD[kind]
     if meeting.items.filter(kind=kind, **{field: record}).exists():
         raise ValidationError("It is already on the agenda")

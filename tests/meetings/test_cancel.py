@@ -148,3 +148,13 @@ def test_it_moves_a_meeting_between_its_neighbours_and_calendars_follow(world: W
         services.reschedule(second, chair, starts_at=timezone.now() - dt.timedelta(hours=1))
     with pytest.raises(ValidationError, match="already meets"):
         services.reschedule(second, chair, starts_at=third.starts_at)
+
+
+def test_nothing_is_referred_to_a_cancelled_meeting(world: World) -> None:
+    series = make_series(world, starts=first_start(-3))
+    meeting = series.meetings.get()
+    services.cancel(meeting, world["police_chair"], reason=REASON)
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.refer(meeting, world["police_officer"], make_case(world["police_officer"]))
+    page = verified_client(world["police_chair"]).get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:refer", args=[meeting.uuid]) not in page
