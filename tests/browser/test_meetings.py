@@ -161,3 +161,39 @@ def test_an_officer_refers_a_person_to_a_meeting_from_their_page(journey: Journe
     assert journey.path == person.get_absolute_url()
     journey.visit(meeting.get_absolute_url())
     expect(page.locator("#agenda")).to_contain_text("Hartwell", ignore_case=True)
+
+
+def test_a_cuckooing_panel_meeting_shows_the_ranked_records_each_member_may_see(
+    journey: Journey, live_world: World
+) -> None:
+    from csphub.cuckooing import services as cuckooing
+    from tests.cuckooing.factories import seat
+    from tests.factories import make_place
+
+    seat(live_world["pastor"])
+    officer = live_world["police_officer"]
+    for n in (1, 2):
+        home = make_place(officer, address=f"{n} Rockingham Road, Kettering", easting=486_000.0 + n, northing=278_000.0)
+        cuckooing.add_to_register(officer, premises=home, summary="Many short visits")
+    series = make_series(live_world, kind="cuckooing", starts=first_start(-5), name="Kettering cuckooing panel")
+    meeting = series.meetings.get()
+    journey.sign_in(live_world["police_chair"])
+    journey.visit(meeting.get_absolute_url())
+    journey.follow(journey.page.get_by_role("link", name="Bring the panel's ranked list"))
+    journey.submit("Add to the agenda")
+    agenda = journey.page.locator("#agenda")
+    expect(agenda).to_contain_text("1 Rockingham Road")
+    expect(agenda).to_contain_text("Cuckooing panel")
+    journey.screenshot("a cuckooing panel agenda as the chair sees it")
+
+    pastor = journey.new_tab()
+    pastor.sign_in(live_world["pastor"])
+    pastor.visit(meeting.get_absolute_url())
+    expect(pastor.page.locator("#agenda")).to_contain_text("2 Rockingham Road")
+    expect(pastor.page.locator("body")).not_to_contain_text("county")
+    fire = journey.new_tab()
+    fire.sign_in(live_world["fire_partner"])
+    fire.visit(meeting.get_absolute_url())
+    expect(fire.page.locator("#hidden-items")).to_contain_text("2 items")
+    expect(fire.page.locator("body")).not_to_contain_text("Rockingham")
+    fire.screenshot("the same agenda as a member not on the cuckooing panel sees it")
