@@ -138,3 +138,13 @@ def test_the_chair_brings_the_list_from_the_meeting_page(world: World) -> None:
     assert meeting.items.get().vulnerability_record == record
     # A member who may only read the records does not bring them (the fire partner may not run the meeting at all).
     assert verified_client(world["fire_partner"]).post(url).status_code == 403
+
+
+def test_the_papers_pack_holds_the_panels_records_as_the_reader_may_see_them(world: World) -> None:
+    seat(world["pastor"])
+    meeting = _panel_meeting(world)
+    _record(world, "3 Rockingham Road, Kettering", HOME)
+    services.bring_cuckooing_panel(meeting, world["police_chair"])
+    for username in ("pastor", "fire_partner"):
+        response = verified_client(world[username]).get(reverse("meetings:papers", args=[meeting.uuid]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
