@@ -257,12 +257,18 @@ class MembersForm(GovukForm):
     """Who sits on a series: each agency of the partnership with its role (or none), and the named chair and
     secretariat (officers of the member agencies)."""
 
-    chair = _NamedOfficer(label="Chair", queryset=User.objects.none(), required=False, empty_label="Not named")
+    chair = _NamedOfficer(
+        label="Chair",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not named",
+        help_text="An officer of a member agency (save a new member first to name one of its officers)",
+    )
     secretariat = _NamedOfficer(
         label="Secretariat", queryset=User.objects.none(), required=False, empty_label="Not named"
     )
 
-    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: list[Agency], officers_of: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = agencies
         named = dict(self.fields)
@@ -271,7 +277,8 @@ class MembersForm(GovukForm):
             self.fields[self.field_name(agency)] = forms.ChoiceField(
                 label=agency.name, choices=MEMBER_CHOICES, required=False
             )
-        users = User.objects.filter(is_active=True, agency__in=agencies).select_related("agency")
+        # Only the officers of the member agencies (and of those being added) are offered, not the partnership's.
+        users = User.objects.filter(is_active=True, agency__in=officers_of).select_related("agency")
         for name in ("chair", "secretariat"):
             field = named[name]
             assert isinstance(field, forms.ModelChoiceField)

@@ -536,9 +536,15 @@ class MembersView(RecordMixin[MeetingSeries], View):
         services.check_may_change_members(series, acting_user(self.request))
         agencies = list(Agency.objects.filter(partnership_id=series.owning_agency.partnership_id).order_by("name"))
         initial: dict[str, Any] = {"chair": series.chair_id, "secretariat": series.secretariat_id}
-        for member in series.members.all():
-            initial[f"agency_{member.agency.uuid.hex}"] = member.role
-        return MembersForm(data, initial=initial, agencies=agencies)
+        members = list(series.members.select_related("agency"))
+        for member in members:
+            initial[MembersForm.field_name(member.agency)] = member.role
+        officers_of = {m.agency_id for m in members}
+        if data is not None:
+            officers_of |= {a.pk for a in agencies if data.get(MembersForm.field_name(a))}
+        return MembersForm(
+            data, initial=initial, agencies=agencies, officers_of=[a for a in agencies if a.pk in officers_of]
+        )
 
     def _render(self, form: MembersForm) -> HttpResponse:
         return render(

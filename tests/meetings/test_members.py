@@ -112,3 +112,10 @@ def test_the_series_page_offers_the_change_only_to_those_who_may(world: World) -
     assert url in verified_client(world["police_chair"]).get(series.get_absolute_url()).content.decode()
     assert url not in verified_client(world["police_officer"]).get(series.get_absolute_url()).content.decode()
     assert url not in verified_client(world["pastor"]).get(series.get_absolute_url()).content.decode()
+
+
+def test_it_names_as_chair_or_secretariat_only_officers_of_the_members(world: World) -> None:
+    series = make_series(world)  # Corby is not a member
+    form = verified_client(world["police_chair"]).get(reverse("meetings:members", args=[series.uuid]))
+    chair = form.context["form"].fields["chair"]
+    assert {u.agency.short_name for u in chair.queryset} == {"police", "council", "fire", "pastors"}
