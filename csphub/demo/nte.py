@@ -332,7 +332,7 @@ def _logs(s: Structure, area: NteArea, venues: dict[str, NteVenue], nights: list
             venue = venues[str(spot)] if spot else None
             referred = sorted({str(_pick(rng, rota.referrals)) for _ in range(rng.choice((0, 1, 1, 1, 2)))})
             weapon = None
-            if category == C.DRUGS_FOUND and rota.service == NteService.POLICE and rng.random() < 0.15:
+            if category == C.DRUGS_FOUND and rota.service == NteService.POLICE and rng.random() < 0.3:
                 category = C.WEAPON_FOUND
                 venue = venues[str(_pick(rng, FIND_SPOTS))]
                 weapon = (str(_pick(rng, WEAPONS)), str(_pick(rng, HIDES)))
@@ -422,7 +422,7 @@ def _sweeps(s: Structure, area: NteArea, venues: dict[str, NteVenue], nights: li
                 searched="Alleys off Gold Street and Newland Street, the planters in Market Place",
                 notes="Metal detectors and a search dog. Finds handed to the police for forensic examination.",
             )
-            for _ in range(_poisson(rng, 1.3)):
+            for _ in range(_poisson(rng, 2.4)):
                 services.record_find(
                     police,
                     sweep=sweep,

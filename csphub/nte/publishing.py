@@ -87,6 +87,11 @@ def row(incident: Incident, agency_name: str) -> dict[str, str]:
     if incident.place is not None and not (lat or postcode):
         # A register place: its postcode only (a postcode centre), never its address or its own point.
         postcode = incident.place.postcode
+    area = incident.shift.area
+    if not (lat or postcode) and area.latitude is not None and area.longitude is not None:
+        # Only a street in words: located at the centre of the shift's area (e.g. Kettering town centre).
+        lat, lon = f"{area.latitude:.6f}", f"{area.longitude:.6f}"
+        location = location or area.name
     return {
         "occurred_at": f"{when:%Y-%m-%d %H:%M}",
         "category": partner_category(incident.category),
@@ -108,7 +113,7 @@ class PublishResult:
 
 
 def _incidents(agency: Agency, months: Sequence[dt.date] | None) -> list[Incident]:
-    qs = Incident.objects.filter(shift__owning_agency=agency).select_related("venue", "place")
+    qs = Incident.objects.filter(shift__owning_agency=agency).select_related("venue", "place", "shift__area")
     if months is not None:
         from django.db.models import Q
 
