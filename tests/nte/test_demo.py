@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from csphub.demo.nte import build_nte
