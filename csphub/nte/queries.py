@@ -322,9 +322,12 @@ def _as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+NOT_AT_A_VENUE = "Not at a listed venue"
+
+
 @dataclass(frozen=True)
 class FindRow:
-    place: str  # the venue's name, or the location given
+    place: str  # the venue's name, or NOT_AT_A_VENUE
     venue_kind: str  # its kind's label ("" when not a known venue)
     month: dt.date  # the first of the month
     weapon_type: str  # its label
@@ -365,10 +368,11 @@ def weapon_finds(since: dt.date, until: dt.date, *, area: NteArea | None = None)
         qs = qs.filter(Q(sweep__area=area) | Q(incident__shift__area=area))
     types, hides, kinds = dict(WeaponType.choices), dict(HidingPlace.choices), dict(VenueKind.choices)
     counts: Counter[tuple[str, str, dt.date, str, str]] = Counter()
-    for found_on, weapon, hidden, venue_name, venue_kind, location in qs.values_list(
-        "found_on", "weapon_type", "hidden", "venue__name", "venue__kind", "location"
+    for found_on, weapon, hidden, venue_name, venue_kind in qs.values_list(
+        "found_on", "weapon_type", "hidden", "venue__name", "venue__kind"
     ):
-        place = venue_name or location or "Place not recorded"
+        # A known venue by name; anywhere else unnamed (the words an officer wrote stay with their agency's record).
+        place = venue_name or NOT_AT_A_VENUE
         kind = str(kinds.get(venue_kind, "")) if venue_kind else ""
         month = found_on.replace(day=1)
         counts[(place, kind, month, str(types.get(weapon, weapon)), str(hides.get(hidden, hidden)))] += 1

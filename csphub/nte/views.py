@@ -36,7 +36,7 @@ from csphub.nte import charts, queries, services
 from csphub.nte.forms import DesignationForm, FindForm, IncidentForm, ShiftForm, SweepForm, at_night
 from csphub.nte.models import DesignatedArea, KnifeSweep, NteArea, NtePartner, Shift, WeaponFind
 from csphub.partnership.models import User
-from csphub.ui.dates import govuk_date
+from csphub.ui.dates import govuk_date, govuk_when
 from csphub.ui.views_support import apply_errors
 
 SUMMARY_NIGHTS = 28
@@ -441,8 +441,8 @@ def designation_features(at: dt.datetime | None = None, *, current_only: bool = 
                     "name": area.name,
                     "kind": area.kind,
                     "kind_label": area.get_kind_display(),
-                    "from": govuk_date(timezone.localdate(area.starts_at)),
-                    "until": govuk_date(timezone.localdate(area.ends_at)),
+                    "period": f"{govuk_when(area.starts_at)} to {govuk_when(area.ends_at)}",
+                    "status": "In force" if in_force else ("Ended" if area.ends_at <= now else "Not yet in force"),
                     "in_force": in_force,
                     "url": area.get_absolute_url(),
                 },
