@@ -99,7 +99,7 @@ class NteSummary:
     threshold: int | None
     shifts: int
     nights_covered: int
-    incidents: int | None
+    incidents: int | None  # None: fewer than the threshold
     incidents_rounded: bool
     people_helped: int | None
     by_category: tuple[Figure, ...]
@@ -150,7 +150,10 @@ def summary(
         shifts_by_night[night_of(starts_at)].append(service)
         by_service[service] += 1
     counts = list(by_cat.values())
+    total: int | None
     total, rounded = rounded_total(counts, threshold) if threshold else (sum(counts), False)
+    if rounded and total == 0:
+        total = None  # a few incidents, all of small categories: "fewer than N", never "about 0"
     helped_total = sum(helped_by_cat.values())
     labels = dict(IncidentCategory.choices)
     ref_labels = dict(ReferralTarget.choices)
