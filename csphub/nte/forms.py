@@ -257,6 +257,19 @@ class DesignationForm(GovukForm):
     geometry_file = forms.FileField(label="Or upload a GeoJSON file", required=False)
     historic_fields = frozenset({"starts_on"})
     deadline_fields = frozenset({"ends_on"})
+    GEOJSON_EXTENSIONS = (".geojson", ".json")
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        # The house's upload check knows documents (PDF, Office, images): a GeoJSON file is text that ``parse``
+        # checks in full (and ``clean`` limits to 2 MB), so its verdict on a .geojson file is set aside.
+        upload = self.files.get(self.add_prefix("geometry_file"))
+        if upload is not None and str(upload.name).lower().endswith(self.GEOJSON_EXTENSIONS):
+            if "geometry_file" in self._errors:
+                del self._errors["geometry_file"]
+            self.cleaned_data["geometry_file"] = upload
+        elif upload is not None and "geometry_file" not in self._errors:
+            self.add_error("geometry_file", "The selected file must be a GeoJSON file (.geojson or .json)")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

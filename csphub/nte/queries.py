@@ -277,7 +277,7 @@ def partners_active(since: dt.date, until: dt.date) -> list[PartnerActivity]:
         row["owning_agency"]: row
         for row in Shift.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .values("owning_agency")
-        .annotate(shifts=Count("id", distinct=True), incidents=Count("incidents"), first=Min("starts_at"))
+        .annotate(shifts=Count("id", distinct=True), incident_count=Count("incidents"), first=Min("starts_at"))
     }
     for partner in NtePartner.objects.filter(active=True).select_related("agency"):
         row = logged.get(partner.agency_id, {})
@@ -287,7 +287,7 @@ def partners_active(since: dt.date, until: dt.date) -> list[PartnerActivity]:
                 agency=partner.agency.name,
                 service=str(labels.get(partner.service, partner.service)),
                 shifts=int(row.get("shifts", 0)),
-                incidents=int(row.get("incidents", 0)),
+                incidents=int(row.get("incident_count", 0)),
                 first_night=night_of(first) if first else None,
             )
         )

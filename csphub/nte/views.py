@@ -131,7 +131,7 @@ class ShiftNewView(LoggerMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         user = acting_user(self.request)
-        partner = NtePartner.objects.filter(agency_id=user.agency_id).first()
+        partner = NtePartner.objects.filter(agency=user.agency).first() if user.agency is not None else None
         now = timezone.localtime()
         return {
             "service": partner.service if partner else "",

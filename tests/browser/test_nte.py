@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from csphub.nte.models import Incident, Shift
 from tests.browser.conftest import Journey
 from tests.factories import World
 from tests.nte.factories import make_night, make_shift
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def no_sideways_scroll(journey: Journey) -> None:

@@ -26,7 +26,7 @@ def _stored(store: Path, agency) -> list[tuple]:
     if not files:
         return []
     paths = ", ".join(f"'{f}'" for f in files)
-    return duckdb.sql(
+    return duckdb.execute(
         f"SELECT category, location_text, postcode, district, source_agency FROM read_parquet([{paths}]) ORDER BY 1"
     ).fetchall()
 
