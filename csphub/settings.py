@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "csphub.insights",
     "csphub.meetings",
     "csphub.cuckooing",
+    "csphub.nte",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

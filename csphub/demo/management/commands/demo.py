@@ -13,6 +13,7 @@ from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
+from csphub.demo.nte import build_nte
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -74,12 +75,16 @@ class Command(AuditedCommand):
         self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
         with transaction.atomic():
             build_meetings(structure)
+        self.stderr.write("Building Kettering's night-time economy: a year of shift logs, sweeps and weapon finds…")
+        with transaction.atomic():
+            nte = build_nte(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
             f"{intelligence.lines} county lines and {intelligence.groups} organised crime groups "
             f"(one split overnight on {intelligence.split_on}), "
-            f"{cuckooing} people and premises on the cuckooing register. "
+            f"{cuckooing} people and premises on the cuckooing register, "
+            f"{nte.shifts} night-time shifts with {nte.incidents} incidents and {nte.finds} weapon finds. "
             "Re-running adds nothing that is already there."
         )
 
