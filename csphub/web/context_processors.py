@@ -23,6 +23,7 @@ from csphub.cuckooing.queries import is_panel_member
 from csphub.linkage.review import may_review
 from csphub.meetings.queries import series_for
 from csphub.partnership.models import User
+from csphub.pubwatch.queries import is_member as is_pubwatch_member
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -44,6 +45,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Meetings", "url": reverse("meetings:list")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
+        if is_pubwatch_member(user):
+            nav.append({"label": "Pubwatch", "url": reverse("pubwatch:schemes")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -67,6 +70,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Imports", "url": reverse("linkage:imports")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
+        # A Pubwatch scheme's ban register: only for the scheme's members (a police officer only if it admits them).
+        if is_pubwatch_member(user):
+            nav.append({"label": "Pubwatch", "url": reverse("pubwatch:schemes")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):
