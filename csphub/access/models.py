@@ -151,9 +151,10 @@ class Governed(models.Model):
         return DataCategory.PERSONAL
 
     # A closed membership (``policy.closed_membership``): the lookup from the record to its membership rows, and the
-    # membership roles that may act on it. None for every record the ordinary rules govern.
+    # membership roles that may act on it and those that only read it. None for every record the ordinary rules govern.
     members_path: ClassVar[str | None] = None
     member_writer_roles: ClassVar[frozenset[str]] = frozenset()
+    member_reader_roles: ClassVar[frozenset[str]] = frozenset()
 
     # The other side of ``disclosure_companions``, as the policy reads it: the records (by type, "app.model") whose
     # break-glass grant also opens this one for reading, each with the lookup from this record to their UUID. A grant

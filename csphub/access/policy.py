@@ -29,7 +29,7 @@ members see it — whatever their agency, sector or role, and whoever owns it: n
 partnership-wide reading, no serious-organised-crime lead, no break glass. The police see a scheme's bans only if
 the scheme makes a police officer a member (an adviser, who reads but does not decide). What a member may do is
 their membership's (``MEMBER_ACTIONS``): the scheme's writers (``member_writer_roles``) view, create and change;
-its other members only read; nobody shares, exports or erases through it.
+its readers (``member_reader_roles``) only read; nobody shares, exports or erases through it.
 
 What a user may *do* is their role's actions (``ROLE_ACTIONS``). Changing, sharing, exporting or erasing also
 needs a rule that allows writing (1, or having referred the record): a record shared with you personally, a
@@ -225,11 +225,11 @@ def _membership(user: User, model: type[models.Model], *, writers: bool) -> Q | 
     path = closed_membership(model)
     if path is None:
         return None
-    roles = frozenset(getattr(model, "member_writer_roles", frozenset()))
-    where: dict[str, object] = {f"{path}__user_id": user.pk, f"{path}__active": True}
-    members = model._base_manager.filter(**where)
-    members = (
-        members.filter(**{f"{path}__role__in": roles}) if writers else members.exclude(**{f"{path}__role__in": roles})
+    attribute = "member_writer_roles" if writers else "member_reader_roles"
+    roles = sorted(getattr(model, attribute, frozenset()))
+    # One filter() call: the user, the active flag and the role must hold of the SAME membership row.
+    members = model._base_manager.filter(
+        **{f"{path}__user_id": user.pk, f"{path}__active": True, f"{path}__role__in": roles}
     )
     return Q(pk__in=members.values("pk"))
 

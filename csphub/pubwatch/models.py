@@ -59,6 +59,8 @@ class MemberRole(models.TextChoices):
 
 # Who keeps the register (proposes, records decisions, tells, reviews): the licensees and the coordinator.
 WRITER_ROLES = frozenset({MemberRole.COORDINATOR.value, MemberRole.LICENSEE.value})
+# Who only reads it: advisers (a police licensing officer the scheme admits).
+READER_ROLES = frozenset({MemberRole.ADVISER.value})
 
 
 @audited(label="Pubwatch scheme", exclude=("updated_at",))
@@ -77,6 +79,7 @@ class Scheme(Governed):
 
     members_path: ClassVar[str | None] = "memberships"
     member_writer_roles: ClassVar[frozenset[str]] = WRITER_ROLES
+    member_reader_roles: ClassVar[frozenset[str]] = READER_ROLES
 
     class Meta:
         ordering = ["name", "id"]
@@ -235,6 +238,7 @@ class Ban(Governed):
 
     members_path: ClassVar[str | None] = "scheme__memberships"
     member_writer_roles: ClassVar[frozenset[str]] = WRITER_ROLES
+    member_reader_roles: ClassVar[frozenset[str]] = READER_ROLES
 
     class Meta:
         ordering = ["-proposed_on", "-id"]
