@@ -183,7 +183,11 @@ def plant(world: World) -> CanaryWorld:
             consent="not_asked",
             urgency="routine",
         )
+    with audit_context("test", actor=world["publican"], reason="canary planting"):
+        scheme, ban = _plant_pubwatch(world)
     shared.refresh_from_db()
+    _add(cw, "a Pubwatch scheme (members only)", scheme, "Canarywatch")
+    _add(cw, "a Pubwatch ban with a photo", ban, ban.reference, ban.uuid.hex, "Canarybanned", "Canarydescribed")
     _add(cw, "a police-only person", police_only, "Canarypoliceonly")
     _add(cw, "a police-only place", police_place, "Canarypolice Lane")
     _add(cw, "an intelligence person", intel, "Canaryintel")
@@ -334,6 +338,18 @@ def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[Vulne
         withheld, police, service="Canarycuckoosupport refuge move", offered_on=timezone.localdate()
     )
     return shared, withheld
+
+
+def _plant_pubwatch(world: World) -> tuple[Governed, Governed]:
+    """A Pubwatch scheme (the publican a licensee, the police chair admitted as an adviser) and a ban in force with
+    a photo: nobody outside the scheme may see either, the police officer and the Street Pastors included."""
+    from tests.pubwatch.factories import in_force, make_scheme
+
+    sw = make_scheme(world, name="Canarywatch Pubwatch")
+    ban = in_force(sw, name="Canarybanned Bert", photo=True)
+    ban.description = "Canarydescribed: tall, red jacket"
+    ban.save()
+    return sw.scheme, ban
 
 
 @pytest.fixture(scope="module")
