@@ -13,6 +13,7 @@ from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
+from csphub.demo.pubwatch import build_pubwatch
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -74,12 +75,16 @@ class Command(AuditedCommand):
         self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
         with transaction.atomic():
             build_meetings(structure)
+        self.stderr.write("Building Corby Pubwatch: its premises, licensees and ban register…")
+        with transaction.atomic():
+            bans = build_pubwatch(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
             f"{intelligence.lines} county lines and {intelligence.groups} organised crime groups "
             f"(one split overnight on {intelligence.split_on}), "
-            f"{cuckooing} people and premises on the cuckooing register. "
+            f"{cuckooing} people and premises on the cuckooing register, "
+            f"{bans} bans on Corby Pubwatch's register. "
             "Re-running adds nothing that is already there."
         )
 
