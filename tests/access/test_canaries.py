@@ -48,6 +48,7 @@ from csphub.intelligence import services as intelligence
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.meetings.models import Meeting
 from csphub.partnership.models import Purpose
+from csphub.pubwatch.models import Ban, Scheme
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Person, Place
 from tests.conftest import built_once
@@ -340,7 +341,7 @@ def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[Vulne
     return shared, withheld
 
 
-def _plant_pubwatch(world: World) -> tuple[Governed, Governed]:
+def _plant_pubwatch(world: World) -> tuple[Scheme, Ban]:
     """A Pubwatch scheme (the publican a licensee, the police chair admitted as an adviser) and a ban in force with
     a photo: nobody outside the scheme may see either, the police officer and the Street Pastors included."""
     from tests.pubwatch.factories import in_force, make_scheme

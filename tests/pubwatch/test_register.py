@@ -12,20 +12,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from csphub.access import services as access_services
+from csphub.access.models import Governed
 from csphub.audit.models import AuditEntry
+from csphub.partnership.models import User
 from csphub.pubwatch import services
 from csphub.pubwatch.models import Ban, BanReview, BanStatus, Scheme
 from tests.factories import World, verified_client
 from tests.pubwatch.factories import WHY, SchemeWorld, in_force, make_scheme, png_upload, propose
 
 
-def _justified(user: object, *records: object) -> object:
-    client = verified_client(user)  # type: ignore[arg-type]
+def _justified(user: User, *records: Governed) -> Client:
+    client = verified_client(user)
     for record in records:
-        client.post(f"/access/records/{record.uuid}/justify/", {"justification": WHY, "next": "/"})  # type: ignore[attr-defined]
+        client.post(f"/access/records/{record.uuid}/justify/", {"justification": WHY, "next": "/"})
     return client
 
 
@@ -51,10 +54,10 @@ def test_it_hides_the_register_from_everyone_outside_the_scheme(world: World, sw
         ban.get_absolute_url(),
         f"/pubwatch/bans/{ban.uuid}/photo/",
     ):
-        response = client.get(url)  # type: ignore[attr-defined]
+        response = client.get(url)
         assert response.status_code == 404, url
         assert b"Hidden Harry" not in response.content
-    assert b"Pubwatch" not in client.get("/").content  # type: ignore[attr-defined]
+    assert b"Pubwatch" not in client.get("/").content
 
 
 def test_it_shows_the_register_to_a_member_and_logs_each_ban_shown(world: World, sw: SchemeWorld) -> None:
@@ -76,8 +79,8 @@ def test_it_shows_the_register_to_a_member_and_logs_each_ban_shown(world: World,
 def test_it_lets_an_admitted_police_adviser_read_but_not_decide(world: World, sw: SchemeWorld) -> None:
     ban = propose(sw)
     client = _justified(sw.adviser, ban)
-    assert client.get(ban.get_absolute_url()).status_code == 200  # type: ignore[attr-defined]
-    assert client.get(f"/pubwatch/bans/{ban.uuid}/decide/").status_code == 403  # type: ignore[attr-defined]
+    assert client.get(ban.get_absolute_url()).status_code == 200
+    assert client.get(f"/pubwatch/bans/{ban.uuid}/decide/").status_code == 403
     with pytest.raises(PermissionDenied):
         services.decide(
             ban,
@@ -182,11 +185,11 @@ def test_it_serves_the_photo_only_to_members_never_cached(world: World, sw: Sche
     path = _photo_path(ban)
     assert path.exists() and path.read_bytes()[:3] == b"\xff\xd8\xff"  # re-encoded as a JPEG, metadata dropped
     assert str(settings.CSPHUB_PUBWATCH_PHOTO_DIR) not in {str(settings.STATIC_ROOT), str(settings.MEDIA_ROOT)}
-    response = _justified(sw.licensee, ban).get(f"/pubwatch/bans/{ban.uuid}/photo/")  # type: ignore[attr-defined]
+    response = _justified(sw.licensee, ban).get(f"/pubwatch/bans/{ban.uuid}/photo/")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert AuditEntry.objects.filter(record_id=str(ban.uuid), action="consultation", justification=WHY).exists()
-    assert _justified(world["police_officer"], ban).get(f"/pubwatch/bans/{ban.uuid}/photo/").status_code == 404  # type: ignore[attr-defined]
+    assert _justified(world["police_officer"], ban).get(f"/pubwatch/bans/{ban.uuid}/photo/").status_code == 404
 
 
 def test_it_refuses_a_photo_that_is_not_an_image(world: World, sw: SchemeWorld) -> None:
@@ -208,7 +211,7 @@ def test_expire_lapses_ended_bans_deletes_their_photos_and_can_run_again(world: 
     assert ban.status == BanStatus.LAPSED and not ban.photo and not photo.exists()
     assert _photo_path(current).exists()
     assert services.expire() == []  # nothing more to do
-    response = _justified(sw.licensee, ban).get(f"/pubwatch/bans/{ban.uuid}/photo/")  # type: ignore[attr-defined]
+    response = _justified(sw.licensee, ban).get(f"/pubwatch/bans/{ban.uuid}/photo/")
     assert response.status_code == 404
 
 
@@ -216,7 +219,7 @@ def test_a_licensee_records_a_decision_through_the_pages(world: World, sw: Schem
     client = _justified(sw.licensee, sw.scheme)
     today = timezone.localdate()
     boxes = {"incident_on_0": today.day, "incident_on_1": today.month, "incident_on_2": today.year}
-    response = client.post(  # type: ignore[attr-defined]
+    response = client.post(
         f"/pubwatch/schemes/{sw.scheme.uuid}/propose/",
         {
             "name": "Form Fred",
@@ -230,13 +233,13 @@ def test_a_licensee_records_a_decision_through_the_pages(world: World, sw: Schem
     assert response.status_code == 302, response.content.decode()[:3000]
     ban = Ban.objects.get(name="Form Fred")
     assert ban.photo and ban.status == BanStatus.PROPOSED
-    client.post(f"/access/records/{ban.uuid}/justify/", {"justification": WHY, "next": "/"})  # type: ignore[attr-defined]
+    client.post(f"/access/records/{ban.uuid}/justify/", {"justification": WHY, "next": "/"})
     date = {
         f"{field}_{i}": v
         for field in ("decided_on", "starts_on")
         for i, v in enumerate((today.day, today.month, today.year))
     }
-    response = client.post(  # type: ignore[attr-defined]
+    response = client.post(
         f"/pubwatch/bans/{ban.uuid}/decide/",
         {"decided_by": [str(sw.licensee.pk), str(sw.licensee2.pk)], "minutes": "Both agreed", "months": "6", **date},
     )
