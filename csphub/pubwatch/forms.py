@@ -112,7 +112,7 @@ class DecideForm(GovukForm):
 
     def __init__(self, *args: Any, licensees: list[Any], max_months: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decided_by"].choices = [(str(u.pk), u.get_full_name()) for u in licensees]  # type: ignore[attr-defined]
+        self.fields["decided_by"].choices = [(str(u.uuid), u.get_full_name()) for u in licensees]  # type: ignore[attr-defined]
         self.fields["months"].help_text = f"At most {max_months} (the scheme's maximum)"
 
 

@@ -229,8 +229,8 @@ class DecideView(_BanFormView):
         return {"decided_on": today, "starts_on": today}
 
     def perform(self, data: dict[str, Any]) -> None:
-        chosen = {int(pk) for pk in data["decided_by"]}
-        deciders = [u for u in services.licensees(self.record.scheme) if u.pk in chosen]
+        chosen = set(data["decided_by"])
+        deciders = [u for u in services.licensees(self.record.scheme) if str(u.uuid) in chosen]
         if len(deciders) != len(chosen):
             raise ValidationError({"decided_by": "Only the scheme's licensees decide bans"})
         services.decide(

@@ -241,7 +241,12 @@ def test_a_licensee_records_a_decision_through_the_pages(world: World, sw: Schem
     }
     response = client.post(
         f"/pubwatch/bans/{ban.uuid}/decide/",
-        {"decided_by": [str(sw.licensee.pk), str(sw.licensee2.pk)], "minutes": "Both agreed", "months": "6", **date},
+        {
+            "decided_by": [str(sw.licensee.uuid), str(sw.licensee2.uuid)],
+            "minutes": "Both agreed",
+            "months": "6",
+            **date,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     ban.refresh_from_db()
