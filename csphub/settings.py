@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "csphub.meetings",
     "csphub.cuckooing",
     "csphub.nte",
+    "csphub.pubwatch",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",
@@ -290,6 +291,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Pubwatch ban photos: kept only for the ban, in a private directory that no URL serves (never under static or
+# media paths); shown only through the access-checked photo view, and deleted when the ban ends (csphub.pubwatch).
+# Tests keep theirs in a temporary place.
+CSPHUB_PUBWATCH_PHOTO_DIR = env.path(
+    "CSPHUB_PUBWATCH_PHOTO_DIR",
+    VAR_DIR / "private" / "pubwatch-photos"
+    if ENVIRONMENT != "test"
+    else Path(tempfile.gettempdir()) / f"csphub-test-pubwatch-photos-{os.getpid()}",
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/", include("csphub.meetings.urls")),
     path("cuckooing/", include("csphub.cuckooing.urls")),
     path("nte/", include("csphub.nte.urls")),
+    path("pubwatch/", include("csphub.pubwatch.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),
     path("admin/", admin.site.urls),

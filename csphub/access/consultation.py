@@ -67,8 +67,13 @@ def record(obj: Governed, action: Verb, decision: Decision) -> None:
     )
 
 
-def record_results(objs: Iterable[Governed], what: str, detail: Mapping[str, Any]) -> None:
-    """Write one consultation entry per record shown in a list of results (a search, a list page)."""
+def record_results(
+    objs: Iterable[Governed], what: str, detail: Mapping[str, Any], *, justification: str | None = None
+) -> None:
+    """Write one consultation entry per record shown in a list of results (a search, a list page).
+
+    ``justification``: the one given for the page's own record (a Pubwatch scheme's register lists its bans),
+    recorded on each entry; None: whatever was given for each record shown."""
     events = []
     for obj in objs:
         spec = spec_for(type(obj))
@@ -79,6 +84,7 @@ def record_results(objs: Iterable[Governed], what: str, detail: Mapping[str, Any
                 obj,
                 f"Shown {label} in {what}",
                 basis=", ".join(obj.matched_rules()) if hasattr(obj, "matched_rules") else "",
+                justification=justification,
                 detail=detail,
             )
         )

@@ -18,6 +18,7 @@ from csphub.access.policy import (
     RULE_FIELD_PREFIX,
     Decision,
     allowed_actions,
+    closed_membership,
     decide,
     lead_filter,
     rule_filters,
@@ -48,7 +49,7 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
 
     def visible_to(self, user: User, action: Verb = Verb.VIEW) -> GovernedQuerySet[G]:
         """Records the user may see (action VIEW) or may do ``action`` to."""
-        if action is not Verb.VIEW and action not in allowed_actions(user):
+        if action is not Verb.VIEW and action not in allowed_actions(user) and closed_membership(self.model) is None:
             return self.none()
         writable_only = action is not Verb.VIEW
         if getattr(self, "_fields", None) is not None or self.query.distinct or self.query.combinator:
@@ -68,7 +69,7 @@ class GovernedQuerySet(models.QuerySet[G], Generic[G]):
         """Records the user may NOT see but may be told exist when a search matches them (``policy.lead_filter``:
         general records only): tell them the count and the holding agency, never what the record holds."""
         lead = lead_filter(user)
-        if lead is None:
+        if lead is None or closed_membership(self.model) is not None:
             return self.none()
         visible: models.QuerySet[Any] = GovernedQuerySet(self.model, using=self.db).visible_to(user).values("pk")
         return self.filter(lead).exclude(pk__in=visible)
@@ -148,6 +149,12 @@ class Governed(models.Model):
         if self.sensitivity == Sensitivity.INTELLIGENCE:
             return DataCategory.INTELLIGENCE
         return DataCategory.PERSONAL
+
+    # A closed membership (``policy.closed_membership``): the lookup from the record to its membership rows, and the
+    # membership roles that may act on it and those that only read it. None for every record the ordinary rules govern.
+    members_path: ClassVar[str | None] = None
+    member_writer_roles: ClassVar[frozenset[str]] = frozenset()
+    member_reader_roles: ClassVar[frozenset[str]] = frozenset()
 
     # The other side of ``disclosure_companions``, as the policy reads it: the records (by type, "app.model") whose
     # break-glass grant also opens this one for reading, each with the lookup from this record to their UUID. A grant

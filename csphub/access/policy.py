@@ -23,6 +23,14 @@ The rules, each a database filter so that lists and single records are decided i
    limits as rule 1: break glass never opens more than the role may see. A grant on a record also covers its
    companions (a person's addresses, phones and vehicles: ``Governed.grant_covered_by``), as long as it lasts.
 
+Closed memberships are the exception to all five: a record kept by a scheme for its members alone (a Pubwatch
+scheme and its ban register) declares ``members_path`` (``closed_membership``), and then ONLY the scheme's current
+members see it — whatever their agency, sector or role, and whoever owns it: no owning or party agency, no
+partnership-wide reading, no serious-organised-crime lead, no break glass. The police see a scheme's bans only if
+the scheme makes a police officer a member (an adviser, who reads but does not decide). What a member may do is
+their membership's (``MEMBER_ACTIONS``): the scheme's writers (``member_writer_roles``) view, create and change;
+its readers (``member_reader_roles``) only read; nobody shares, exports or erases through it.
+
 What a user may *do* is their role's actions (``ROLE_ACTIONS``). Changing, sharing, exporting or erasing also
 needs a rule that allows writing (1, or having referred the record): a record shared with you personally, a
 partnership-wide record or a break-glass grant only lets you read.
@@ -202,6 +210,45 @@ def lead_filter(user: User) -> Q | None:
     return Q(sensitivity=Sensitivity.GENERAL) & _role_limits(user)
 
 
+def closed_membership(model: type[models.Model]) -> str | None:
+    """The lookup from a closed-membership record to its membership rows (each with ``user``, ``role`` and
+    ``active``), or None for every other record (see the module's docstring)."""
+    path = getattr(model, "members_path", None)
+    return path if isinstance(path, str) else None
+
+
+# What a member of a closed membership may do: writers view, create and change; other members view.
+MEMBER_ACTIONS = frozenset({Verb.VIEW, Verb.CREATE, Verb.CHANGE})
+
+
+def _membership(user: User, model: type[models.Model], *, writers: bool) -> Q | None:
+    path = closed_membership(model)
+    if path is None:
+        return None
+    attribute = "member_writer_roles" if writers else "member_reader_roles"
+    roles = sorted(getattr(model, attribute, frozenset()))
+    # One filter() call: the user, the active flag and the role must hold of the SAME membership row.
+    members = model._base_manager.filter(
+        **{f"{path}__user_id": user.pk, f"{path}__active": True, f"{path}__role__in": roles}
+    )
+    return Q(pk__in=members.values("pk"))
+
+
+def _member_writer(user: User, model: type[models.Model]) -> Q | None:
+    return _membership(user, model, writers=True)
+
+
+def _member_reader(user: User, model: type[models.Model]) -> Q | None:
+    return _membership(user, model, writers=False)
+
+
+MEMBERSHIP_RULES: tuple[Rule, ...] = (
+    Rule("scheme_member", "member of the scheme", True, _member_writer),
+    Rule("scheme_adviser", "adviser to the scheme", False, _member_reader),
+)
+MEMBERSHIP_RULE_NAMES = frozenset(r.name for r in MEMBERSHIP_RULES)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("owning_agency", "owning agency", True, _owning_agency),
     Rule("party_agency", "party agency", True, _party_agency),
@@ -223,9 +270,12 @@ def rule_filters(user: User, model: type[models.Model], *, writable_only: bool =
 
 
 def _rule_filters(user: User, model: type[models.Model], *, writable_only: bool) -> dict[str, Q]:
-    if Verb.VIEW not in allowed_actions(user):
+    if closed_membership(model) is not None:
+        # A closed membership: its members, and nobody else by any other rule.
+        candidates: tuple[Rule, ...] = MEMBERSHIP_RULES
+    elif Verb.VIEW not in allowed_actions(user):
         # No role that reads personal data (e.g. administrator only): a grant is the only way in.
-        candidates: tuple[Rule, ...] = tuple(r for r in RULES if r.name == "access_grant")
+        candidates = tuple(r for r in RULES if r.name == "access_grant")
     else:
         candidates = RULES
     filters: dict[str, Q] = {}
@@ -258,10 +308,27 @@ class Decision:
 
 def decide(user: User, action: Verb, matched_rules: tuple[str, ...]) -> Decision:
     """Given the rules through which the user sees a record, may they do ``action`` on it?"""
-    bases = tuple(r.basis for r in RULES if r.name in matched_rules)
+    bases = tuple(r.basis for r in (*RULES, *MEMBERSHIP_RULES) if r.name in matched_rules)
     if not matched_rules:
         return Decision(False, "You do not have access to this record.")
     basis = bases[0]
+    if MEMBERSHIP_RULE_NAMES.intersection(matched_rules):
+        # A closed membership: the membership decides what its members may do, not their partnership role.
+        if action not in MEMBER_ACTIONS:
+            return Decision(
+                False,
+                f"The scheme's records are for its members: nobody may {ACTION_VERBS[action]} them.",
+                basis,
+                bases,
+            )
+        if action is not Verb.VIEW and "scheme_member" not in matched_rules:
+            return Decision(
+                False,
+                f"As an {basis} you may read its records but not {ACTION_VERBS[action]} them: its licensees decide.",
+                basis,
+                bases,
+            )
+        return Decision(True, "", basis, bases)
     if action not in allowed_actions(user):
         roles = ", ".join(user.display_roles) or "no role"
         return Decision(
@@ -350,7 +417,10 @@ def may_triage(user: User) -> bool:
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
 # Night-time economy partners from the community sector (Street Pastors, taxi marshals) log their shifts and read
 # the shared NTE summary (``nte``; each shift is still decided record by record).
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights", "nte"})
+# Pubwatch members (licensees, business members) keep their scheme's ban register (``pubwatch``: members only).
+COMMUNITY_NAMESPACES = frozenset(
+    {"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "pubwatch"}
+)
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).

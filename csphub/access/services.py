@@ -23,6 +23,7 @@ from csphub.access.policy import (
     GOVERNANCE_ROLES,
     SUPERVISOR_ROLES,
     allowed_actions,
+    closed_membership,
     decide,
     is_community_user,
     may_review_grants,
@@ -412,6 +413,8 @@ def request_access(user: User, record: Governed, justification: str) -> AccessGr
     Never more than the user's role may see (a read-only partner gets no OFFICIAL-SENSITIVE record; the
     sensitivity limits apply), and never without someone to review it."""
     justification = _check_justification(justification)
+    if closed_membership(type(record)) is not None:
+        raise PermissionDenied("Only the scheme's members see its records: there is no break glass into them.")
     if Verb.VIEW not in allowed_actions(user):
         raise PermissionDenied("Your role does not give access to personal data.")
     if is_community_user(user):

@@ -243,6 +243,8 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("wa.manager", "womens-aid", (R.VOLUNTARY_REFERRER,), "Fiona", "Grant", "Service manager"),
     UserSpec("pubwatch.chair", "pubwatch", (R.VOLUNTARY_REFERRER,), "Steve", "Harris", "Pubwatch chair"),
     UserSpec("pubwatch.member", "pubwatch", (R.VOLUNTARY_REFERRER,), "Jackie", "Lee", "Licensee"),
+    # A second licensee of Corby Pubwatch (pubwatch.chair coordinates the scheme: csphub/demo/pubwatch.py).
+    UserSpec("licensee.price", "pubwatch", (R.VOLUNTARY_REFERRER,), "Tom", "Price", "Licensee"),
     UserSpec("pf.coordinator", "purple-flag", (R.VOLUNTARY_REFERRER,), "Neil", "Baker", "Town centre manager"),
     UserSpec("pf.marshal", "purple-flag", (R.VOLUNTARY_REFERRER,), "Zoe", "Parker", "Taxi marshal"),
 )

@@ -25,6 +25,7 @@ from csphub.linkage.review import may_review
 from csphub.meetings.queries import series_for
 from csphub.nte.services import is_nte_partner
 from csphub.partnership.models import User
+from csphub.pubwatch.queries import is_member as is_pubwatch_member
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -49,6 +50,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
+        if is_pubwatch_member(user):
+            nav.append({"label": "Pubwatch", "url": reverse("pubwatch:schemes")})
     elif signed_in:
         assert isinstance(user, User)
         actions = allowed_actions(user)
@@ -74,6 +77,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
+        # A Pubwatch scheme's ban register: only for the scheme's members (a police officer only if it admits them).
+        if is_pubwatch_member(user):
+            nav.append({"label": "Pubwatch", "url": reverse("pubwatch:schemes")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})
         nav.append({"label": "Access", "url": reverse("access:grants")})
         if may_use_audit_log(user):

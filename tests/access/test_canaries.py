@@ -49,6 +49,7 @@ from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.meetings.models import Meeting
 from csphub.nte.models import DesignatedArea, KnifeSweep, Shift
 from csphub.partnership.models import Purpose
+from csphub.pubwatch.models import Ban, Scheme
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Person, Place
 from tests.conftest import built_once
@@ -186,7 +187,11 @@ def plant(world: World) -> CanaryWorld:
             urgency="routine",
         )
     police_shift, pastor_shift, sweep, designation = _plant_nte(world)
+    with audit_context("test", actor=world["publican"], reason="canary planting"):
+        scheme, ban = _plant_pubwatch(world)
     shared.refresh_from_db()
+    _add(cw, "a Pubwatch scheme (members only)", scheme, "Canarywatch")
+    _add(cw, "a Pubwatch ban with a photo", ban, ban.reference, ban.uuid.hex, "Canarybanned", "Canarydescribed")
     _add(cw, "a police-only person", police_only, "Canarypoliceonly")
     _add(cw, "a police-only place", police_place, "Canarypolice Lane")
     _add(cw, "an intelligence person", intel, "Canaryintel")
@@ -416,6 +421,18 @@ def _plant_cuckooing(world: World, victim: Person, refuge: Place) -> tuple[Vulne
         withheld, police, service="Canarycuckoosupport refuge move", offered_on=timezone.localdate()
     )
     return shared, withheld
+
+
+def _plant_pubwatch(world: World) -> tuple[Scheme, Ban]:
+    """A Pubwatch scheme (the publican a licensee, the police chair admitted as an adviser) and a ban in force with
+    a photo: nobody outside the scheme may see either, the police officer and the Street Pastors included."""
+    from tests.pubwatch.factories import in_force, make_scheme
+
+    sw = make_scheme(world, name="Canarywatch Pubwatch")
+    ban = in_force(sw, name="Canarybanned Bert", photo=True)
+    ban.description = "Canarydescribed: tall, red jacket"
+    ban.save()
+    return sw.scheme, ban
 
 
 @pytest.fixture(scope="module")

@@ -199,3 +199,30 @@ def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(de
     listed = panel_list(volunteer)
     assert listed.rows and all("county" not in " ".join(r.reasons).lower() for r in listed.rows)
     assert any(r.person is not None for r in listed.rows)
+
+
+def test_it_has_corby_pubwatch_with_bans_under_review(demo: None) -> None:
+    from django.utils import timezone
+
+    from csphub.pubwatch.models import Ban, BanStatus, Scheme
+    from csphub.pubwatch.services import stored_photos
+
+    scheme = Scheme.objects.get(name="Corby Pubwatch")
+    today = timezone.localdate()
+    bans = list(Ban.objects.filter(scheme=scheme))
+    statuses = {b.status for b in bans}
+    assert {BanStatus.PROPOSED, BanStatus.DECIDED, BanStatus.IN_FORCE, BanStatus.UNDER_REVIEW} <= statuses
+    assert {BanStatus.UPHELD, BanStatus.LAPSED} <= statuses
+    assert any(b.review_due(today) for b in bans)
+    # Photos only for bans not ended, in private storage; the lapsed ban's was deleted.
+    assert all(not b.photo for b in bans if b.ended)
+    kept = [b.photo.name for b in bans if b.photo]
+    assert kept and set(kept) <= set(stored_photos())
+    # Members only: the licensee sees the register; the police officer and the Street Pastor get 404.
+    member = verified_client(User.objects.get(username="pubwatch.member"))
+    member.post(f"/access/records/{scheme.uuid}/justify/", {"justification": "Briefing door staff tonight"})
+    assert "Kyle Dawson" in member.get(scheme.get_absolute_url()).content.decode()
+    for outsider in ("pc.hughes", "sp.volunteer"):
+        client = verified_client(User.objects.get(username=outsider))
+        assert client.get(scheme.get_absolute_url()).status_code == 404
+        assert client.get("/pubwatch/").status_code == 404

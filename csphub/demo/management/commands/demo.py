@@ -14,6 +14,7 @@ from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
 from csphub.demo.nte import build_nte
+from csphub.demo.pubwatch import build_pubwatch
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -78,13 +79,17 @@ class Command(AuditedCommand):
         self.stderr.write("Building Kettering's night-time economy: a year of shift logs, sweeps and weapon finds…")
         with transaction.atomic():
             nte = build_nte(structure)
+        self.stderr.write("Building Corby Pubwatch: its premises, licensees and ban register…")
+        with transaction.atomic():
+            bans = build_pubwatch(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
             f"{intelligence.lines} county lines and {intelligence.groups} organised crime groups "
             f"(one split overnight on {intelligence.split_on}), "
             f"{cuckooing} people and premises on the cuckooing register, "
-            f"{nte.shifts} night-time shifts with {nte.incidents} incidents and {nte.finds} weapon finds. "
+            f"{nte.shifts} night-time shifts with {nte.incidents} incidents and {nte.finds} weapon finds, "
+            f"{bans} bans on Corby Pubwatch's register. "
             "Re-running adds nothing that is already there."
         )
 

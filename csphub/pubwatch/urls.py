@@ -1,0 +1,20 @@
+"""Pubwatch schemes and their ban registers, under /pubwatch/. Records are addressed by UUID."""
+
+from django.urls import path
+
+from csphub.pubwatch import views
+
+app_name = "pubwatch"
+urlpatterns = [
+    path("", views.SchemesView.as_view(), name="schemes"),
+    path("schemes/<uuid:uuid>/", views.SchemeView.as_view(), name="scheme"),
+    path("schemes/<uuid:uuid>/propose/", views.ProposeBanView.as_view(), name="propose"),
+    path("bans/<uuid:uuid>/", views.BanView.as_view(), name="ban"),
+    path("bans/<uuid:uuid>/photo/", views.BanPhotoView.as_view(), name="photo"),
+    path("bans/<uuid:uuid>/photo/add/", views.PhotoUploadView.as_view(), name="photo-add"),
+    path("bans/<uuid:uuid>/decide/", views.DecideView.as_view(), name="decide"),
+    path("bans/<uuid:uuid>/told/", views.TellView.as_view(), name="tell"),
+    path("bans/<uuid:uuid>/review/", views.ReviewView.as_view(), name="review"),
+    path("bans/<uuid:uuid>/appeal/", views.AppealView.as_view(), name="appeal"),
+    path("bans/<uuid:uuid>/appeal/outcome/", views.AppealDecisionView.as_view(), name="appeal-outcome"),
+]
