@@ -348,7 +348,8 @@ def may_triage(user: User) -> bool:
 # The case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
 # The analytics area (``insights``) shows non-personal aggregate figures, open to every member, them included.
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights"})
+# The town-centre partnership (a business member) writes its Purple Flag evidence pack's narrative with the council.
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights", "purpleflag"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
