@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "csphub.insights",
     "csphub.meetings",
     "csphub.cuckooing",
+    "csphub.nte",
     "csphub.purpleflag",
     "csphub.accounts",
     "csphub.web",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("insights/", include("csphub.insights.urls")),
     path("meetings/", include("csphub.meetings.urls")),
     path("cuckooing/", include("csphub.cuckooing.urls")),
+    path("nte/", include("csphub.nte.urls")),
     path("purple-flag/", include("csphub.purpleflag.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),

@@ -348,8 +348,12 @@ def may_triage(user: User) -> bool:
 # The case-officer interface (registers, cases, actions and deadlines, access requests, the audit log) is not theirs.
 # The analytics area (``insights``) shows non-personal aggregate figures, open to every member, them included.
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
-# The town-centre partnership (a business member) writes its Purple Flag evidence pack's narrative with the council.
-COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights", "purpleflag"})
+# Night-time economy partners from the community sector (Street Pastors, taxi marshals) log their shifts and read
+# the shared NTE summary (``nte``; each shift is still decided record by record). The town-centre partnership (a
+# business member) writes its Purple Flag evidence pack's narrative with the council (``purpleflag``).
+COMMUNITY_NAMESPACES = frozenset(
+    {"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "purpleflag"}
+)
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).
@@ -428,4 +432,27 @@ def may_see_intelligence_counts(user: User) -> bool:
 def may_keep_cuckooing_register(user: User) -> bool:
     """Adding people and premises to the cuckooing register (and bringing them to the panel): statutory partners'
     roles that create records. Voluntary-sector panel members read what is shared with them, and refer."""
+    return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))
+
+
+# --- The night-time economy (csphub.nte). Whether the user's agency is an NTE partner is the nte app's to say (it
+# holds the partner list); these decide what that lets the user do. Each shift, sweep and incident is still decided
+# record by record (``visible_to``): an agency sees only its own logs.
+def may_log_nte_shifts(user: User, *, nte_partner: bool) -> bool:
+    """Log shifts and incidents, and record weapon finds: users of an NTE partner agency whose role creates records
+    (case officers, managers, voluntary-sector members)."""
+    return bool(user.is_authenticated and user.is_active and nte_partner and Verb.CREATE in allowed_actions(user))
+
+
+def may_see_nte_summary(user: User, *, nte_partner: bool) -> bool:
+    """The shared NTE summary (counts by night, category and area; weapon finds by place and month; no personal
+    data): every user of an NTE partner agency, and the partnership's managers and analysts."""
+    if not (user.is_authenticated and user.is_active and user.agency_id is not None):
+        return False
+    return nte_partner or user.has_role(*PARTNER_DETAIL_ROLES)
+
+
+def may_designate_nte_areas(user: User) -> bool:
+    """Record dispersal and PSPO areas (the police authorise dispersal, the council makes PSPOs): statutory
+    agencies' users whose role creates records."""
     return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))
