@@ -36,6 +36,14 @@ class EvidencePack(Governed):
     radius_m = models.PositiveIntegerField(default=700, help_text="The town centre: this distance round its centre")
     first_month = models.DateField(help_text="The first month of the assessment period")
     last_month = models.DateField(help_text="The last month of the assessment period")
+    nte_area = models.ForeignKey(
+        "nte.NteArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The night-time economy area whose logs the pack counts (None: every area's)",
+    )
     town_centre_agency = models.ForeignKey(
         "partnership.Agency",
         on_delete=models.PROTECT,

@@ -13,6 +13,7 @@ from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
+from csphub.demo.purpleflag import build_purple_flag
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -74,6 +75,9 @@ class Command(AuditedCommand):
         self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
         with transaction.atomic():
             build_meetings(structure)
+        self.stderr.write("Building the Purple Flag evidence pack: Kettering town centre, the last twelve months…")
+        with transaction.atomic():
+            build_purple_flag(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
