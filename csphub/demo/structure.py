@@ -210,6 +210,9 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("kbc.asb", "kettering-bc", (R.CASE_OFFICER,), "Laura", "Bennett", "ASB officer"),
     UserSpec("kbc.manager", "kettering-bc", (R.PARTNERSHIP_MANAGER,), "Tom", "Fletcher", "Community safety manager"),
     UserSpec("kbc.admin", "kettering-bc", (R.ADMINISTRATOR,), "Amy", "Reed", "Systems administrator", True),
+    # The night-time economy (csphub.nte): Kettering's town-centre warden and CCTV operator log their shifts.
+    UserSpec("kbc.warden", "kettering-bc", (R.CASE_OFFICER,), "Jamie", "Cross", "Town centre warden"),
+    UserSpec("kbc.cctv", "kettering-bc", (R.CASE_OFFICER,), "Dev", "Sharma", "CCTV control room operator"),
     UserSpec("cbc.asb", "corby-bc", (R.CASE_OFFICER,), "Kirsty", "Campbell", "ASB officer"),
     UserSpec("cbc.warden", "corby-bc", (R.PARTNER,), "Liam", "Douglas", "Community warden"),
     UserSpec("cbc.ig", "corby-bc", (R.INFORMATION_GOVERNANCE,), "Maya", "Osei", "Information governance lead"),

@@ -18,7 +18,7 @@ from csphub.access.views_base import acting_user
 from csphub.analytics.errors import AnalyticsError
 from csphub.analytics.store import month_key
 
-from . import maps, places
+from . import maps, overlays, places
 from .forms import MapForm
 
 LAYERS = {
@@ -83,6 +83,7 @@ class MapView(LoginRequiredMixin, TemplateView):
             table_limit=maps.TABLE_ROWS,
             has_data=bool(form.contents.months),
             layer_urls=json.dumps({name: reverse(url) for name, url in LAYERS.items()}),
+            overlays=json.dumps(overlays.as_json()),
             streets_url=static("csphub/geo/streets.geojson"),
             export_query=qs,
             emerging_categories=EMERGING_CATEGORIES,

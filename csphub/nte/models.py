@@ -325,7 +325,10 @@ class KnifeSweep(Governed):
 
 
 def _find_record(find: WeaponFind) -> models.Model:
-    return find.sweep if find.sweep_id else find.incident.shift  # type: ignore[union-attr]
+    if find.sweep is not None:
+        return find.sweep
+    assert find.incident is not None
+    return find.incident.shift
 
 
 @audited(label="weapon find", record=_find_record)

@@ -6,9 +6,10 @@ longitude) and ingested by the engine (``Analytics.ingest_partner``), which repl
 It runs after every change to a shift or incident (once the transaction commits) and by ``csphub nte publish``.
 
 What goes: the time, the category (as "Night-time economy: <label>", the partner series the night-time-economy
-dashboard counts, ``csphub/insights/priorities.toml``), and the place — a venue's name and point, the point or
-postcode the officer gave, or, for a register place, only its postcode (a postcode centre: never a home's own
-point). What never goes: names, a shift's notes, an incident's description, the people helped or referred.
+dashboard counts, ``csphub/insights/priorities.toml``), and the place — a venue's name and point, or the area's
+name with the point or postcode the officer gave (for a register place only its postcode, a postcode centre: never
+a home's own point; with none of these, the area's centre). What never goes: names, a shift's notes, an incident's
+description or the place in the officer's words, the people helped or referred.
 
 The store's agency is ``"<agency name> NTE log"`` (folder ``<slug>-nte-log``), apart from any partner file the same
 agency uploads itself: publishing its NTE month never replaces its own ASB figures.
@@ -82,11 +83,16 @@ def row(incident: Incident, agency_name: str) -> dict[str, str]:
     if incident.latitude is not None and incident.longitude is not None:
         lat, lon = f"{incident.latitude:.6f}", f"{incident.longitude:.6f}"
     if incident.venue is None:
-        location = incident.location
+        # The officer's words ("the alley behind number 12") stay with the agency's log: the store gets the area.
+        location = incident.shift.area.name
         postcode = incident.postcode
     if incident.place is not None and not (lat or postcode):
         # A register place: its postcode only (a postcode centre), never its address or its own point.
         postcode = incident.place.postcode
+    area = incident.shift.area
+    if not (lat or postcode) and area.latitude is not None and area.longitude is not None:
+        # Only a street in words: located at the centre of the shift's area (e.g. Kettering town centre).
+        lat, lon = f"{area.latitude:.6f}", f"{area.longitude:.6f}"
     return {
         "occurred_at": f"{when:%Y-%m-%d %H:%M}",
         "category": partner_category(incident.category),
@@ -108,7 +114,7 @@ class PublishResult:
 
 
 def _incidents(agency: Agency, months: Sequence[dt.date] | None) -> list[Incident]:
-    qs = Incident.objects.filter(shift__owning_agency=agency).select_related("venue", "place")
+    qs = Incident.objects.filter(shift__owning_agency=agency).select_related("venue", "place", "shift__area")
     if months is not None:
         from django.db.models import Q
 

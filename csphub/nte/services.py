@@ -193,7 +193,8 @@ def _check_during(shift: Shift, occurred_at: dt.datetime) -> None:
 
 @transaction.atomic
 def remove_incident(incident: Incident, by: User) -> None:
-    require(by, Verb.CHANGE, incident.shift)
+    """Take an incident logged in error off its shift: whoever may add to the log may take back from it."""
+    require(by, Verb.CREATE, incident.shift)
     agency_id, when = incident.shift.owning_agency_id, incident.occurred_at
     incident.delete()
     _publish_later(agency_id, when)

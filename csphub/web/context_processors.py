@@ -13,6 +13,7 @@ from csphub.access.policy import (
     is_community_user,
     may_refer,
     may_see_insights,
+    may_see_nte_summary,
     may_see_statistics,
     may_triage,
     may_use_audit_log,
@@ -22,6 +23,7 @@ from csphub.access.vocabulary import Verb
 from csphub.cuckooing.queries import is_panel_member
 from csphub.linkage.review import may_review
 from csphub.meetings.queries import series_for
+from csphub.nte.services import is_nte_partner
 from csphub.partnership.models import User
 
 
@@ -42,6 +44,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
         # ... and the meetings and action groups they sit on, if any.
         if series_for(user).exists():
             nav.append({"label": "Meetings", "url": reverse("meetings:list")})
+        # ... their night-time economy shifts (Street Pastors, taxi marshals).
+        if may_see_nte_summary(user, nte_partner=is_nte_partner(user)):
+            nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
     elif signed_in:
@@ -65,6 +70,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Duplicates", "url": reverse("linkage:queue")})
         if may_see_statistics(user):
             nav.append({"label": "Imports", "url": reverse("linkage:imports")})
+        if may_see_nte_summary(user, nte_partner=is_nte_partner(user)):
+            nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
         nav.append({"label": "Partnership", "url": reverse("web:partnership")})

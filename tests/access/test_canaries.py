@@ -47,6 +47,7 @@ from csphub.insights.priorities import load as load_priorities
 from csphub.intelligence import services as intelligence
 from csphub.intelligence.models import CountyLine, OrganisedCrimeGroup
 from csphub.meetings.models import Meeting
+from csphub.nte.models import DesignatedArea, KnifeSweep, Shift
 from csphub.partnership.models import Purpose
 from csphub.purpleflag import services as purpleflag
 from csphub.purpleflag.models import EvidencePack
@@ -187,6 +188,7 @@ def plant(world: World) -> CanaryWorld:
             consent="not_asked",
             urgency="routine",
         )
+    police_shift, pastor_shift, sweep, designation = _plant_nte(world)
     shared.refresh_from_db()
     _add(cw, "a police-only person", police_only, "Canarypoliceonly")
     _add(cw, "a police-only place", police_place, "Canarypolice Lane")
@@ -215,6 +217,10 @@ def plant(world: World) -> CanaryWorld:
         "Canarycuckoovictim",
         "Canarycuckoosupport",
     )
+    _add(cw, "a police NTE shift", police_shift, police_shift.reference, "Canarypoliceshift", "Canarynteplace")
+    _add(cw, "a Street Pastors NTE shift", pastor_shift, pastor_shift.reference, "Canarypastorshift")
+    _add(cw, "a police knife sweep", sweep, sweep.reference, "Canarysweep")
+    cw.uuids["nte.designatedarea"] = [str(designation.uuid)]
     cw.canaries.append(Canary("a restricted timeline entry", entry, (str(entry.uuid), "Canaryrestricted")))
     cw.references = [shared.reference, da_case.reference, referred.reference]
     for case in (shared, da_case, referred):
@@ -249,6 +255,48 @@ def _plant_purple_flag(world: World) -> EvidencePack:
     )
     purpleflag.write_narrative(pack, police, {"wellbeing": "Canarypack patrols on Friday nights"})
     return pack
+
+
+def _plant_nte(world: World) -> tuple[Shift, Shift, KnifeSweep, DesignatedArea]:
+    """Kettering town centre's night-time economy: a police shift with an incident and a weapon found in a place
+    described in words, a Street Pastors shift, a police knife sweep (the council taking part) and a dispersal
+    area. Each agency sees its own logs; the shared summary and the weapons' trend count them, never show them."""
+    from csphub.nte import services as nte
+    from tests.nte.factories import make_designation, make_night, make_shift
+
+    night = make_night(world)
+    police = world["police_officer"]
+    with audit_context("test", actor=police, reason="canary planting"):
+        police_shift = make_shift(world, night, "police_officer")
+        nte.update_shift(police_shift, police, notes="Canarypoliceshift: a fight at the rank")
+        incident = nte.log_incident(
+            police_shift,
+            police,
+            occurred_at=police_shift.starts_at + dt.timedelta(hours=1),
+            category="weapon_found",
+            location="Canarynteplace alley behind number 12",
+            description="Canarypoliceshift knife in the hedge",
+        )
+        nte.record_find(police, incident=incident, weapon_type="knife", location="Canarynteplace alley")
+        sweep = nte.record_sweep(
+            police,
+            swept_on=timezone.localdate(),
+            area=night.area,
+            agencies=[world.agencies["council"]],
+            searched="Canarysweep: the alleys",
+        )
+        nte.record_find(police, sweep=sweep, weapon_type="knife", location="Canarysweep garden")
+        designation = make_designation(world, night)
+    with audit_context("test", actor=world["pastor"], reason="canary planting"):
+        pastor_shift = make_shift(world, night, "pastor")
+        nte.log_incident(
+            pastor_shift,
+            world["pastor"],
+            occurred_at=pastor_shift.starts_at + dt.timedelta(hours=1),
+            category="vulnerable_person",
+            location="Canarypastorshift doorway",
+        )
+    return police_shift, pastor_shift, sweep, designation
 
 
 def _plant_intelligence(world: World) -> tuple[CountyLine, OrganisedCrimeGroup, Person]:

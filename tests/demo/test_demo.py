@@ -43,7 +43,8 @@ def test_it_builds_the_partnership_register_and_caseload(demo: None) -> None:
     assert set(Agency.objects.values_list("sector", flat=True)) == set(Sector.values)
     assert set(User.objects.values_list("role_assignments__role", flat=True)) == set(Role.values)
     counts = [a.users.count() for a in Agency.objects.all()]
-    assert min(counts) >= 2 and max(counts) <= 3
+    # (Kettering council also has its town-centre warden and CCTV operator: the night-time economy.)
+    assert min(counts) >= 2 and max(counts) <= 5
     assert InformationSharingAgreement.objects.count() == 2
     # The register: the seeded people, places over all four districts, some places with no location.
     assert all(Person.objects.filter(uuid=uuid.uuid5(NAMESPACE, f"person-{i}")).exists() for i in range(60))

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from csphub.nte import services
-from csphub.nte.models import IncidentCategory, NteArea, NteService, NteVenue, Shift, VenueKind
+from csphub.nte.models import (
+    DesignatedArea,
+    IncidentCategory,
+    KnifeSweep,
+    NteArea,
+    NteService,
+    NteVenue,
+    Shift,
+    VenueKind,
+)
 from tests.factories import World
 
 
@@ -92,3 +101,37 @@ def _service(username: str) -> str:
     if username.startswith("council"):
         return NteService.WARDENS
     return NteService.POLICE
+
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-0.729, 52.397], [-0.725, 52.397], [-0.725, 52.400], [-0.729, 52.400], [-0.729, 52.397]]],
+}
+
+
+def make_designation(world: World, night: Night, *, kind: str = "dispersal", hours: int = 48) -> DesignatedArea:
+    start = timezone.now() - dt.timedelta(hours=1)
+    return services.designate_area(
+        world["police_officer"],
+        kind=kind,
+        name=f"Canarydispersal {kind} Market Place",
+        geometry=SQUARE,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=hours),
+        authorised_by="Inspector Test",
+        area=night.area,
+    )
+
+
+def make_sweep(world: World, night: Night, username: str = "police_officer") -> KnifeSweep:
+    user = world[username]
+    sweep = services.record_sweep(
+        user,
+        swept_on=timezone.localdate() - dt.timedelta(days=3),
+        area=night.area,
+        agencies=[world.agencies["council"]],
+        venues=[night.chicken, night.bingo],
+        notes="CANARY sweep notes",
+    )
+    services.record_find(user, sweep=sweep, weapon_type="knife", venue=night.chicken, hidden="bin")
+    return sweep

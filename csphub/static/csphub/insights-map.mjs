@@ -3,7 +3,7 @@
 // whose table lists the significant cells.
 //
 // Markup: <div data-module="csphub-insights-map" data-base-url="…" data-streets-url="…" data-layer-urls='{…}'
-//              data-form="map-controls"> ; after each redraw the element carries data-query (the controls' query)
+//              data-overlays='[…]' data-form="map-controls"> ; after each redraw the element carries data-query (the controls' query)
 // and data-hotspot-cells (cells drawn), and fires "csphub:layers-ready".
 import { createMap, L, STREETS_FROM_ZOOM } from "./map.mjs";
 
@@ -87,6 +87,29 @@ function cellPopup(detail) {
   return box;
 }
 
+// An overlay's areas: outlined, hatched by being in force or not, each with a popup naming it (a link to its page).
+function overlayLayer(overlay, data) {
+  return L.geoJSON(data, {
+    style: (f) => ({
+      color: f.properties.kind === "dispersal" ? "#d4351c" : "#4c2c92",
+      weight: 3,
+      dashArray: f.properties.in_force === false ? "6 6" : null,
+      fillOpacity: f.properties.in_force === false ? 0.03 : 0.12,
+      className: `csphub-overlay csphub-overlay--${overlay.key}`,
+    }),
+    onEachFeature: (f, layer) =>
+      layer.bindPopup(() => {
+        const box = element("div", null, { class: "csphub-map__popup" });
+        const p = f.properties;
+        box.append(p.url ? element("a", p.name, { href: p.url, class: "govuk-link" }) : element("strong", p.name));
+        for (const key of overlay.details) {
+          if (p[key]) box.append(element("p", p[key]));
+        }
+        return box;
+      }),
+  });
+}
+
 export async function initInsightsMap(root) {
   const parts = await createMap(root, { preferCanvas: false });
   const { map } = parts;
@@ -105,6 +128,13 @@ export async function initInsightsMap(root) {
     places: L.layerGroup().addTo(map),
   };
   const { reference } = parts;
+  // Overlays other apps register (csphub/insights/overlays.py): non-personal areas, e.g. dispersal and PSPO areas.
+  const overlays = JSON.parse(root.dataset.overlays || "[]");
+  const overlayGroups = {};
+  for (const overlay of overlays) {
+    overlayGroups[overlay.key] = L.layerGroup();
+    if (overlay.shown) overlayGroups[overlay.key].addTo(map);
+  }
   L.control
     .layers(
       null,
@@ -114,6 +144,7 @@ export async function initInsightsMap(root) {
         "Density (kernel)": groups.kde,
         "Repeat places": groups.repeat,
         "Cases' places": groups.places,
+        ...Object.fromEntries(overlays.map((o) => [o.label, overlayGroups[o.key]])),
         "Streets and place names": reference,
       },
       { collapsed: false },
@@ -327,7 +358,18 @@ export async function initInsightsMap(root) {
   });
 
   load("places").catch((error) => (placesStatus.textContent = `Cases' places: ${error.message}`));
-  await redraw();
+  const overlaysDrawn = Promise.all(
+    overlays.map(async (overlay) => {
+      try {
+        const data = await getJson(overlay.url);
+        overlayGroups[overlay.key].addLayer(overlayLayer(overlay, data));
+        root.dataset[`overlay${overlay.key.charAt(0).toUpperCase()}${overlay.key.slice(1)}`] = String(data.features.length);
+      } catch (error) {
+        placesStatus.textContent = `${overlay.label}: ${error.message}`;
+      }
+    }),
+  );
+  await Promise.all([redraw(), overlaysDrawn]);
   root.csphubMap = { ...parts, redraw, apply };
   root.dataset.mapReady = "true";
   root.dispatchEvent(new CustomEvent("csphub:map-ready"));

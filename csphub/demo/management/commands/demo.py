@@ -13,6 +13,7 @@ from csphub.demo.caseload import CaseloadSettings, build_caseload
 from csphub.demo.cuckooing import build_cuckooing
 from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
+from csphub.demo.nte import build_nte
 from csphub.demo.purpleflag import build_purple_flag
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
@@ -75,6 +76,9 @@ class Command(AuditedCommand):
         self.stderr.write("Building the meetings: the faith action group and the monthly MARAC…")
         with transaction.atomic():
             build_meetings(structure)
+        self.stderr.write("Building Kettering's night-time economy: a year of shift logs, sweeps and weapon finds…")
+        with transaction.atomic():
+            nte = build_nte(structure)
         self.stderr.write("Building the Purple Flag evidence pack: Kettering town centre, the last twelve months…")
         with transaction.atomic():
             build_purple_flag(structure)
@@ -83,7 +87,8 @@ class Command(AuditedCommand):
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
             f"{intelligence.lines} county lines and {intelligence.groups} organised crime groups "
             f"(one split overnight on {intelligence.split_on}), "
-            f"{cuckooing} people and premises on the cuckooing register. "
+            f"{cuckooing} people and premises on the cuckooing register, "
+            f"{nte.shifts} night-time shifts with {nte.incidents} incidents and {nte.finds} weapon finds. "
             "Re-running adds nothing that is already there."
         )
 
