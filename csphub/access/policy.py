@@ -351,9 +351,7 @@ def may_triage(user: User) -> bool:
 # Night-time economy partners from the community sector (Street Pastors, taxi marshals) log their shifts and read
 # the shared NTE summary (``nte``; each shift is still decided record by record). The town-centre partnership (a
 # business member) writes its Purple Flag evidence pack's narrative with the council (``purpleflag``).
-COMMUNITY_NAMESPACES = frozenset(
-    {"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "purpleflag"}
-)
+COMMUNITY_NAMESPACES = frozenset({"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "purpleflag"})
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.
 # The justification gate opens the sensitive records shared with them (a cuckooing panel's vulnerability records).

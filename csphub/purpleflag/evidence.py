@@ -20,7 +20,6 @@ agency, venue and street names, never a person.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,23 +30,30 @@ from django.db.models import Q
 from django.utils import timezone
 
 from csphub.analytics.errors import AnalyticsError
-from csphub.analytics.store import Circle, EventFilter, MonthRange, month_index
+from csphub.analytics.store import MonthRange
 from csphub.analytics.suppression import all_shown, rounded_total, suppress
 from csphub.analytics.trends import Change
-from csphub.geography import wgs84_to_bng
 from csphub.insights import charts
 from csphub.insights.charts import Chart, Column
 from csphub.insights.engine import analytics
-from csphub.insights.priorities import load as load_priorities
 from csphub.meetings.models import MeetingAction, ProgressReport, Rating, Theme
 from csphub.nte import queries as nte
-from csphub.nte.models import DesignatedArea, Incident, NteVenue, VenueKind
-from csphub.nte.publishing import partner_categories
+from csphub.nte.models import Incident, NteVenue, VenueKind
 
 from .models import EvidencePack
+from .questions import (
+    _span,
+    designations,
+    earlier,
+    held_months,
+    last_day,
+    partner_filter,
+    period_months,
+    police_filter,
+)
 from .standards import STANDARDS
+from .townmap import town_map
 
-NTE_PRIORITY = "night-time-economy"
 ALPHA = 0.05
 # The hours of a night, in order: 18:00 to 05:00 (a night runs from 06:00 to 06:00, csphub.nte.queries).
 NIGHT_HOURS = (*range(18, 24), *range(0, 6))
@@ -67,6 +73,17 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...] = ()
+
+    def _numeric(self) -> tuple[bool, ...]:
+        return self.numeric or (False,) * len(self.headers)
+
+    @property
+    def head(self) -> list[tuple[str, bool]]:
+        return list(zip(self.headers, self._numeric(), strict=True))
+
+    @property
+    def body(self) -> list[list[tuple[str, bool]]]:
+        return [list(zip(row, self._numeric(), strict=True)) for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -105,61 +122,6 @@ class Evidence:
 
 
 # --- The questions, as the engine is asked them ---------------------------------------------------------------------
-
-
-def town_centre(pack: EvidencePack) -> Circle:
-    x, y = wgs84_to_bng(pack.centre_latitude, pack.centre_longitude)
-    return Circle(round(x, 1), round(y, 1), float(pack.radius_m))
-
-
-def police_types() -> tuple[str, ...]:
-    """The police.uk crime types the night-time-economy dashboard counts (``csphub/insights/priorities.toml``)."""
-    priority = load_priorities().get(NTE_PRIORITY)
-    assert priority is not None, "the night-time-economy priority is in csphub/insights/priorities.toml"
-    return priority.police_uk
-
-
-def police_filter(pack: EvidencePack, months: MonthRange) -> EventFilter:
-    return EventFilter(months, police_types(), (pack.district_code,), "police", town_centre(pack))
-
-
-def partner_filter(pack: EvidencePack, months: MonthRange) -> EventFilter:
-    return EventFilter(months, partner_categories(), (pack.district_code,), "partner", town_centre(pack))
-
-
-def held_months(pack: EvidencePack, source: str) -> list[dt.date]:
-    """The months the store holds any event of ``source`` for the pack's district (a month with no night-time event
-    in the centre still counts 0 in them)."""
-    table = analytics().counts(["month"], EventFilter(districts=(pack.district_code,), source=source))  # type: ignore[arg-type]
-    return sorted(k[0] for k in table.keys if isinstance(k[0], dt.date))
-
-
-def period_months(pack: EvidencePack, held: list[dt.date]) -> tuple[list[dt.date], bool]:
-    """The held months of the assessment period; when none is held (police.uk publishes months late), the latest
-    held months before its end, as many as the period has, and True (the figures cover other months)."""
-    inside = [m for m in held if pack.first_month <= m <= pack.last_month]
-    if inside or not held:
-        return inside, False
-    before = [m for m in held if m <= pack.last_month] or held
-    return before[-pack.months :], True
-
-
-def earlier(months: list[dt.date], held: list[dt.date]) -> MonthRange | None:
-    """The same months a year earlier, when every one of them is held."""
-    back = [m.replace(year=m.year - 1) for m in months]
-    return MonthRange(back[0], back[-1]) if back and set(back) <= set(held) else None
-
-
-def last_day(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def _month(i: int) -> dt.date:
-    return dt.date(i // 12, i % 12 + 1, 1)
-
-
-def _span(months: list[dt.date]) -> list[dt.date]:
-    return [_month(i) for i in range(month_index(months[0]), month_index(months[-1]) + 1)]
 
 
 def _fmt(n: int | None, threshold: int | None, rounded: bool = False) -> str:
@@ -227,7 +189,7 @@ def _trend(pack: EvidencePack, source: str, threshold: int | None) -> Section:
         change = table.changes[0] if table.changes else None
         base_counts = [int(v) for v in app.counts(["month"], make(pack, base)).counts]
         if threshold and not all_shown([*values, *base_counts], threshold):
-            before, before_rounded = rounded_total(base_counts, threshold)
+            before, _ = rounded_total(base_counts, threshold)
             figures.append(
                 Figure(f"{prefix}.earlier", f"A year earlier, {_period_text(base)}", before, _fmt(before, None, True))
             )
@@ -235,9 +197,7 @@ def _trend(pack: EvidencePack, source: str, threshold: int | None) -> Section:
         else:
             b = change.base if change else 0
             figures.append(Figure(f"{prefix}.earlier", f"A year earlier, {_period_text(base)}", b, _fmt(b, None)))
-            figures.append(
-                Figure(f"{prefix}.change", "Change", change.change if change else 0, _change_text(change))
-            )
+            figures.append(Figure(f"{prefix}.change", "Change", change.change if change else 0, _change_text(change)))
     else:
         notes.append("The same months a year earlier are not held, so there is no year-on-year comparison yet.")
 
@@ -289,7 +249,12 @@ def _wellbeing_extra(pack: EvidencePack, threshold: int | None) -> tuple[list[Fi
     since, until = _nights(pack)
     s = nte.summary(since, until, area=pack.nte_area, threshold=threshold)
     figures = [
-        Figure("nte.incidents", "Incidents logged by the patrols", s.incidents, _fmt(s.incidents, threshold, s.incidents_rounded)),
+        Figure(
+            "nte.incidents",
+            "Incidents logged by the patrols",
+            s.incidents,
+            _fmt(s.incidents, threshold, s.incidents_rounded),
+        ),
         Figure(
             "nte.people_helped",
             "People helped",
@@ -340,7 +305,7 @@ def _hours(pack: EvidencePack, threshold: int | None) -> Section:
         alt.Chart(data)
         .mark_bar(color=charts.BLUE)
         .encode(
-            x=alt.X("hour:N", title="Hour of the night", sort=[r["hour"] for r in rows], axis=alt.Axis(labelAngle=0)),
+            x=alt.X("hour:N", title="Hour of the night", sort=[f"{h:02d}:00" for h in counts], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count:Q", title="Incidents"),
             tooltip=[alt.Tooltip("hour:N", title="Hour"), alt.Tooltip("count:Q", title="Incidents")],
         )
@@ -376,7 +341,12 @@ def _coverage(pack: EvidencePack) -> Section:
     c = nte.shift_coverage(since, until, area=pack.nte_area)
     hours = round(sum(s.hours for s in c.services), 1)
     figures = (
-        Figure("nte.nights_covered", "Nights with a patrol out", c.nights_covered, f"{c.nights_covered:,} of {c.nights_in_period:,}"),
+        Figure(
+            "nte.nights_covered",
+            "Nights with a patrol out",
+            c.nights_covered,
+            f"{c.nights_covered:,} of {c.nights_in_period:,}",
+        ),
         Figure(
             "nte.weekend_covered",
             "Friday and Saturday nights covered",
@@ -412,11 +382,19 @@ def _coverage(pack: EvidencePack) -> Section:
     table = Table(
         "Shift coverage by service",
         ("Service", "Shifts", "Nights", "Hours", "Person-hours"),
-        tuple((s.label, f"{s.shifts:,}", f"{s.nights:,}", f"{s.hours:,.1f}", f"{s.officer_hours:,.1f}") for s in c.services),
+        tuple(
+            (s.label, f"{s.shifts:,}", f"{s.nights:,}", f"{s.hours:,.1f}", f"{s.officer_hours:,.1f}")
+            for s in c.services
+        ),
         (False, True, True, True, True),
     )
     return Section(
-        "coverage", "Patrols through the night: shift coverage", "the NTE shift logs", figures, (chart,) if rows else (), (table,)
+        "coverage",
+        "Patrols through the night: shift coverage",
+        "the NTE shift logs",
+        figures,
+        (chart,) if rows else (),
+        (table,),
     )
 
 
@@ -425,7 +403,9 @@ def _partners(pack: EvidencePack) -> Section:
     partners = nte.partners_active(since, until)
     active = [p for p in partners if p.shifts > 0]
     figures = (
-        Figure("nte.partners_active", "Partner agencies active at night", len(active), f"{len(active)} of {len(partners)}"),
+        Figure(
+            "nte.partners_active", "Partner agencies active at night", len(active), f"{len(active)} of {len(partners)}"
+        ),
     )
     table = Table(
         "Night-time economy partners",
@@ -433,12 +413,21 @@ def _partners(pack: EvidencePack) -> Section:
         tuple((p.agency, p.service, f"{p.shifts:,}", f"{p.incidents:,}") for p in partners),
         (False, False, True, True),
     )
-    return Section("partners", "Partners working the night-time economy", "the NTE shift logs", figures, (), (table,) if partners else ())
+    return Section(
+        "partners",
+        "Partners working the night-time economy",
+        "the NTE shift logs",
+        figures,
+        (),
+        (table,) if partners else (),
+    )
 
 
 def nte_actions(pack: EvidencePack) -> Any:
     """The night-time economy action groups' actions (those under a night-time economy objective)."""
-    return MeetingAction.objects.filter(Q(objective__theme=Theme.NTE) | Q(series__objectives__theme=Theme.NTE)).distinct()
+    return MeetingAction.objects.filter(
+        Q(objective__theme=Theme.NTE) | Q(series__objectives__theme=Theme.NTE)
+    ).distinct()
 
 
 def _actions(pack: EvidencePack) -> Section:
@@ -459,7 +448,12 @@ def _actions(pack: EvidencePack) -> Section:
         Figure("actions.completed", "Actions completed in the period", done, f"{done:,}"),
         Figure("actions.open", "Actions open now", open_now, f"{open_now:,}"),
         Figure("actions.overdue", "Of which overdue", overdue, f"{overdue:,}"),
-        Figure("actions.progress_reports", "Progress reports from partners", sum(ratings.values()), f"{sum(ratings.values()):,}"),
+        Figure(
+            "actions.progress_reports",
+            "Progress reports from partners",
+            sum(ratings.values()),
+            f"{sum(ratings.values()):,}",
+        ),
     )
     table = Table(
         "Progress reports by rating",
@@ -477,10 +471,23 @@ def _actions(pack: EvidencePack) -> Section:
     )
 
 
+ELSEWHERE = "Elsewhere (not at a listed venue)"
+
+
+def weapon_places(finds: nte.WeaponFinds) -> list[tuple[str, int]]:
+    """Finds by venue, busiest first. A find not at a listed venue is counted under one heading: the words its finder
+    gave for the place ("the alley behind number 12") can point at a home, and the pack is read outside the
+    partnership."""
+    counts: Counter[str] = Counter()
+    for r in finds.rows:
+        counts[r.place if r.venue_kind else ELSEWHERE] += r.count
+    return sorted(counts.items(), key=lambda kv: (kv[0] == ELSEWHERE, -kv[1], kv[0]))
+
+
 def _weapons(pack: EvidencePack) -> Section:
     since, until = _nights(pack)
     finds = nte.weapon_finds(since, until, area=pack.nte_area)
-    by_place = finds.by_place()
+    by_place = weapon_places(finds)
     figures = (Figure("nte.weapon_finds", "Weapons found by sweeps and patrols", finds.total, f"{finds.total:,}"),)
     rows = [{"place": p, "finds": n} for p, n in by_place]
     data = alt.Data(name="weapons")
@@ -502,8 +509,12 @@ def _weapons(pack: EvidencePack) -> Section:
         bars,
     )
     tables = (
-        Table("By kind of weapon", ("Weapon", "Finds"), tuple((w, f"{n:,}") for w, n in finds.by_type()), (False, True)),
-        Table("By month", ("Month", "Finds"), tuple((f"{m:%B %Y}", f"{n:,}") for m, n in finds.by_month()), (False, True)),
+        Table(
+            "By kind of weapon", ("Weapon", "Finds"), tuple((w, f"{n:,}") for w, n in finds.by_type()), (False, True)
+        ),
+        Table(
+            "By month", ("Month", "Finds"), tuple((f"{m:%B %Y}", f"{n:,}") for m, n in finds.by_month()), (False, True)
+        ),
     )
     return Section(
         "weapons",
@@ -533,18 +544,6 @@ def _venues(pack: EvidencePack) -> Section:
         (False, True),
     )
     return Section("venues", "The night-time offer", "the NTE venue list", figures, (), (table,) if kinds else ())
-
-
-def designations(pack: EvidencePack) -> list[DesignatedArea]:
-    """Dispersal and PSPO areas in force at any time in the period (public notices)."""
-    since, until = _nights(pack)
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(since, dt.time(0), tzinfo=tz)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    qs = DesignatedArea.objects.filter(starts_at__lt=end, ends_at__gt=start)
-    if pack.nte_area is not None:
-        qs = qs.filter(Q(area=pack.nte_area) | Q(area__isnull=True))
-    return list(qs.order_by("kind", "name"))
 
 
 def _places(pack: EvidencePack) -> Section:
@@ -583,19 +582,35 @@ def _places(pack: EvidencePack) -> Section:
                 "Dispersal and PSPO areas in force in the period",
                 ("Area", "Kind", "From", "To"),
                 tuple(
-                    (a.name, a.get_kind_display(), f"{timezone.localtime(a.starts_at):%-d %B %Y}", f"{timezone.localtime(a.ends_at):%-d %B %Y}")
+                    (
+                        a.name,
+                        a.get_kind_display(),
+                        f"{timezone.localtime(a.starts_at):%-d %B %Y}",
+                        f"{timezone.localtime(a.ends_at):%-d %B %Y}",
+                    )
                     for a in areas
                 ),
             )
         )
-    return Section("places", "Where trouble concentrates", "police.uk (through the analytics engine); designated areas", tuple(figures), (), tuple(tables))
+    return Section(
+        "places",
+        "Where trouble concentrates",
+        "police.uk (through the analytics engine); designated areas",
+        tuple(figures),
+        (),
+        tuple(tables),
+    )
 
 
 def _map(pack: EvidencePack, threshold: int | None) -> Section:
-    from .townmap import town_map
-
     svg, notes = town_map(pack, threshold)
-    return Section("map", f"Map of {pack.town_centre}", "police.uk, the NTE logs and venues, designated areas", svg=svg, notes=tuple(notes))
+    return Section(
+        "map",
+        f"Map of {pack.town_centre}",
+        "police.uk, the NTE logs and venues, designated areas",
+        svg=svg,
+        notes=tuple(notes),
+    )
 
 
 def build(pack: EvidencePack, threshold: int | None) -> Evidence:

@@ -44,10 +44,12 @@ def context(pack: EvidencePack, evidence: Evidence, images: dict[str, str] | Non
                 "standard": s,
                 "narrative": narratives.get(s.slug),
                 "sections": [
-                    {"section": section, "panels": [
-                            panel(c, evidence.threshold, (images or {}).get(c.slug, ""))
-                            for c in section.charts
-                        ]}
+                    {
+                        "section": section,
+                        "panels": [
+                            panel(c, evidence.threshold, (images or {}).get(c.slug, "")) for c in section.charts
+                        ],
+                    }
                     for section in evidence.for_standard(s.slug)
                 ],
             }

@@ -26,6 +26,7 @@ from csphub.insights.engine import analytics
 from csphub.nte.models import NteVenue
 
 from .models import EvidencePack
+from .questions import designations, held_months, period_months, police_types, town_centre
 
 WIDTH = 640  # px; the map is square
 CELL = 50.0  # metres, the density grid's cell
@@ -37,7 +38,11 @@ RAMP = ("#f2eef7", "#d9cbe8", "#b89ad3", "#8e63b8", "#5c2d91")
 @lru_cache(maxsize=2)
 def _geojson(name: str) -> dict[str, Any]:
     found = finders.find(f"csphub/geo/{name}.geojson")
-    path = Path(str(found)) if found else Path(__file__).resolve().parents[1] / "static" / "csphub" / "geo" / f"{name}.geojson"
+    path = (
+        Path(str(found))
+        if found
+        else Path(__file__).resolve().parents[1] / "static" / "csphub" / "geo" / f"{name}.geojson"
+    )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
@@ -82,8 +87,6 @@ def _polygons(geometry: dict[str, Any]) -> list[list[list[list[float]]]]:
 
 def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]:
     """The map as an SVG string, and its notes (what it shows, sources)."""
-    from .evidence import designations, held_months, period_months, police_types, town_centre
-
     circle = town_centre(pack)
     frame = _Frame(circle.x, circle.y, circle.radius * 1.3)
     out: list[str] = []
@@ -123,7 +126,8 @@ def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]
         if feature["properties"].get("layer") != "district-2013":
             continue
         for poly in _polygons(feature["geometry"]):
-            out.append(f'<path d="{_path(frame, poly, True)}" fill="none" stroke="#505a5f" stroke-width="1.5" stroke-dasharray="6 4"/>')
+            d = _path(frame, poly, True)
+            out.append(f'<path d="{d}" fill="none" stroke="#505a5f" stroke-width="1.5" stroke-dasharray="6 4"/>')
     labels: list[str] = []
     for feature in _geojson("streets")["features"]:
         geom, props = feature["geometry"], feature["properties"]
@@ -132,7 +136,8 @@ def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]
             if not any(frame.inside(float(x), float(y), 200) for x, y in zip(xs, ys, strict=True)):
                 continue
             width = 3 if props.get("major") else 1.6
-            out.append(f'<path d="{_path(frame, [geom["coordinates"]], False)}" fill="none" stroke="#b1b4b6" stroke-width="{width}"/>')
+            d = _path(frame, [geom["coordinates"]], False)
+            out.append(f'<path d="{d}" fill="none" stroke="#b1b4b6" stroke-width="{width}"/>')
         elif geom["type"] == "Point" and props.get("layer") == "place":
             xs, ys = _project([geom["coordinates"]])
             x, y = float(xs[0]), float(ys[0])
@@ -152,11 +157,7 @@ def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]
                 'stroke-width="2"/>'
             )
     if areas:
-        notes.append(
-            "Red outlines: "
-            + "; ".join(f"{a.name} ({a.get_kind_display().lower()})" for a in areas)
-            + "."
-        )
+        notes.append("Red outlines: " + "; ".join(f"{a.name} ({a.get_kind_display().lower()})" for a in areas) + ".")
 
     # The town centre.
     cx, cy = frame.px(circle.x, circle.y)

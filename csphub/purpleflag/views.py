@@ -83,7 +83,9 @@ class NarrativeView(PackMixin, View):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self._render(form)
-        messages.success(request, f"Narrative saved ({len(changed)} standard{'s' if len(changed) != 1 else ''} changed).")
+        messages.success(
+            request, f"Narrative saved ({len(changed)} standard{'s' if len(changed) != 1 else ''} changed)."
+        )
         return redirect(self.record)
 
 

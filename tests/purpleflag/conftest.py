@@ -92,8 +92,12 @@ def make_pack(world: World, **changes: Any) -> EvidencePack:
 def make_nte(world: World) -> NteArea:
     """A few nights of NTE logs in Kettering town centre in 2025: two services' shifts, incidents and finds."""
     area = NteArea.objects.create(name="Kettering town centre", latitude=CENTRE[0], longitude=CENTRE[1])
-    bingo = NteVenue.objects.create(area=area, name="Mecca Bingo", kind=VenueKind.GAMBLING, latitude=52.399, longitude=-0.727)
-    chicken = NteVenue.objects.create(area=area, name="Chicken Express", kind=VenueKind.FAST_FOOD, latitude=52.398, longitude=-0.726)
+    bingo = NteVenue.objects.create(
+        area=area, name="Mecca Bingo", kind=VenueKind.GAMBLING, latitude=52.399, longitude=-0.727
+    )
+    chicken = NteVenue.objects.create(
+        area=area, name="Chicken Express", kind=VenueKind.FAST_FOOD, latitude=52.398, longitude=-0.726
+    )
     NtePartner.objects.create(agency=world.agencies["pastors"], service=NteService.STREET_PASTORS)
     NtePartner.objects.create(agency=world.agencies["council"], service=NteService.WARDENS)
     tz = timezone.get_current_timezone()  # local times: the hour of the night is local
@@ -114,8 +118,12 @@ def make_nte(world: World) -> NteArea:
             )
     start = dt.datetime.combine(dt.date(2025, 3, 8), dt.time(20), tzinfo=tz)
     Shift.objects.create(
-        owning_agency=world.agencies["council"], service=NteService.WARDENS, area=area, starts_at=start,
-        ends_at=start + dt.timedelta(hours=5), officers=2,
+        owning_agency=world.agencies["council"],
+        service=NteService.WARDENS,
+        area=area,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=5),
+        officers=2,
     )
     sweep = KnifeSweep.objects.create(owning_agency=world.agencies["police"], swept_on=dt.date(2025, 4, 2), area=area)
     for venue in (bingo, chicken, chicken):

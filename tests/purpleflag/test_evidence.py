@@ -17,6 +17,7 @@ from csphub.insights.engine import analytics
 from csphub.meetings import services as meetings
 from csphub.meetings.models import MeetingAction, SeriesKind, Theme
 from csphub.nte import queries as nte
+from csphub.nte.models import KnifeSweep, WeaponFind
 from csphub.purpleflag import evidence
 from csphub.purpleflag.evidence import Evidence
 from tests.factories import World
@@ -47,7 +48,9 @@ def test_it_counts_night_time_crime_in_the_centre_as_the_engine_does(world: Worl
     assert ev.figure("police.count").value == count > 0
     assert ev.figure("police.earlier").value == change.base
     assert ev.figure("police.change").value == change.change
-    assert _monthly(ev, "police_trend") == {m.isoformat(): n for (m,), n in app.counts(["month"], events).as_dict().items()}
+    assert _monthly(ev, "police_trend") == {
+        str(m): n for (m,), n in app.counts(["month"], events).as_dict().items()
+    }
     # The circle keeps to the centre: the district holds more.
     assert count < app.counts((), replace(events, within=None)).total
 
@@ -95,6 +98,19 @@ def test_its_nte_figures_are_the_nte_services_own(world: World) -> None:
     assert ev.figure("nte.people_helped").value == nte.summary(since, until, area=area).people_helped == 12
     weapons = {r["place"]: r["finds"] for r in ev.sections["weapons"].charts[0].rows}
     assert weapons == dict(finds.by_place()) == {"Chicken Express": 2, "Mecca Bingo": 1}
+
+
+def test_it_names_no_place_of_a_find_but_a_listed_venue(world: World) -> None:
+    area = make_nte(world)
+    sweep = KnifeSweep.objects.get(area=area)
+    WeaponFind.objects.create(
+        sweep=sweep, found_on=dt.date(2025, 4, 2), weapon_type="knife", location="behind 12 Elm Road"
+    )
+    ev = evidence.build(make_pack(world, nte_area=area), threshold=None)
+
+    weapons = {r["place"]: r["finds"] for r in ev.sections["weapons"].charts[0].rows}
+    assert weapons == {"Chicken Express": 2, "Mecca Bingo": 1, evidence.ELSEWHERE: 1}
+    assert ev.figure("nte.weapon_finds").value == 4
     # Times come from the logs (police.uk has months only): half the incidents were after midnight.
     assert ev.figure("nte.after_midnight").value == 50.0
     hours = {r["hour"]: r["count"] for r in ev.sections["hours"].charts[0].rows}
@@ -112,9 +128,18 @@ def test_it_counts_the_nte_action_groups_actions(world: World) -> None:
         youth = meetings.add_objective(other, manager, theme=Theme.YOUTH, title="Youth clubs")
         made = [
             meetings.add_action(
-                s.meetings.get(), manager, title=t, due_on=today + dt.timedelta(days=d), assigned_agency=world.agencies["police"], objective=o
+                s.meetings.get(),
+                manager,
+                title=t,
+                due_on=today + dt.timedelta(days=d),
+                assigned_agency=world.agencies["police"],
+                objective=o,
             )
-            for s, o, t, d in ((group, objective, "Sweep", -3), (group, objective, "Lights", 10), (other, youth, "Club", 5))
+            for s, o, t, d in (
+                (group, objective, "Sweep", -3),
+                (group, objective, "Lights", 10),
+                (other, youth, "Club", 5),
+            )
         ]
         assert isinstance(made[1], MeetingAction)
         meetings.update_action(made[1], manager, status="done", outcome="Lit")

@@ -28,7 +28,11 @@ def test_it_lets_the_owning_agency_and_the_town_centre_partnership_write_the_nar
         with pytest.raises(PermissionDenied):
             _write(pack, world, username, wellbeing="Changed")
     narrative = pack.narratives.get(standard="wellbeing")
-    assert (narrative.text, narrative.version, narrative.updated_by) == ("Patrols every weekend night.", 2, world["publican"])
+    assert (narrative.text, narrative.version, narrative.updated_by) == (
+        "Patrols every weekend night.",
+        2,
+        world["publican"],
+    )
 
 
 def test_it_keeps_every_change_of_the_narrative_in_the_audit_log(world: World) -> None:
@@ -47,8 +51,11 @@ def test_it_keeps_every_change_of_the_narrative_in_the_audit_log(world: World) -
 def test_it_shares_the_pack_with_the_town_centre_partnership_through_the_policy(world: World) -> None:
     pack = make_pack(world)
 
-    visible = {u for u in ("publican", "police_officer", "fire_partner", "pastor", "council_officer")
-               if EvidencePack.objects.visible_to(world[u]).filter(pk=pack.pk).exists()}
+    visible = {
+        u
+        for u in ("publican", "police_officer", "fire_partner", "pastor", "council_officer")
+        if EvidencePack.objects.visible_to(world[u]).filter(pk=pack.pk).exists()
+    }
     assert visible == {"publican", "police_officer", "fire_partner"}
     assert services.threshold_for(world["police_analyst"]) is None
     assert services.threshold_for(world["publican"]) == services.threshold_for(None) == 5
