@@ -22,7 +22,7 @@ from csphub.purpleflag import evidence
 from csphub.purpleflag.evidence import Evidence
 from tests.factories import World
 from tests.meetings.factories import first_start, make_series
-from tests.purpleflag.conftest import make_nte, make_pack
+from tests.purpleflag.factories import make_nte, make_pack
 
 pytestmark = pytest.mark.usefixtures("with_pf_store")
 
@@ -48,9 +48,7 @@ def test_it_counts_night_time_crime_in_the_centre_as_the_engine_does(world: Worl
     assert ev.figure("police.count").value == count > 0
     assert ev.figure("police.earlier").value == change.base
     assert ev.figure("police.change").value == change.change
-    assert _monthly(ev, "police_trend") == {
-        str(m): n for (m,), n in app.counts(["month"], events).as_dict().items()
-    }
+    assert _monthly(ev, "police_trend") == {str(m): n for (m,), n in app.counts(["month"], events).as_dict().items()}
     # The circle keeps to the centre: the district holds more.
     assert count < app.counts((), replace(events, within=None)).total
 

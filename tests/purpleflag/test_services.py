@@ -10,7 +10,7 @@ from csphub.audit.models import AuditEntry
 from csphub.purpleflag import services
 from csphub.purpleflag.models import EvidencePack
 from tests.factories import World
-from tests.purpleflag.conftest import make_pack
+from tests.purpleflag.factories import make_pack
 
 
 def _write(pack: EvidencePack, world: World, username: str, **texts: str) -> int:

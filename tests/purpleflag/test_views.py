@@ -15,7 +15,7 @@ from csphub.analytics.store import MonthRange
 from csphub.insights.engine import analytics
 from csphub.purpleflag import evidence
 from tests.factories import World, verified_client
-from tests.purpleflag.conftest import make_pack
+from tests.purpleflag.factories import make_pack
 
 pytestmark = pytest.mark.usefixtures("with_pf_store")
 

@@ -10,7 +10,7 @@ import pytest
 from csphub.access.models import Governed
 from tests.access_cases import MemberViewCases, RecordViewCases
 from tests.factories import World
-from tests.purpleflag.conftest import make_pack
+from tests.purpleflag.factories import make_pack
 
 pytestmark = pytest.mark.usefixtures("with_pf_store")
 
