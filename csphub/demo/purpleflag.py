@@ -62,12 +62,13 @@ def _area() -> NteArea | None:
 
 
 def _last_month(area: NteArea | None) -> dt.date:
-    """The month of the latest shift logged in the area (the last month of data), else last month."""
+    """The last whole month of data: the month of the latest shift logged in the area, or last month when the logs
+    run into this one (a month still going is not assessed)."""
+    last_whole = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     latest = Shift.objects.filter(area=area).aggregate(m=Max("starts_at"))["m"] if area else None
     if latest is not None:
-        return timezone.localtime(latest).date().replace(day=1)
-    first_of_this = timezone.localdate().replace(day=1)
-    return (first_of_this - dt.timedelta(days=1)).replace(day=1)
+        return min(timezone.localtime(latest).date().replace(day=1), last_whole)
+    return last_whole
 
 
 def _pack(s: Structure) -> EvidencePack:
@@ -85,7 +86,7 @@ def _pack(s: Structure) -> EvidencePack:
             town_centre="Kettering town centre",
             district_code=KETTERING,
             centre=(float(centre[0]), float(centre[1])),
-            radius_m=700,
+            radius_m=600,
             first_month=first,
             last_month=last,
             nte_area=area,

@@ -175,7 +175,12 @@ def _trend(pack: EvidencePack, source: str, threshold: int | None) -> Section:
     values = list(counts.values())
     total, rounded = rounded_total(values, threshold) if threshold else (sum(values), False)
     figures = [
-        Figure(f"{prefix}.count", f"Events, {_period_text(period)}", total, _fmt(total, threshold, rounded)),
+        Figure(
+            f"{prefix}.count",
+            f"{'Crimes and ASB' if police else 'Incidents'} in the town centre, {_period_text(period)}",
+            total,
+            _fmt(total, threshold, rounded),
+        ),
     ]
     notes = []
     if substituted:
@@ -251,7 +256,7 @@ def _wellbeing_extra(pack: EvidencePack, threshold: int | None) -> tuple[list[Fi
     figures = [
         Figure(
             "nte.incidents",
-            "Incidents logged by the patrols",
+            "Incidents logged in the night-time economy area (the logs)",
             s.incidents,
             _fmt(s.incidents, threshold, s.incidents_rounded),
         ),
@@ -305,7 +310,9 @@ def _hours(pack: EvidencePack, threshold: int | None) -> Section:
         alt.Chart(data)
         .mark_bar(color=charts.BLUE)
         .encode(
-            x=alt.X("hour:N", title="Hour of the night", sort=[f"{h:02d}:00" for h in counts], axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "hour:N", title="Hour of the night", sort=[f"{h:02d}:00" for h in counts], axis=alt.Axis(labelAngle=0)
+            ),
             y=alt.Y("count:Q", title="Incidents"),
             tooltip=[alt.Tooltip("hour:N", title="Hour"), alt.Tooltip("count:Q", title="Incidents")],
         )

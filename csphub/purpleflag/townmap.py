@@ -29,8 +29,8 @@ from .models import EvidencePack
 from .questions import designations, held_months, period_months, police_types, town_centre
 
 WIDTH = 640  # px; the map is square
-CELL = 50.0  # metres, the density grid's cell
-BANDWIDTH = 150.0  # metres, the density's kernel
+CELL = 25.0  # metres, the density grid's cell
+BANDWIDTH = 120.0  # metres, the density's kernel
 # Light to dark: GOV.UK-friendly sequential purples (Purple Flag), for the density's five classes.
 RAMP = ("#f2eef7", "#d9cbe8", "#b89ad3", "#8e63b8", "#5c2d91")
 
@@ -157,7 +157,7 @@ def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]
                 'stroke-width="2"/>'
             )
     if areas:
-        notes.append("Red outlines: " + "; ".join(f"{a.name} ({a.get_kind_display().lower()})" for a in areas) + ".")
+        notes.append("Red outlines: " + "; ".join(f"{a.name} ({a.get_kind_display()})" for a in areas) + ".")
 
     # The town centre.
     cx, cy = frame.px(circle.x, circle.y)
@@ -171,21 +171,24 @@ def town_map(pack: EvidencePack, threshold: int | None) -> tuple[str, list[str]]
     venues = NteVenue.objects.filter(active=True, latitude__isnull=False, longitude__isnull=False)
     if pack.nte_area is not None:
         venues = venues.filter(area=pack.nte_area)
-    shown = 0
+    # Numbered markers with a key under the map: names would overlap where venues cluster.
+    shown: list[str] = []
     for venue in venues.order_by("name"):
         xs, ys = wgs84_to_bng_arrays(np.array([venue.latitude]), np.array([venue.longitude]))
         x, y = float(xs[0]), float(ys[0])
         if not frame.inside(x, y):
             continue
-        shown += 1
+        shown.append(venue.name)
         px, py = frame.px(x, y)
         labels.append(
-            f'<circle cx="{px}" cy="{py}" r="5" fill="#0b0c0c" stroke="white" stroke-width="1.5"/>'
-            f'<text x="{px + 8}" y="{py + 4}" font-size="12" fill="#0b0c0c" stroke="white" stroke-width="3" '
-            f'paint-order="stroke">{escape(venue.name)}</text>'
+            f'<circle cx="{px}" cy="{py}" r="9" fill="#0b0c0c" stroke="white" stroke-width="1.5"/>'
+            f'<text x="{px}" y="{py + 4}" font-size="11" font-weight="bold" fill="white" text-anchor="middle">'
+            f"{len(shown)}</text>"
         )
     if shown:
-        notes.append(f"Black dots: {shown} night-time venues.")
+        notes.append(
+            "Numbered dots, night-time venues: " + "; ".join(f"{n} {name}" for n, name in enumerate(shown, 1)) + "."
+        )
 
     # Scale bar: 250 m.
     bar = 250 * frame.scale
