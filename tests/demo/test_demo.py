@@ -178,3 +178,16 @@ def test_it_has_a_cuckooing_panel_with_vulnerable_people_premises_and_support(de
     listed = panel_list(volunteer)
     assert listed.rows and all("county" not in " ".join(r.reasons).lower() for r in listed.rows)
     assert any(r.person is not None for r in listed.rows)
+
+
+def test_it_has_a_kettering_purple_flag_pack_with_a_draft_narrative(demo: None) -> None:
+    from csphub.purpleflag import services as purpleflag
+    from csphub.purpleflag.models import EvidencePack
+    from csphub.purpleflag.standards import SLUGS
+
+    pack = EvidencePack.objects.get(town_centre="Kettering town centre")
+    assert pack.months == 12 and pack.nte_area is not None
+    assert {n.standard for n in pack.narratives.all() if n.text} == set(SLUGS)
+    coordinator = User.objects.get(username="pf.coordinator")
+    assert purpleflag.may_edit_narrative(pack, coordinator)
+    assert not purpleflag.may_edit_narrative(pack, User.objects.get(username="sp.volunteer"))
