@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "csphub.cuckooing",
     "csphub.nte",
     "csphub.pubwatch",
+    "csphub.purpleflag",
     "csphub.accounts",
     "csphub.web",
     "csphub.demo",

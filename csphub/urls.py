@@ -16,6 +16,7 @@ urlpatterns = [
     path("cuckooing/", include("csphub.cuckooing.urls")),
     path("nte/", include("csphub.nte.urls")),
     path("pubwatch/", include("csphub.pubwatch.urls")),
+    path("purple-flag/", include("csphub.purpleflag.urls")),
     path("access/", include("csphub.access.urls")),
     path("audit/", include("csphub.web.auditlog.urls")),
     path("admin/", admin.site.urls),

@@ -18,8 +18,8 @@ from pytest_django import DjangoDbBlocker
 from tests.factories import World, build_world
 
 # The analytics area's crime store (``crime_store``, ``with_crime_store``): its pages are requested by the insights
-# tests, the canary harness and the browser tests.
-pytest_plugins = ["tests.insights.store"]
+# tests, the canary harness and the browser tests; the Purple Flag tests' copy of it with NTE logs (``pf_store``).
+pytest_plugins = ["tests.insights.store", "tests.purpleflag.store"]
 
 # Fixtures that give a test the database (directly or through another fixture, such as ``world``): the
 # PostgreSQL pass of `make test` runs only the tests that use one. (Not django_db_blocker: every test has it.)

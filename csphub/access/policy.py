@@ -416,10 +416,11 @@ def may_triage(user: User) -> bool:
 # The analytics area (``insights``) shows non-personal aggregate figures, open to every member, them included.
 # Voluntary-sector members of the cuckooing panel read the vulnerability records shared with them there.
 # Night-time economy partners from the community sector (Street Pastors, taxi marshals) log their shifts and read
-# the shared NTE summary (``nte``; each shift is still decided record by record).
+# the shared NTE summary (``nte``; each shift is still decided record by record). The town-centre partnership (a
+# business member) writes its Purple Flag evidence pack's narrative with the council (``purpleflag``).
 # Pubwatch members (licensees, business members) keep their scheme's ban register (``pubwatch``: members only).
 COMMUNITY_NAMESPACES = frozenset(
-    {"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "pubwatch"}
+    {"referrals", "accounts", "meetings", "cuckooing", "insights", "nte", "pubwatch", "purpleflag"}
 )
 # The home page sends them to their referrals; the partnership's structure and its ISAs (no personal data) say who
 # their referrals go to and under what agreement.

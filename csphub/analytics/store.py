@@ -92,6 +92,19 @@ Source = Literal["police", "partner", "all"]
 
 
 @dataclass(frozen=True)
+class Circle:
+    """An area round a point, in British National Grid metres: a town centre for its night-time economy."""
+
+    x: float
+    y: float
+    radius: float
+
+    def __post_init__(self) -> None:
+        if not self.radius > 0:
+            raise SettingsError(f"a circle's radius must be more than 0 metres, not {self.radius!r}")
+
+
+@dataclass(frozen=True)
 class EventFilter:
     """Which events an analysis uses. Crime types match a police.uk name or a series (old names included)."""
 
@@ -99,6 +112,8 @@ class EventFilter:
     crime_types: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
     source: Source = "police"
+    #: only events located within this circle (None: wherever they are, located or not)
+    within: Circle | None = None
 
     def __post_init__(self) -> None:
         if self.source not in ("police", "partner", "all"):
@@ -121,6 +136,10 @@ class EventFilter:
         if self.districts:
             clauses.append(f"district IN ({', '.join('?' * len(self.districts))})")
             params.extend(self.districts)
+        if self.within is not None:
+            c = self.within
+            clauses.append("x IS NOT NULL AND y IS NOT NULL AND (x - ?) * (x - ?) + (y - ?) * (y - ?) <= ?")
+            params.extend([c.x, c.x, c.y, c.y, c.radius * c.radius])
         if self.source == "police":
             clauses.append("source = 'police.uk'")
         elif self.source == "partner":

@@ -105,6 +105,19 @@ def _make(
     )
 
 
+def make(
+    slug: str,
+    title: str,
+    description: str,
+    columns: Sequence[Column],
+    rows: Sequence[dict[str, Any]],
+    chart: alt.TopLevelMixin,
+    notes: Sequence[str] = (),
+) -> Chart:
+    """A chart of the house's style from an Altair chart over ``alt.Data(name=slug)`` (other apps' reports)."""
+    return _make(slug, title, description, columns, rows, chart, notes)
+
+
 def monthly(rows: Sequence[dict[str, Any]], title: str, notes: Sequence[str] = ()) -> Chart:
     """Events per month, the same month a year earlier, and the months whose change is significant.
 

@@ -50,6 +50,8 @@ from csphub.meetings.models import Meeting
 from csphub.nte.models import DesignatedArea, KnifeSweep, Shift
 from csphub.partnership.models import Purpose
 from csphub.pubwatch.models import Ban, Scheme
+from csphub.purpleflag import services as purpleflag
+from csphub.purpleflag.models import EvidencePack
 from csphub.referrals import services as referral_services
 from csphub.registers.models import Person, Place
 from tests.conftest import built_once
@@ -167,6 +169,8 @@ def plant(world: World) -> CanaryWorld:
     with audit_context("test", actor=police, reason="canary planting"):
         police_case, meeting = _plant_meeting(world, da_case)
         panel = _plant_cuckooing_meeting(world)
+    with audit_context("test", actor=police, reason="canary planting"):
+        pack = _plant_purple_flag(world)
     with audit_context("test", actor=council, reason="canary planting"):
         case_services.transfer(
             shared,
@@ -209,6 +213,7 @@ def plant(world: World) -> CanaryWorld:
     cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid), str(panel.series.uuid)]
     cw.uuids["meetings.meeting"] = [str(m.uuid) for s in (meeting.series, panel.series) for m in s.meetings.all()]
     cw.uuids["meetings.meetingaction"] = [str(a.uuid) for a in meeting.series.actions.all()]
+    _add(cw, "a Purple Flag evidence pack", pack, "Canarypack")
     _add(cw, "a premises brought to the cuckooing panel", cuckooed, cuckooed.reference, "Canarycuckoopanel")
     _add(
         cw,
@@ -239,6 +244,23 @@ def plant(world: World) -> CanaryWorld:
         *(c for c in cw.uuids.get("intelligence.organisedcrimegroup", [])),
     ]
     return cw
+
+
+def _plant_purple_flag(world: World) -> EvidencePack:
+    """A Purple Flag pack of the police, written with Corby Pubwatch (a business member), with its narrative."""
+    police = world["police_officer"]
+    pack = purpleflag.create_pack(
+        police,
+        title="Canarypack Kettering town centre",
+        town_centre="Kettering town centre",
+        district_code="E07000153",
+        centre=(52.3985, -0.7262),
+        first_month=dt.date(2025, 1, 1),
+        last_month=dt.date(2025, 6, 1),
+        town_centre_agency=world.agencies["pubwatch"],
+    )
+    purpleflag.write_narrative(pack, police, {"wellbeing": "Canarypack patrols on Friday nights"})
+    return pack
 
 
 def _plant_nte(world: World) -> tuple[Shift, Shift, KnifeSweep, DesignatedArea]:

@@ -226,3 +226,16 @@ def test_it_has_corby_pubwatch_with_bans_under_review(demo: None) -> None:
         client = verified_client(User.objects.get(username=outsider))
         assert client.get(scheme.get_absolute_url()).status_code == 404
         assert client.get("/pubwatch/").status_code == 404
+
+
+def test_it_has_a_kettering_purple_flag_pack_with_a_draft_narrative(demo: None) -> None:
+    from csphub.purpleflag import services as purpleflag
+    from csphub.purpleflag.models import EvidencePack
+    from csphub.purpleflag.standards import SLUGS
+
+    pack = EvidencePack.objects.get(town_centre="Kettering town centre")
+    assert pack.months == 12 and pack.nte_area is not None
+    assert {n.standard for n in pack.narratives.all() if n.text} == set(SLUGS)
+    coordinator = User.objects.get(username="pf.coordinator")
+    assert purpleflag.may_edit_narrative(pack, coordinator)
+    assert not purpleflag.may_edit_narrative(pack, User.objects.get(username="sp.volunteer"))

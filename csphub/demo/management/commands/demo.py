@@ -15,6 +15,7 @@ from csphub.demo.intelligence import build_intelligence
 from csphub.demo.meetings import build_meetings
 from csphub.demo.nte import build_nte
 from csphub.demo.pubwatch import build_pubwatch
+from csphub.demo.purpleflag import build_purple_flag
 from csphub.demo.referrals import build_referrals
 from csphub.demo.scenario import ScenarioSettings, build_scenario
 from csphub.demo.structure import USERS, build_structure
@@ -82,6 +83,9 @@ class Command(AuditedCommand):
         self.stderr.write("Building Corby Pubwatch: its premises, licensees and ban register…")
         with transaction.atomic():
             bans = build_pubwatch(structure)
+        self.stderr.write("Building the Purple Flag evidence pack: Kettering town centre, the last twelve months…")
+        with transaction.atomic():
+            build_purple_flag(structure)
         self.stdout.write(
             f"Demo partnership ready: {result.people_created} people and {result.places_created} places added "
             f"({result.disclosures} disclosures under ISAs), {caseload.cases_created} cases, "
