@@ -104,11 +104,12 @@ pytest-sqlite: install browser-deps
 
 # PostgreSQL: only the tests that use the database (marked `database` by tests/conftest.py: they ask for db,
 # transactional_db or django_db); the others do not depend on it and have run on SQLite. The browser tests use it too
-# but check what a person sees, not the database: they run on SQLite only.
+# but check what a person sees, not the database: they run on SQLite only, as do the tests marked sqlite_pass (the
+# canary harness's scan of every page for the users whose kind of access another user already covers there).
 pytest-postgres: install
 	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
 		echo "PostgreSQL reachable: running the tests that use the database on PostgreSQL"; \
-		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "database and not browser" $(PYTEST_ARGS); \
+		CSPHUB_ENVIRONMENT=test DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "database and not browser and not sqlite_pass" $(PYTEST_ARGS); \
 	else \
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; \
 	fi

@@ -2,9 +2,9 @@
 
 From a working directory outside the checkout, the installed ``csphub`` dedupes the shipped register records
 (``data/legacy/people.csv``) and finds hotspots in a shipped police.uk month, reading its reference data (boundaries,
-name lists, postcodes) from the package. Also ``make wheel-check``. It installs the locked dependencies (pip's cache
-makes that quick after the first time), so it is ``slow``; it is skipped only when no wheel can be built because
-the build backend can be neither downloaded nor found installed.
+name lists, postcodes) from the package. Also ``make wheel-check``. Building the wheel takes a while, so it is
+``slow``; it is skipped only when no wheel can be built because the build backend can be neither downloaded nor found
+installed.
 """
 
 from __future__ import annotations
@@ -53,17 +53,23 @@ def _build_wheel(source: Path, out: Path) -> Path:
 
 
 def _install(base: Path) -> Path:
+    """A fresh virtual environment outside the checkout with the wheel installed, its dependencies read from this
+    environment's site-packages through a ``.pth`` line (not re-downloaded and re-installed: this environment holds
+    exactly the locked versions, ``make install``). A ``.pth`` line adds a directory to ``sys.path`` without running the
+    ``.pth`` files inside it, so the checkout's editable install of csphub stays out and ``import csphub`` finds the
+    wheel. ``pip check`` then proves the wheel's declared dependencies are all met by the locked set."""
     (base / "src").mkdir()
     wheel = _build_wheel(_source_copy(base / "src"), base / "dist")
-    venv.create(base / "venv", with_pip=True)
+    venv.create(base / "venv", with_pip=False)
     bin_dir = base / "venv" / "bin"
-    install = subprocess.run(
-        [bin_dir / "python", "-m", "pip", "install", "--quiet", "-c", ROOT / "requirements" / "lock.txt", wheel],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    (site_packages,) = (base / "venv" / "lib").glob("python*/site-packages")
+    ours = [Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    (site_packages / "locked-dependencies.pth").write_text("".join(f"{p}\n" for p in ours), encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_dir / "python")]
+    install = subprocess.run([*pip, "install", "--quiet", "--no-deps", wheel], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
+    check = subprocess.run([*pip, "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
     return bin_dir
 
 

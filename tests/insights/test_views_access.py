@@ -116,3 +116,10 @@ def test_an_unknown_priority_or_chart_is_not_found(world: World) -> None:
     client: Any = verified_client(world["police_officer"])
     assert client.get("/insights/dashboards/knife-crime/").status_code == 404
     assert client.get("/insights/dashboards/violence/nothing.csv").status_code == 404
+
+
+def test_the_headline_writes_large_counts_with_thousands_separators(world: World) -> None:
+    response: Any = verified_client(world["police_analyst"]).get("/insights/dashboards/all-crime/?area=partnership")
+    headline = response.context["board"].headline
+    assert headline is not None and headline.count is not None and headline.count >= 1000
+    assert f"{headline.count:,} events" in response.content.decode()
