@@ -264,11 +264,11 @@ class DesignationForm(GovukForm):
         # The house's upload check knows documents (PDF, Office, images): a GeoJSON file is text that ``parse``
         # checks in full (and ``clean`` limits to 2 MB), so its verdict on a .geojson file is set aside.
         upload = self.files.get(self.add_prefix("geometry_file"))
+        errors = self.errors  # the form's ErrorDict, being filled (no second clean: it exists by now)
         if upload is not None and str(upload.name).lower().endswith(self.GEOJSON_EXTENSIONS):
-            if "geometry_file" in self._errors:
-                del self._errors["geometry_file"]
+            errors.pop("geometry_file", None)
             self.cleaned_data["geometry_file"] = upload
-        elif upload is not None and "geometry_file" not in self._errors:
+        elif upload is not None and "geometry_file" not in errors:
             self.add_error("geometry_file", "The selected file must be a GeoJSON file (.geojson or .json)")
 
     def clean(self) -> dict[str, Any]:
