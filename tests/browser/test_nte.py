@@ -8,13 +8,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import ViewportSize, expect
 
+from csphub.insights import maps
 from csphub.nte.models import Incident, Shift
 from tests.browser.conftest import Journey
 from tests.factories import World
-from tests.nte.factories import make_night, make_shift
+from tests.insights.map_store import fill_store
+from tests.nte.factories import make_designation, make_night, make_shift
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -87,3 +90,29 @@ def test_a_street_pastor_logs_a_night_on_a_phone_and_sees_only_their_agencys_log
     journey.visit("/nte/summary/")
     no_sideways_scroll(journey)
     expect(page.get_by_test_id("summary-categories")).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def crime_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fill_store(tmp_path_factory.mktemp("nte-browser-store"))
+
+
+def test_the_analytics_map_draws_the_dispersal_and_pspo_areas(
+    journey: Journey, live_world: World, settings: Any, crime_store: Path
+) -> None:
+    settings.DATA_DIR = crime_store
+    maps.forget()
+    night = make_night(live_world)
+    make_designation(live_world, night)
+    make_designation(live_world, night, kind="pspo", hours=24 * 365)
+    journey.sign_in(live_world["fire_partner"])  # every member sees the public notices on the map
+    journey.visit("/insights/map/?first=2025-01&last=2025-06")
+    region = journey.page.get_by_role("region", name="Crime map of the partnership's area")
+    expect(region).to_have_attribute("data-map-ready", "true", timeout=30_000)
+    expect(region).to_have_attribute("data-overlay-designations", "2")
+    expect(region.locator("path.csphub-overlay--designations")).to_have_count(2)
+    expect(region.locator(".leaflet-control-layers")).to_contain_text("Dispersal and PSPO areas")
+    region.locator("path.csphub-overlay--designations").first.dispatch_event("click")  # its outline
+    expect(region.locator(".leaflet-popup-content")).to_contain_text("Market Place")
+    journey.check()
+    journey.screenshot("dispersal and PSPO areas on the analytics map")

@@ -91,3 +91,16 @@ def test_it_counts_every_nte_category_on_the_night_time_economy_dashboard():
     nte = load_priorities().get("night-time-economy")
     assert nte is not None
     assert set(publishing.partner_categories()) <= set(nte.partner)
+
+
+def test_the_command_publishes_again_and_names_what_it_wrote(world, store):
+    import io
+
+    from django.core.management import call_command
+
+    night = make_night(world)
+    make_shift(world, night, "pastor")  # logged without publishing (no commit in a test): the command catches up
+    out = io.StringIO()
+    call_command("nte", "publish", "--agency", "pastors", stdout=out)
+    assert "kettering-street-pastors-nte-log: 1 incidents" in out.getvalue()
+    assert len(_stored(store, world.agencies["pastors"])) == 1

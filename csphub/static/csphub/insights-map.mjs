@@ -87,14 +87,16 @@ function cellPopup(detail) {
   return box;
 }
 
-// An overlay's areas: outlined, hatched by being in force or not, each with a popup naming it (a link to its page).
-function overlayLayer(overlay, data) {
+// An overlay's areas: outlines only, above the analysis layers (the cells inside stay clickable), solid when in
+// force and dashed otherwise, each with a popup naming it (a link to its page) when its outline is clicked.
+function overlayLayer(overlay, data, pane) {
   return L.geoJSON(data, {
+    pane,
     style: (f) => ({
       color: f.properties.kind === "dispersal" ? "#d4351c" : "#4c2c92",
-      weight: 3,
-      dashArray: f.properties.in_force === false ? "6 6" : null,
-      fillOpacity: f.properties.in_force === false ? 0.03 : 0.12,
+      weight: 4,
+      dashArray: f.properties.in_force === false ? "8 6" : null,
+      fill: false,
       className: `csphub-overlay csphub-overlay--${overlay.key}`,
     }),
     onEachFeature: (f, layer) =>
@@ -130,6 +132,7 @@ export async function initInsightsMap(root) {
   const { reference } = parts;
   // Overlays other apps register (csphub/insights/overlays.py): non-personal areas, e.g. dispersal and PSPO areas.
   const overlays = JSON.parse(root.dataset.overlays || "[]");
+  map.createPane("csphub-overlays").style.zIndex = 450; // above the cells (overlayPane, 400), under the popups
   const overlayGroups = {};
   for (const overlay of overlays) {
     overlayGroups[overlay.key] = L.layerGroup();
@@ -362,7 +365,7 @@ export async function initInsightsMap(root) {
     overlays.map(async (overlay) => {
       try {
         const data = await getJson(overlay.url);
-        overlayGroups[overlay.key].addLayer(overlayLayer(overlay, data));
+        overlayGroups[overlay.key].addLayer(overlayLayer(overlay, data, "csphub-overlays"));
         root.dataset[`overlay${overlay.key.charAt(0).toUpperCase()}${overlay.key.slice(1)}`] = String(data.features.length);
       } catch (error) {
         placesStatus.textContent = `${overlay.label}: ${error.message}`;
