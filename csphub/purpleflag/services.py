@@ -31,6 +31,11 @@ def threshold_for(user: User | None) -> int | None:
     return int(settings.CSPHUB_SUPPRESSION_THRESHOLD)
 
 
+def has_packs(user: User) -> bool:
+    """Whether the user may see any evidence pack (the service navigation shows "Purple Flag" then)."""
+    return bool(user.is_authenticated and EvidencePack.objects.visible_to(user).exists())
+
+
 def may_create(user: User) -> bool:
     return bool(user.is_authenticated and not is_community_user(user) and Verb.CREATE in allowed_actions(user))
 

@@ -26,6 +26,7 @@ from csphub.meetings.queries import series_for
 from csphub.nte.services import is_nte_partner
 from csphub.partnership.models import User
 from csphub.pubwatch.queries import is_member as is_pubwatch_member
+from csphub.purpleflag.services import has_packs
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -48,6 +49,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
         # ... their night-time economy shifts (Street Pastors, taxi marshals).
         if may_see_nte_summary(user, nte_partner=is_nte_partner(user)):
             nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
+        # ... and the Purple Flag evidence packs they write with the council (a town-centre partnership).
+        if has_packs(user):
+            nav.append({"label": "Purple Flag", "url": reverse("purpleflag:list")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
         if is_pubwatch_member(user):
@@ -75,6 +79,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             nav.append({"label": "Imports", "url": reverse("linkage:imports")})
         if may_see_nte_summary(user, nte_partner=is_nte_partner(user)):
             nav.append({"label": "Night-time economy", "url": reverse("nte:index")})
+        if has_packs(user):
+            nav.append({"label": "Purple Flag", "url": reverse("purpleflag:list")})
         if may_see_insights(user):
             nav.append({"label": "Insights", "url": reverse("insights:index")})
         # A Pubwatch scheme's ban register: only for the scheme's members (a police officer only if it admits them).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from csphub.analytics.api import Analytics
 from csphub.analytics.errors import EmptyStoreError, SettingsError
-from csphub.analytics.store import EventFilter, MonthRange
+from csphub.analytics.store import Circle, EventFilter, MonthRange
 
 from .conftest import NORTHANTS_MONTHS
 
@@ -48,6 +49,21 @@ def test_it_filters_by_crime_type_or_series_district_and_months(shipped: Analyti
         EventFilter(districts=("E07000150", "E07000153"))
     )
     assert count(EventFilter(source="partner")) == 0
+
+
+def test_it_keeps_to_the_events_located_within_a_circle(shipped: Analytics) -> None:
+    kettering = EventFilter(districts=("E07000153",))
+    con = shipped.store.connect()
+    points = con.execute(
+        f"SELECT x, y FROM events WHERE {kettering.where()[0]} AND x IS NOT NULL", kettering.where()[1]
+    ).fetchall()
+    x, y = 486_700.0, 278_600.0  # Kettering town centre, British National Grid metres
+    inside = sum(1 for px, py in points if (px - x) ** 2 + (py - y) ** 2 <= 700.0**2)
+
+    assert shipped.counts((), replace(kettering, within=Circle(x, y, 700.0))).total == inside > 0
+    assert inside < shipped.counts((), kettering).total
+    with pytest.raises(SettingsError):
+        Circle(x, y, 0)
 
 
 def test_it_says_the_store_is_empty_before_anything_is_ingested(empty: Analytics) -> None:

@@ -17,9 +17,11 @@ from tests.factories import World, make_person, verified_client
 
 # The session, the signed-in user (their second factor, agency and roles), the case (with owner, partnership, link
 # counts and which of its lists have anything), people, places, a page of the timeline (count, entries, their
-# restrictions), parties, districts and the audit append (savepoint, chain head, insert, update, release). Actions,
-# status changes, transfers and the statutory panels' records cost a query only when the case has some.
-CASE_PAGE_QUERIES = 18
+# restrictions), parties, districts, the navigation's three memberships (a night-time economy partner, a Pubwatch
+# member, a Purple Flag pack's writer), the "Refer to a meeting" link (may the user act on the case, and the meetings
+# on offer) and the audit append (savepoint, chain head, insert, update, release). Actions, status changes, transfers
+# and the statutory panels' records cost a query only when the case has some.
+CASE_PAGE_QUERIES = 22
 LISTS = (
     "cases_action",
     "cases_statuschange",
