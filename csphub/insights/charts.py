@@ -146,11 +146,18 @@ def monthly(rows: Sequence[dict[str, Any]], title: str, notes: Sequence[str] = (
         Column("p_value", "p (exact Poisson test)", numeric=True),
         Column("significant", "Significant at 5%"),
     )
+    # The description says what the chart draws: no grey line or diamonds when no month has a year-earlier figure.
+    compared = any(r.get("previous_year") is not None for r in rows)
+    description = (
+        "Events per month (blue line), the same month a year earlier (grey dashed line); red diamonds mark months "
+        "whose change against a year earlier is significant at the 5% level."
+        if compared
+        else "Events per month (blue line); the same months a year earlier are not loaded, so there is no comparison."
+    )
     return _make(
         "monthly",
         title,
-        "Events per month (blue line), the same month a year earlier (grey dashed line); red diamonds mark months "
-        "whose change against a year earlier is significant at the 5% level.",
+        description,
         columns,
         rows,
         alt.layer(last_year, this_year, significant),

@@ -79,3 +79,11 @@ def test_every_chart_of_a_dashboard_is_a_valid_vega_lite_spec(with_crime_store: 
     assert len(board.charts) == 4
     for chart in board.charts:
         alt.Chart.from_dict(chart.spec)  # validates against Vega-Lite's JSON schema, or raises
+
+
+def test_the_monthly_chart_describes_only_what_it_draws() -> None:
+    row = {"month": "2025-01-01", "count": 4, "change_percent": None, "p_value": None, "significant": False}
+    compared = charts.monthly([{**row, "previous_year": 3}], "Crime")
+    alone = charts.monthly([{**row, "previous_year": None}], "Crime")
+    assert "grey dashed line" in compared.description
+    assert "grey dashed line" not in alone.description and "no comparison" in alone.description
