@@ -18,11 +18,12 @@ class Command(AuditedCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser(
             "expire",
-            help="lapse every ban past its end date and delete its photo (re-runnable)",
+            help="lapse bans past their end, delete their photos, erase those past retention (re-runnable)",
             description="Lapse every Pubwatch ban in force whose end date has passed, deleting its photo from the "
             "private photo directory (CSPHUB_PUBWATCH_PHOTO_DIR), and delete any photo an ended ban still holds. "
             "Then erase every ban that ended more than CSPHUB_PUBWATCH_RETENTION_DAYS ago (its record, reasons, "
-            "minutes and photo; a count per scheme, year and outcome is kept). Each change is in the audit log. Safe to run again (e.g. daily from cron): the second run does nothing.",
+            "minutes and photo; a count per scheme, year and outcome is kept). Each change is in the audit log. "
+            "Safe to run again (e.g. daily from cron): the second run does nothing.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
