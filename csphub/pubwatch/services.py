@@ -101,7 +101,7 @@ def may_create_scheme(user: User) -> bool:
 
 
 def _is_police(user: User) -> bool:
-    return bool(user.agency_id is not None and user.agency.sector == Sector.POLICE)
+    return user.agency is not None and user.agency.sector == Sector.POLICE
 
 
 def is_coordinator(scheme: Scheme, user: User) -> bool:
