@@ -396,7 +396,7 @@ def _share(shifts: list[Shift], s: Structure) -> None:
         for shift in shifts
         for user_id in members.get(shift.owning_agency_id, [])
     ]
-    through.objects.bulk_create(rows, ignore_conflicts=True)
+    through._default_manager.bulk_create(rows, ignore_conflicts=True)
 
 
 def _sweeps(s: Structure, area: NteArea, venues: dict[str, NteVenue], nights: list[dt.date]) -> int:
