@@ -105,6 +105,9 @@ def _governed(item: AgendaItem) -> tuple[type[Governed], int] | None:
         value = getattr(item, attname)
         if value is not None:
             return model, value
+    action = item.meeting_action
+    if action is not None and action.vulnerability_record_id is not None:
+        return VulnerabilityRecord, action.vulnerability_record_id  # an action carried over about a panel record
     return None
 
 

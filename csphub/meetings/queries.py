@@ -33,6 +33,14 @@ def upcoming_meetings(user: User, now: dt.datetime | None = None, limit: int = 1
     return list(meetings_for(user).filter(starts_at__gte=now - dt.timedelta(hours=12)).order_by("starts_at")[:limit])
 
 
+def shown_actions(user: User) -> Q:
+    """The meeting actions the user may be shown: an action about a cuckooing panel record only to those who may see
+    the record (the others are counted where a count is due, never named)."""
+    return Q(vulnerability_record__isnull=True) | Q(
+        vulnerability_record__in=VulnerabilityRecord.objects.visible_to(user).values("pk")
+    )
+
+
 def meeting_actions_for(
     user: User, *, mine: bool, overdue: bool = False, today: dt.date | None = None
 ) -> QuerySet[MeetingAction]:
@@ -45,13 +53,9 @@ def meeting_actions_for(
             who |= Q(assigned_agency_id=user.agency_id, assigned_officer__isnull=True)
     else:
         who = Q(assigned_agency_id=user.agency_id)
-    # An action about a cuckooing panel record: only for those who may see the record.
-    about = Q(vulnerability_record__isnull=True) | Q(
-        vulnerability_record__in=VulnerabilityRecord.objects.visible_to(user).values("pk")
-    )
     qs = MeetingAction.objects.filter(
         who,
-        about,
+        shown_actions(user),
         series__in=MeetingSeries.objects.visible_to(user).values("pk"),
         status__in=list(OPEN_ACTION_STATUSES),
     )

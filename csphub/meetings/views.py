@@ -41,7 +41,7 @@ from csphub.meetings.forms import (
     SeriesForm,
 )
 from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence, SeriesKind
-from csphub.meetings.queries import series_for, upcoming_meetings
+from csphub.meetings.queries import series_for, shown_actions, upcoming_meetings
 from csphub.partnership.models import Agency
 from csphub.referrals.models import Referral
 from csphub.registers.models import Person, Place
@@ -86,7 +86,9 @@ class SeriesView(RecordMixin[MeetingSeries], TemplateView):
             "may_change_members": services.may_change_members(series, user),
             "may_report": bool(objectives) and services.may_report_progress(series, user),
             "open_actions": list(
-                series.actions.filter(status__in=["open", "in_progress"]).select_related("assigned_agency")
+                series.actions.filter(shown_actions(user), status__in=["open", "in_progress"]).select_related(
+                    "assigned_agency"
+                )
             ),
         }
 
