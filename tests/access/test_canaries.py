@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -573,11 +572,15 @@ def test_no_page_shows_a_role_what_it_may_not_see(canary_world: CanaryWorld, db:
             body = b"".join(response.streaming_content).decode("utf-8", "replace")  # type: ignore[attr-defined]
         else:
             body = response.content.decode("utf-8", "replace")
+        # Case-insensitive: the body lowered once and each string looked for as text (faster than a regex per
+        # string over every page, which was a tenth of the harness's time).
+        lowered, typed = body.lower(), url.lower()
         for canary in hidden:
             for text in canary.strings:
-                if text.lower() in url.lower():
+                needle = text.lower()
+                if needle in typed:
                     continue  # the user typed it: not a disclosure
-                if re.search(re.escape(text), body, re.IGNORECASE):
+                if needle in lowered:
                     hits.append(f"{url} ({response.status_code}) shows {canary.label}: {text!r}")
     assert requested > 50
     assert not hits, f"{username} was shown what they may not see:\n" + "\n".join(sorted(set(hits)))

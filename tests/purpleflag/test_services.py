@@ -59,3 +59,12 @@ def test_it_shares_the_pack_with_the_town_centre_partnership_through_the_policy(
     assert visible == {"publican", "police_officer", "fire_partner"}
     assert services.threshold_for(world["police_analyst"]) is None
     assert services.threshold_for(world["publican"]) == services.threshold_for(None) == 5
+
+
+def test_the_navigation_offers_packs_to_readers_and_to_the_community_users_shared_with(world: World) -> None:
+    from csphub.purpleflag.services import has_packs
+
+    assert not has_packs(world["police_officer"])  # no pack yet
+    make_pack(world)
+    assert has_packs(world["police_officer"]) and has_packs(world["council_officer"])
+    assert not has_packs(world["pastor"])  # a volunteer sees a pack only when it is shared with them
