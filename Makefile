@@ -32,8 +32,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# --no-compile: Python compiles each module the first time it is imported (only those used) instead of pip compiling
+# every installed file up front (82 -> 53 s for a fresh install from pip's cache here).
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/lock.txt
-	$(BIN)/pip install --quiet -c requirements/lock.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --no-compile -c requirements/lock.txt -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed

@@ -301,6 +301,9 @@ CSPHUB_PUBWATCH_PHOTO_DIR = env.path(
     if ENVIRONMENT != "test"
     else Path(tempfile.gettempdir()) / f"csphub-test-pubwatch-photos-{os.getpid()}",
 )
+# Ended Pubwatch bans (lapsed, revoked, lifted on appeal) are erased this many days after they end, leaving only a
+# count per scheme, year and outcome (``csphub pubwatch expire``; the ICO finds indefinite retention "odd").
+CSPHUB_PUBWATCH_RETENTION_DAYS = env.int("CSPHUB_PUBWATCH_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

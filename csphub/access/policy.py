@@ -443,6 +443,12 @@ def page_refusal(user: User, view_name: str, namespace: str) -> str:
     return COMMUNITY_REFUSAL
 
 
+def may_create_pubwatch_scheme(user: User) -> bool:
+    """Setting up a new Pubwatch scheme, naming its coordinator: partnership managers (and a coordinator setting up
+    their own). Creating one gives no access to it: a scheme is a closed membership, seen by its members only."""
+    return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER))
+
+
 def may_see_statistics(user: User) -> bool:
     """Partnership-wide aggregate figures (no personal data): managers and analysts."""
     return bool(user.is_authenticated and user.is_active and user.has_role(Role.PARTNERSHIP_MANAGER, Role.ANALYST))

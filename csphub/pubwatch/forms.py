@@ -8,7 +8,16 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from csphub.pubwatch import photos
-from csphub.pubwatch.models import AppealOutcome, BanCategory, BanReview, Premises, ToldHow
+from csphub.pubwatch.models import (
+    MAX_BAN_MONTHS_LIMIT,
+    AppealOutcome,
+    BanCategory,
+    BanReview,
+    MemberRole,
+    Membership,
+    Premises,
+    ToldHow,
+)
 from csphub.ui.forms import GovukDateField, GovukForm
 
 
@@ -156,3 +165,118 @@ class PhotoForm(GovukForm):
         help_text="A JPG, PNG or WEBP image, smaller than 5MB. Kept only while the ban lasts; never shown publicly.",
         error_messages={"required": "Choose a photo"},
     )
+
+
+# --- Running the scheme (its coordinator; a new scheme: a partnership manager)
+
+
+class PremisesForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the premises", max_length=200, error_messages={"required": "Enter the name of the premises"}
+    )
+    address = forms.CharField(label="Address", required=False, max_length=300)
+    place = forms.CharField(
+        label="Register reference (optional)",
+        required=False,
+        max_length=40,
+        help_text="If the premises is a place on the partnership's register that you may see",
+    )
+
+
+class RemovePremisesForm(GovukForm):
+    premises = forms.ChoiceField(
+        label="Which premises leaves the scheme?",
+        choices=[],
+        widget=forms.RadioSelect,
+        help_text="Its licensees leave the scheme too. Bans that name it keep its name.",
+        error_messages={"required": "Choose the premises that leaves the scheme"},
+    )
+
+    def __init__(self, *args: Any, premises: list[Premises], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["premises"].choices = [(str(p.uuid), p.name) for p in premises]  # type: ignore[attr-defined]
+
+
+class MemberForm(GovukForm):
+    role = forms.ChoiceField(
+        label="Role in the scheme",
+        choices=MemberRole.choices,
+        widget=forms.RadioSelect,
+        help_text="A police officer joins as an adviser only: advisers read the register, the licensees decide",
+        error_messages={"required": "Choose the member's role"},
+    )
+    user = forms.ChoiceField(label="Who", choices=[], error_messages={"required": "Choose who joins the scheme"})
+    premises = forms.ChoiceField(
+        label="Their premises", required=False, choices=[], help_text="For a licensee: the premises they hold"
+    )
+
+    def __init__(self, *args: Any, users: list[Any], premises: list[Premises], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a person"),
+            *((str(u.uuid), f"{u.get_full_name()}, {u.agency.name}") for u in users),
+        ]
+        self.fields["premises"].choices = [  # type: ignore[attr-defined]
+            ("", "None (not a licensee)"),
+            *((str(p.uuid), p.name) for p in premises),
+        ]
+
+
+class RemoveMemberForm(GovukForm):
+    member = forms.ChoiceField(
+        label="Who leaves the scheme?",
+        choices=[],
+        widget=forms.RadioSelect,
+        help_text="They no longer see the register. The record of what they decided is kept.",
+        error_messages={"required": "Choose who leaves the scheme"},
+    )
+
+    def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [  # type: ignore[attr-defined]
+            (str(m.user.uuid), f"{m.user.get_full_name()}, {m.get_role_display().lower()}") for m in members
+        ]
+
+
+def _months_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=MAX_BAN_MONTHS_LIMIT,
+        help_text=f"In months, from 1 to {MAX_BAN_MONTHS_LIMIT}",
+        error_messages={
+            "required": "Enter the longest ban in months",
+            "invalid": "The longest ban must be a whole number of months",
+            "min_value": "The longest ban must be at least 1 month",
+            "max_value": f"The longest ban must be {MAX_BAN_MONTHS_LIMIT} months or fewer",
+        },
+    )
+
+
+class RulesForm(GovukForm):
+    max_ban_months = _months_field("Longest ban the scheme allows")
+    appeal_route = _text("How an excluded person appeals", help_text="Told to every excluded person")
+    appeals_heard_by = forms.CharField(
+        label="Who hears appeals", max_length=200, error_messages={"required": "Enter who hears appeals"}
+    )
+
+
+class NewSchemeForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the scheme", max_length=200, error_messages={"required": "Enter the name of the scheme"}
+    )
+    area = forms.CharField(label="Town or area", required=False, max_length=200)
+    coordinator = forms.ChoiceField(
+        label="Coordinator",
+        choices=[],
+        help_text="The scheme is held by the coordinator's agency. A police officer cannot coordinate a scheme.",
+        error_messages={"required": "Choose the scheme's coordinator"},
+    )
+    max_ban_months = _months_field("Longest ban the scheme allows")
+
+    def __init__(self, *args: Any, users: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a person"),
+            *((str(u.uuid), f"{u.get_full_name()}, {u.agency.name}") for u in users),
+        ]

@@ -25,6 +25,8 @@ from csphub.ui.links import record_url
 
 # Most schemes ban for up to two years (longer only for the most serious); a scheme sets its own maximum.
 DEFAULT_MAX_BAN_MONTHS = 24
+# No scheme's rules may allow longer than five years (longer bans only for the most serious cases).
+MAX_BAN_MONTHS_LIMIT = 60
 DEFAULT_APPEAL_ROUTE = (
     "Write to the scheme's coordinator within 28 days of being told, saying why the ban should be lifted or "
     "shortened. The appeal is heard at the scheme's next meeting by licensees who did not decide the ban."
@@ -295,3 +297,24 @@ class BanReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.reviewed_on:%d %B %Y}: {self.get_outcome_display().lower()}"
+
+
+@audited(label="Pubwatch erased-ban count", kind="configuration", record=lambda c: c.scheme)
+class ErasedBans(models.Model):
+    """What is left of the bans erased after the retention period: how many, per scheme, year ended and outcome.
+    No name, no date, no reason: a count for the scheme's statistics, identifying nobody."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="erased_bans")
+    ended_year = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=12, choices=BanStatus.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "-ended_year", "outcome"]
+        verbose_name_plural = "erased bans"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "ended_year", "outcome"], name="unique_pubwatch_erased_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.get_outcome_display().lower()} bans erased ({self.ended_year})"

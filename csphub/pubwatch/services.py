@@ -15,22 +15,27 @@ import uuid as uuid_module
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from csphub.access.policy import may_create_pubwatch_scheme
 from csphub.access.services import require
 from csphub.access.vocabulary import Caveat, Verb
-from csphub.partnership.models import Agency, User
+from csphub.partnership.models import Agency, Sector, User
 from csphub.pubwatch import photos
 from csphub.pubwatch.models import (
+    ENDED_STATUSES,
     IN_FORCE_STATUSES,
+    MAX_BAN_MONTHS_LIMIT,
     AppealOutcome,
     Ban,
     BanCategory,
     BanReview,
     BanStatus,
+    ErasedBans,
     MemberRole,
     Membership,
     Premises,
@@ -64,9 +69,15 @@ def create_scheme(
     max_ban_months: int | None = None,
     uuid: uuid_module.UUID | None = None,
 ) -> Scheme:
-    """A new scheme held by its own agency (the Pubwatch's), with its coordinator as its first member."""
-    if by != coordinator and not by.is_staff:
-        raise PermissionDenied("A scheme is set up by its coordinator.")
+    """A new scheme held by its own agency (the Pubwatch's), with its coordinator as its first member.
+
+    Set up by its coordinator, or by a partnership manager naming the coordinator (``may_create_scheme``). The
+    manager does not join it: the register stays closed to everyone but its members. The police advise a scheme,
+    they do not run it: a police officer cannot be its coordinator."""
+    if by != coordinator and not by.is_staff and not may_create_scheme(by):
+        raise PermissionDenied("A scheme is set up by its coordinator or a partnership manager.")
+    if not coordinator.is_active or _is_police(coordinator):
+        raise ValidationError({"coordinator": "Choose a coordinator who is not a police officer"})
     scheme = Scheme(
         **({"uuid": uuid} if uuid is not None else {}),
         name=name.strip(),
@@ -82,6 +93,19 @@ def create_scheme(
     scheme.save()
     Membership.objects.create(scheme=scheme, user=coordinator, role=MemberRole.COORDINATOR)
     return scheme
+
+
+def may_create_scheme(user: User) -> bool:
+    """Whether the user may set up a new scheme naming its coordinator (the access policy decides)."""
+    return may_create_pubwatch_scheme(user)
+
+
+def _is_police(user: User) -> bool:
+    return user.agency is not None and user.agency.sector == Sector.POLICE
+
+
+def is_coordinator(scheme: Scheme, user: User) -> bool:
+    return scheme.memberships.filter(user=user, role=MemberRole.COORDINATOR, active=True).exists()
 
 
 def _coordinator_only(scheme: Scheme, by: User) -> None:
@@ -109,8 +133,19 @@ def add_member(
     """A user joins the scheme: a licensee (of a member premises), another coordinator, or an adviser (a police
     licensing officer, say: the police see the register only if the scheme admits them, and then only read it)."""
     _coordinator_only(scheme, by)
-    if premises is not None and premises.scheme_id != scheme.pk:
+    if role not in MemberRole.values:
+        raise ValidationError({"role": "Choose the member's role"})
+    if premises is not None and (premises.scheme_id != scheme.pk or premises.left_on is not None):
         raise ValidationError({"premises": "Choose one of the scheme's premises"})
+    if not user.is_active or user.agency_id is None:
+        raise ValidationError({"user": "Choose an active user"})
+    if role != MemberRole.ADVISER and _is_police(user):
+        # R (Boyle) v Haverhill Pubwatch: the licensees decide; the police advise and read.
+        raise ValidationError({"role": "A police officer joins a scheme as an adviser only: the licensees decide"})
+    if role == MemberRole.LICENSEE and premises is None:
+        raise ValidationError({"premises": "Choose the licensee's premises"})
+    if role != MemberRole.LICENSEE:
+        premises = None
     membership, _ = Membership.objects.update_or_create(
         scheme=scheme, user=user, defaults={"role": role, "premises": premises, "active": True}
     )
@@ -119,10 +154,75 @@ def add_member(
 
 @transaction.atomic
 def remove_member(scheme: Scheme, by: User, *, user: User) -> None:
+    """A member leaves: the membership is deactivated (kept, for the record of who decided what), and they no
+    longer see the register. The last coordinator cannot leave."""
     _coordinator_only(scheme, by)
+    others = scheme.memberships.filter(role=MemberRole.COORDINATOR, active=True).exclude(user=user)
+    if is_coordinator(scheme, user) and not others.exists():
+        raise ValidationError({"user": "A scheme needs a coordinator: add another before this one leaves"})
     for membership in scheme.memberships.filter(user=user, active=True):
         membership.active = False
         membership.save(update_fields=["active"])
+
+
+@transaction.atomic
+def remove_premises(scheme: Scheme, by: User, *, premises: Premises, on: dt.date | None = None) -> Premises:
+    """A venue leaves the scheme: it is kept (bans name it) with the day it left, and its licensees leave too."""
+    _coordinator_only(scheme, by)
+    if premises.scheme_id != scheme.pk or premises.left_on is not None:
+        raise ValidationError({"premises": "Choose one of the scheme's premises"})
+    premises.left_on = on or _today()
+    premises.save(update_fields=["left_on"])
+    for membership in premises.licensees.filter(active=True):
+        membership.active = False
+        membership.save(update_fields=["active"])
+    return premises
+
+
+@transaction.atomic
+def change_rules(scheme: Scheme, by: User, *, max_ban_months: int, appeal_route: str, appeals_heard_by: str) -> Scheme:
+    """The coordinator records the scheme's rules: the longest ban, how to appeal and who hears appeals. Bans
+    already proposed keep the appeal route they were given."""
+    _coordinator_only(scheme, by)
+    errors: dict[str, str] = {}
+    if not 1 <= max_ban_months <= MAX_BAN_MONTHS_LIMIT:
+        errors["max_ban_months"] = f"The maximum ban must be between 1 and {MAX_BAN_MONTHS_LIMIT} months"
+    if not appeal_route.strip():
+        errors["appeal_route"] = "Enter how an excluded person appeals"
+    if not appeals_heard_by.strip():
+        errors["appeals_heard_by"] = "Enter who hears appeals"
+    if errors:
+        raise ValidationError(errors)
+    scheme.max_ban_months = max_ban_months
+    scheme.appeal_route = appeal_route.strip()
+    scheme.appeals_heard_by = appeals_heard_by.strip()
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+def offered_users(scheme: Scheme, role: str) -> list[User]:
+    """The users a coordinator may add in ``role``: active users of a partnership agency not already active
+    members; for a licensee or coordinator, not police officers (they join only as advisers)."""
+    users = (
+        User.objects.filter(is_active=True, agency__isnull=False)
+        .exclude(pk__in=scheme.memberships.filter(active=True).values("user_id"))
+        .select_related("agency")
+        .order_by("last_name", "first_name", "id")
+    )
+    if role != MemberRole.ADVISER:
+        users = users.exclude(agency__sector=Sector.POLICE)
+    return list(users)
+
+
+def offered_coordinators() -> list[User]:
+    """The users a partnership manager may name as a new scheme's coordinator: active, in an agency, not police."""
+    return list(
+        User.objects.filter(is_active=True, agency__isnull=False)
+        .exclude(agency__sector=Sector.POLICE)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "id")
+    )
 
 
 def licensees(scheme: Scheme) -> list[User]:
@@ -431,7 +531,51 @@ def lapse(ban: Ban, by: User | None = None, *, on: dt.date | None = None) -> Ban
 
 def expire(today: dt.date | None = None) -> list[Ban]:
     """Lapse every ban in force past its end date, deleting their photos; also delete any photo an ended ban still
-    holds (a file left by an earlier failure). Safe to run again: it does nothing the second time."""
+    holds (a file left by an earlier failure); then erase the bans ended longer ago than the retention period
+    (``erase_ended``). Safe to run again: it does nothing the second time."""
+    today = today or _today()
+    lapsed = lapse_due(today)
+    erase_ended(today)
+    return lapsed
+
+
+def retention_days() -> int:
+    return int(settings.CSPHUB_PUBWATCH_RETENTION_DAYS)
+
+
+def erase_ended(today: dt.date | None = None) -> int:
+    """Erase every ban that ended (lapsed, revoked, lifted on appeal) more than ``CSPHUB_PUBWATCH_RETENTION_DAYS``
+    ago: the record is deleted with its reviews, so the excluded person's name and description, the reasons, the
+    minutes, the appeal's grounds and any photo go, and only a count per scheme, year ended and outcome is kept
+    for the scheme's statistics (``ErasedBans``). Returns how many were erased; re-runnable.
+
+    The ICO's guidance on Pubwatch schemes: personal data is kept no longer than the ban needs, and keeping
+    records of bans indefinitely, after they have ended, would be "odd" (UK GDPR Article 5(1)(e), storage
+    limitation). The erasure is in the audit log (the models are ``@audited``)."""
+    today = today or _today()
+    cutoff = today - dt.timedelta(days=retention_days())
+    erased = 0
+    due = Ban.objects.filter(status__in=list(ENDED_STATUSES), ended_on__lt=cutoff).order_by("ended_on", "id")
+    for ban in list(due):
+        with transaction.atomic():
+            assert ban.ended_on is not None
+            counter, _ = ErasedBans.objects.get_or_create(
+                scheme_id=ban.scheme_id, ended_year=ban.ended_on.year, outcome=ban.status
+            )
+            counter.count += 1
+            counter.save(update_fields=["count"])
+            photo = ban.photo.name if ban.photo else ""
+            ban.delete()
+            if photo:
+                _delete_file(photo)
+            erased += 1
+    if erased:
+        logger.info("Erased %d ended Pubwatch bans past the retention period (%d days)", erased, retention_days())
+    return erased
+
+
+def lapse_due(today: dt.date | None = None) -> list[Ban]:
+    """Lapse the bans in force past their end; delete any photo an ended ban still holds."""
     today = today or _today()
     lapsed = []
     due = Ban.objects.filter(status__in=list(IN_FORCE_STATUSES), ends_on__lt=today)

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -28,13 +28,27 @@ from csphub.pubwatch.forms import (
     AppealDecisionForm,
     AppealForm,
     DecideForm,
+    MemberForm,
+    NewSchemeForm,
     PhotoForm,
+    PremisesForm,
     ProposeBanForm,
+    RemoveMemberForm,
+    RemovePremisesForm,
     ReviewForm,
+    RulesForm,
     TellForm,
 )
-from csphub.pubwatch.models import Ban, BanStatus, Scheme
-from csphub.registers.models import Person
+from csphub.pubwatch.models import (
+    DEFAULT_MAX_BAN_MONTHS,
+    Ban,
+    BanStatus,
+    MemberRole,
+    Membership,
+    Premises,
+    Scheme,
+)
+from csphub.registers.models import Person, Place
 from csphub.ui.views_support import apply_errors
 
 
@@ -66,6 +80,7 @@ class SchemeView(RecordMixin[Scheme], TemplateView):
             "premises": list(scheme.premises.filter(left_on__isnull=True)),
             "members": list(scheme.memberships.filter(active=True).select_related("user", "premises")),
             "me": queries.membership(user, scheme),
+            "is_coordinator": services.is_coordinator(scheme, user),
             "may_change": self.allowed.get(str(Verb.CREATE), False),
         }
 
@@ -325,3 +340,217 @@ class PhotoUploadView(_BanFormView):
 
     def perform(self, data: dict[str, Any]) -> None:
         services.attach_photo(self.record, acting_user(self.request), data["photo"])
+
+
+# --- Running the scheme: its coordinator only (other members 403, everyone else 404 through the policy).
+
+
+class _CoordinatorOnly:
+    """After ``RecordMixin`` has opened the scheme for a change (outsiders 404, advisers 403): members who are not
+    its coordinator get 403."""
+
+    record: Scheme
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not services.is_coordinator(self.record, acting_user(request)):
+            raise PermissionDenied("The scheme's coordinator keeps its list of premises and members, and its rules.")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class _SchemeFormView(RecordMixin[Scheme], _CoordinatorOnly, FormView):
+    model = Scheme
+    action = Verb.CHANGE
+    template_name = "pubwatch/form.html"
+    heading = ""
+    submit = "Save"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "scheme": self.record,
+            "heading": self.heading,
+            "submit": self.submit,
+        }
+
+    def perform(self, data: dict[str, Any]) -> str:
+        """Call the service verb; the success message."""
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            message = self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.record)
+
+    def current_premises(self) -> list[Premises]:
+        return list(self.record.premises.filter(left_on__isnull=True))
+
+
+class AddPremisesView(_SchemeFormView):
+    form_class = PremisesForm
+    heading = "Add a member premises"
+    submit = "Add the premises"
+
+    def _place(self, reference: str) -> Place | None:
+        reference = reference.strip()
+        if not reference:
+            return None
+        try:
+            found = find_record(reference)
+        except AmbiguousReference as exc:
+            raise ValidationError({"place": "That short reference names several records: give the full one"}) from exc
+        # Through the policy: a place the coordinator may not see does not exist for them.
+        pk = found.pk if isinstance(found, Place) else None
+        visible = Place.objects.visible_to(acting_user(self.request)).filter(pk=pk).first() if pk else None
+        if visible is None:
+            raise ValidationError({"place": "Enter the reference of a place on the register you may see"})
+        return visible
+
+    def perform(self, data: dict[str, Any]) -> str:
+        premises = services.add_premises(
+            self.record,
+            acting_user(self.request),
+            name=data["name"],
+            address=data["address"],
+            place=self._place(data["place"]),
+        )
+        return f"{premises.name} is now a member premises."
+
+
+class RemovePremisesView(_SchemeFormView):
+    form_class = RemovePremisesForm
+    heading = "Remove a member premises"
+    submit = "Remove the premises"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "premises": self.current_premises()}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        premises = {str(p.uuid): p for p in self.current_premises()}[data["premises"]]
+        services.remove_premises(self.record, acting_user(self.request), premises=premises)
+        return f"{premises.name} has left the scheme."
+
+
+class AddMemberView(_SchemeFormView):
+    form_class = MemberForm
+    heading = "Add a member"
+    submit = "Add the member"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "users": services.offered_users(self.record, MemberRole.ADVISER),
+            "premises": self.current_premises(),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"role": MemberRole.LICENSEE}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        users = {str(u.uuid): u for u in services.offered_users(self.record, MemberRole.ADVISER)}
+        premises = {str(p.uuid): p for p in self.current_premises()}
+        user = users.get(data["user"])
+        if user is None:
+            raise ValidationError({"user": "Choose who joins the scheme"})
+        membership = services.add_member(
+            self.record,
+            acting_user(self.request),
+            user=user,
+            role=data["role"],
+            premises=premises.get(data["premises"] or ""),
+        )
+        return f"{user.get_full_name()} is now a {membership.get_role_display().lower()} of the scheme."
+
+
+class RemoveMemberView(_SchemeFormView):
+    form_class = RemoveMemberForm
+    heading = "Remove a member"
+    submit = "Remove the member"
+
+    def members(self) -> list[Membership]:
+        return list(self.record.memberships.filter(active=True).select_related("user"))
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "members": self.members()}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        member = {str(m.user.uuid): m for m in self.members()}[data["member"]]
+        services.remove_member(self.record, acting_user(self.request), user=member.user)
+        return f"{member.user.get_full_name()} has left the scheme."
+
+
+class RulesView(_SchemeFormView):
+    form_class = RulesForm
+    heading = "Change the scheme's rules"
+    submit = "Save the rules"
+
+    def get_initial(self) -> dict[str, Any]:
+        scheme = self.record
+        return {
+            "max_ban_months": scheme.max_ban_months,
+            "appeal_route": scheme.appeal_route,
+            "appeals_heard_by": scheme.appeals_heard_by,
+        }
+
+    def perform(self, data: dict[str, Any]) -> str:
+        services.change_rules(
+            self.record,
+            acting_user(self.request),
+            max_ban_months=data["max_ban_months"],
+            appeal_route=data["appeal_route"],
+            appeals_heard_by=data["appeals_heard_by"],
+        )
+        return "The scheme's rules are saved. Bans already proposed keep the appeal route they were given."
+
+
+class NewSchemeView(LoginRequiredMixin, FormView):
+    """A partnership manager sets up a scheme, naming its coordinator; the manager does not join it (it is a closed
+    membership), so afterwards they are sent back to this page, not to the scheme."""
+
+    template_name = "pubwatch/form.html"
+    form_class = NewSchemeForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not services.may_create_scheme(acting_user(request)):
+            raise PermissionDenied("Partnership managers set up Pubwatch schemes.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _users(self) -> list[Any]:
+        return services.offered_coordinators()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "users": self._users()}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"max_ban_months": DEFAULT_MAX_BAN_MONTHS}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "heading": "Set up a Pubwatch scheme", "submit": "Set it up"}
+
+    def form_valid(self, form: NewSchemeForm) -> HttpResponse:
+        data = form.cleaned_data
+        coordinator = {str(u.uuid): u for u in self._users()}.get(data["coordinator"])
+        try:
+            if coordinator is None:
+                raise ValidationError({"coordinator": "Choose the scheme's coordinator"})
+            scheme = services.create_scheme(
+                acting_user(self.request),
+                name=data["name"],
+                area=data["area"],
+                agency=coordinator.agency,
+                coordinator=coordinator,
+                max_ban_months=data["max_ban_months"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{scheme.name} is set up with {coordinator.get_full_name()} as its coordinator, who adds its premises "
+            "and members. Only its members see it.",
+        )
+        return redirect("pubwatch:new")

@@ -546,6 +546,23 @@ def _may_see(user: Any, canary: Canary) -> bool:
     return type(record).objects.visible_to(user).filter(pk=record.pk).exists()
 
 
+def page_text(response: Any) -> str:
+    """What a response shows: its text, or for a PDF (meeting papers, a Purple Flag pack) the text of its pages. A
+    PDF's bytes hold its text compressed and as glyph numbers of subset fonts, so a name in a PDF would never be
+    found in them: the pages' text is extracted with pdfium (as a reader's copy and paste would)."""
+    streaming = getattr(response, "streaming", False)
+    data = b"".join(response.streaming_content) if streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(data)
+        try:
+            return "\n".join(page.get_textpage().get_text_range() for page in document)
+        finally:
+            document.close()
+    return str(data.decode("utf-8", "replace"))
+
+
 USERNAMES = [username for username, _agency, _roles in USER_SPECS]
 # One user of each distinct kind of access (an agency that sees much, a council, a community sector volunteer, a
 # domestic-abuse specialist, a partner role, an intelligence reader) is scanned on PostgreSQL as well; every user is
@@ -568,10 +585,7 @@ def test_no_page_shows_a_role_what_it_may_not_see(canary_world: CanaryWorld, db:
         response = client.get(url)
         requested += 1
         assert response.status_code != 500, url
-        if getattr(response, "streaming", False):
-            body = b"".join(response.streaming_content).decode("utf-8", "replace")  # type: ignore[attr-defined]
-        else:
-            body = response.content.decode("utf-8", "replace")
+        body = page_text(response)
         # Case-insensitive: the body lowered once and each string looked for as text (faster than a regex per
         # string over every page, which was a tenth of the harness's time).
         lowered, typed = body.lower(), url.lower()
@@ -615,3 +629,16 @@ def test_the_map_of_cases_places_is_scanned_with_a_canary_on_it(canary_world: Ca
     assert "Canarylent Road" in shown
     hidden = verified_client(canary_world.world["council_officer"]).get(url).content.decode()
     assert "Canarylent" not in hidden and '"hidden":' in hidden
+
+
+def test_the_meeting_papers_are_scanned_as_text_with_a_canary_in_them(canary_world: CanaryWorld, db: None) -> None:
+    """The harness has teeth for PDFs: the papers pack of the meeting with the police-only case on its agenda holds
+    the case's canary title as text for the police (so a leak to anyone else would be caught above), and not for a
+    Street Pastor."""
+    meeting = canary_world.uuids["meetings.meeting"][0]
+    url = reverse("meetings:papers", kwargs={"uuid": meeting})
+    police = verified_client(canary_world.world["police_officer"]).get(url)
+    assert police["Content-Type"].startswith("application/pdf")
+    assert b"Canarypanelcase" not in police.content  # the raw bytes never show it ...
+    assert "Canarypanelcase" in page_text(police)  # ... the pages' text does
+    assert "Canarypanelcase" not in page_text(verified_client(canary_world.world["council_officer"]).get(url))

@@ -52,3 +52,20 @@ def test_a_licensee_records_a_ban_decision_with_minutes_and_marks_the_person_tol
     ban.refresh_from_db()
     assert ban.status == BanStatus.IN_FORCE and set(ban.decided_by.all()) == {sw.licensee, sw.licensee2}
     assert Ban.objects.get(pk=ban.pk).minutes.startswith("Both licensees present")
+
+
+def test_the_coordinator_adds_a_member_premises(journey: Journey, live_world: World) -> None:
+    sw = make_scheme(live_world, name="Corby Pubwatch")
+    journey.sign_in(sw.coordinator)
+    journey.follow(journey.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Pubwatch"))
+    journey.follow(journey.page.get_by_role("link", name="Corby Pubwatch"))
+    journey.justify(WHY)
+    page = journey.page
+    journey.follow(page.get_by_role("link", name="Add a member premises"))
+    page.get_by_label("Name of the premises").fill("The Swan")
+    page.get_by_label("Address", exact=True).fill("3 High Street, Corby")
+    journey.screenshot("the coordinator adds a premises")
+    journey.submit("Add the premises")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Corby Pubwatch")
+    expect(page.get_by_text("The Swan is now a member premises.")).to_be_visible()
+    assert sw.scheme.premises.filter(name="The Swan", address="3 High Street, Corby").exists()

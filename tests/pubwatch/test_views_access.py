@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from csphub.access.models import Governed
 from tests.access_cases import RecordViewCases, RoleViewCases
-from tests.factories import World
+from tests.factories import World, verified_client
 from tests.pubwatch.factories import WHY, make_scheme, propose
 
 
@@ -96,3 +96,48 @@ class TestAppealAccess(_PubwatchRecordCases):
 class TestAppealOutcomeAccess(_PubwatchRecordCases):
     url_name = "pubwatch:appeal-outcome"
     write = True
+
+
+class TestNewSchemeAccess(RoleViewCases):
+    """A partnership manager sets up a scheme; a licensee (or anyone else) may not."""
+
+    url_name = "pubwatch:new"
+    permitted = "police_manager"
+    lacking_role = "publican"
+
+
+class _CoordinatorCases(_PubwatchRecordCases):
+    """The scheme's own running: its coordinator only. A licensee (a member without the right) gets 403, the
+    admitted police adviser 403, an outsider 404 (through the policy)."""
+
+    subject = "scheme"
+    write = True
+
+    def test_it_allows_a_permitted_user(self, world: World) -> None:
+        sw = make_scheme(world)
+        response = self._call(verified_client(sw.coordinator), world, sw.scheme)
+        assert response.status_code == 200, response.content[:2000]
+
+    def test_it_refuses_the_adviser(self, world: World) -> None:
+        response = self._call(verified_client(world["police_chair"]), world, self.target(world))
+        assert response.status_code == 403
+
+
+class TestPremisesAddAccess(_CoordinatorCases):
+    url_name = "pubwatch:premises-add"
+
+
+class TestPremisesRemoveAccess(_CoordinatorCases):
+    url_name = "pubwatch:premises-remove"
+
+
+class TestMemberAddAccess(_CoordinatorCases):
+    url_name = "pubwatch:member-add"
+
+
+class TestMemberRemoveAccess(_CoordinatorCases):
+    url_name = "pubwatch:member-remove"
+
+
+class TestRulesAccess(_CoordinatorCases):
+    url_name = "pubwatch:rules"
