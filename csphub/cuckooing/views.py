@@ -26,7 +26,7 @@ from csphub.access.views_base import ReadMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.assessments import services as assessments
 from csphub.assessments.forms import AssessmentForm
-from csphub.cuckooing import queries, services
+from csphub.cuckooing import outcomes, queries, services
 from csphub.cuckooing.forms import AgendaForm, NewRecordForm, ReviewForm, SupportOfferForm, SupportResponseForm
 from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.registers.models import Person, Place
@@ -146,6 +146,7 @@ class RecordView(RecordMixin[VulnerabilityRecord], TemplateView):
             "earlier_checklists": checklists[1:],
             "support": list(record.support.select_related("agency")),
             "reviews": list(record.reviews.select_related("recorded_by")),
+            "outcomes": outcomes.outcomes_for(user, record),
             "row": queries.row_for(user, record) if record.is_open else None,
             "may_change": self.allowed.get(str(Verb.CHANGE), False),
             "today": timezone.localdate(),

@@ -2,7 +2,8 @@
 
 Every item that concerns a record (a case, a referral, a person or place of the register, a MARAC referral's
 case, a case action carried over) is shown only if ``visible_to`` lets the viewer see that record; the others are
-counted, never named. The same goes for the meeting's decisions and its agreed case actions. The timing is the
+counted, never named. The same goes for the meeting's decisions, its agreed case actions and its actions about a
+cuckooing panel record. The timing is the
 whole agenda's (hidden items take their time too), so every attendee sees the same times.
 """
 
@@ -72,6 +73,11 @@ class Agenda:
         return [r.record for r in self.rows if r.record is not None]
 
     @property
+    def panel_records(self) -> list[VulnerabilityRecord]:
+        """The cuckooing panel records on the agenda the viewer may see."""
+        return [r.record for r in self.rows if isinstance(r.record, VulnerabilityRecord)]
+
+    @property
     def cases(self) -> list[Case]:
         seen: dict[int, Case] = {}
         for row in self.rows:
@@ -99,6 +105,9 @@ def _governed(item: AgendaItem) -> tuple[type[Governed], int] | None:
         value = getattr(item, attname)
         if value is not None:
             return model, value
+    action = item.meeting_action
+    if action is not None and action.vulnerability_record_id is not None:
+        return VulnerabilityRecord, action.vulnerability_record_id  # an action carried over about a panel record
     return None
 
 
@@ -152,13 +161,20 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
         found = _governed(item)
         if found is not None:
             wanted[found[0]].add(found[1])
-    decisions = list(meeting.decisions.select_related("case", "recorded_by").order_by("recorded_at", "id"))
+    decisions = list(
+        meeting.decisions.select_related("case", "vulnerability_record", "recorded_by").order_by("recorded_at", "id")
+    )
     agreed = list(
         Action.objects.filter(pk__in=AgreedCaseAction.objects.filter(meeting=meeting).values("action_id"))
         .select_related("case", "assigned_agency", "assigned_officer")
         .order_by("due_on", "id")
     )
-    wanted[Case] |= {d.case_id for d in decisions} | {a.case_id for a in agreed}
+    all_meeting_actions = list(
+        meeting.actions.select_related("assigned_agency", "assigned_officer", "objective", "vulnerability_record")
+    )
+    wanted[Case] |= {d.case_id for d in decisions if d.case_id is not None} | {a.case_id for a in agreed}
+    wanted[VulnerabilityRecord] |= {d.vulnerability_record_id for d in decisions if d.vulnerability_record_id}
+    wanted[VulnerabilityRecord] |= {a.vulnerability_record_id for a in all_meeting_actions if a.vulnerability_record_id}
     visible = {model: _visible_ids(viewer, model, ids) for model, ids in wanted.items()}
 
     marac_ids = [i.marac_referral_id for i in items if i.marac_referral_id is not None]
@@ -204,9 +220,13 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
                 panel_why=_panel_why(item),
             )
         )
-    shown_decisions = [d for d in decisions if d.case_id in visible[Case]]
+    panel_seen = visible.get(VulnerabilityRecord, set())
+    shown_decisions = [d for d in decisions if d.case_id in visible[Case] or d.vulnerability_record_id in panel_seen]
     shown_actions = [a for a in agreed if a.case_id in visible[Case]]
-    meeting_actions = list(meeting.actions.select_related("assigned_agency", "assigned_officer", "objective"))
+    # A meeting action about a cuckooing record is shown only to those who may see the record (counted otherwise).
+    meeting_actions = [
+        a for a in all_meeting_actions if a.vulnerability_record_id is None or a.vulnerability_record_id in panel_seen
+    ]
     return Agenda(
         meeting=meeting,
         rows=rows,
@@ -214,7 +234,7 @@ def agenda_for(meeting: Meeting, viewer: User) -> Agenda:
         decisions=shown_decisions,
         hidden_decisions=len(decisions) - len(shown_decisions),
         case_actions=shown_actions,
-        hidden_case_actions=len(agreed) - len(shown_actions),
+        hidden_case_actions=len(agreed) - len(shown_actions) + len(all_meeting_actions) - len(meeting_actions),
         meeting_actions=meeting_actions,
         ends_at=timezone.localtime(max(clock, meeting.ends_at)),
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from csphub.cases.forms import OfficerChoiceField, check_officer, limit_officers
 from csphub.cases.kinds import ActionStatus
 from csphub.cases.models import Case
+from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.meetings.models import Meeting, MemberRole, Objective, Rating, Recurrence, SeriesKind, Theme
 from csphub.partnership.models import Agency, User
 from csphub.ui.dates import govuk_when
@@ -70,6 +71,50 @@ class _CaseChoice(forms.ModelChoiceField):
         return f"{obj.reference}: {obj.title}"
 
 
+class _RecordChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.reference)
+
+
+def _panel_record_field(required: bool, empty_label: str) -> _RecordChoice:
+    return _RecordChoice(
+        label="Cuckooing panel record",
+        required=required,
+        queryset=VulnerabilityRecord.objects.none(),
+        to_field_name="uuid",
+        empty_label=empty_label,
+    )
+
+
+def _limit_about(form: GovukForm, cases: list[Case], records: list[VulnerabilityRecord], *, optional: bool) -> None:
+    """Offer the agenda's cases and cuckooing records the viewer may see; drop a field with nothing to offer."""
+    case = form.fields["case"]
+    assert isinstance(case, forms.ModelChoiceField)
+    case.queryset = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("reference")
+    record = form.fields["vulnerability_record"]
+    assert isinstance(record, forms.ModelChoiceField)
+    record.queryset = VulnerabilityRecord.objects.filter(pk__in=[r.pk for r in records]).order_by("id")
+    if not records:
+        del form.fields["vulnerability_record"]
+    elif not cases:
+        del form.fields["case"]
+    if "case" in form.fields and "vulnerability_record" in form.fields:
+        case.required = record.required = False
+        if not optional:
+            case.empty_label = "Not a case"
+    form._style(errors=False)
+
+
+def _check_about(form: GovukForm, data: dict[str, Any], *, optional: bool) -> None:
+    if "case" not in form.fields or "vulnerability_record" not in form.fields:
+        return
+    case, record = data.get("case"), data.get("vulnerability_record")
+    if case is not None and record is not None:
+        form.add_error("vulnerability_record", "Choose a case or a cuckooing panel record, not both")
+    elif not optional and case is None and record is None and "case" not in form.errors:
+        form.add_error("case", "Choose the case or the cuckooing panel record the decision is about")
+
+
 class DecisionForm(GovukForm):
     case = _CaseChoice(
         label="Case",
@@ -77,15 +122,23 @@ class DecisionForm(GovukForm):
         empty_label="Choose a case",
         error_messages={"required": "Choose the case the decision is about"},
     )
+    vulnerability_record = _panel_record_field(True, "Choose a record")
     text = forms.CharField(
         label="Decision", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Enter the decision"}
     )
 
-    def __init__(self, *args: Any, cases: list[Case], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cases: list[Case], records: list[VulnerabilityRecord] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["case"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("reference")
+        record = self.fields["vulnerability_record"]
+        record.error_messages["required"] = "Choose the cuckooing panel record the decision is about"
+        _limit_about(self, cases, records or [], optional=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_about(self, data, optional=False)
+        return data
 
 
 class MeetingActionForm(GovukForm):
@@ -97,6 +150,7 @@ class MeetingActionForm(GovukForm):
         empty_label="No case: partnership business",
         help_text="An action about a case goes on the case's action list",
     )
+    vulnerability_record = _panel_record_field(False, "No cuckooing panel record")
     title = forms.CharField(label="Action", max_length=200, error_messages={"required": "Enter the action"})
     detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     assigned_agency = forms.ModelChoiceField(
@@ -121,12 +175,25 @@ class MeetingActionForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, cases: list[Case], agencies: list[Agency], objectives: list[Objective], **kwargs: Any
+        self,
+        *args: Any,
+        cases: list[Case],
+        agencies: list[Agency],
+        objectives: list[Objective],
+        records: list[VulnerabilityRecord] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         case = self.fields["case"]
         assert isinstance(case, forms.ModelChoiceField)
         case.queryset = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("reference")
+        if not records:
+            del self.fields["vulnerability_record"]
+        else:
+            record = self.fields["vulnerability_record"]
+            assert isinstance(record, forms.ModelChoiceField)
+            record.queryset = VulnerabilityRecord.objects.filter(pk__in=[r.pk for r in records]).order_by("id")
+            record.help_text = "An action about a record is shown on the record's page"
         agency = self.fields["assigned_agency"]
         assert isinstance(agency, forms.ModelChoiceField)
         agency.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
@@ -141,6 +208,7 @@ class MeetingActionForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         check_officer(self, data, "assigned_officer", "assigned_agency")
+        _check_about(self, data, optional=True)
         return data
 
 

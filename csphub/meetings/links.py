@@ -1,4 +1,5 @@
-""" "Refer to a meeting" on the pages of the records meetings take (a person, a place, a case, a referral), through
+""" "Refer to a meeting" on the pages of the records meetings take (a person, a place, a case, a referral, a cuckooing
+vulnerability record), through
 the UI kit's registry (``csphub.ui.record_links``): those pages sit below this app and cannot name its views.
 
 The link is offered only to someone who may act on the record (the access policy: ``services.may_refer``) and only
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from csphub.cases.models import Case
+from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.meetings import services
 from csphub.referrals.models import Referral
 from csphub.registers.models import Person, Place
@@ -19,6 +21,7 @@ _VIEWS: dict[type, str] = {
     Person: "meetings:refer-person",
     Place: "meetings:refer-place",
     Referral: "meetings:refer-referral",
+    VulnerabilityRecord: "meetings:refer-cuckooing",
 }
 
 

@@ -217,13 +217,19 @@ class AgendaItem(models.Model):
         return f"{self.get_kind_display()} on the agenda of {self.meeting}"
 
 
-@audited(label="meeting decision", record=lambda d: d.meeting.series, related=lambda d: d.case)
+@audited(
+    label="meeting decision", record=lambda d: d.meeting.series, related=lambda d: d.case or d.vulnerability_record
+)
 class MeetingDecision(models.Model):
-    """A decision the meeting made about a case; it is on the case's timeline too (``timeline_entry``)."""
+    """A decision the meeting made about a case (it is on the case's timeline too: ``timeline_entry``) or about a
+    cuckooing panel record (it is on the record's page: ``queries.panel_outcomes``)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    vulnerability_record = models.ForeignKey(
+        "cuckooing.VulnerabilityRecord", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     text = models.TextField()
     timeline_entry = models.ForeignKey(
         "cases.TimelineEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -233,9 +239,21 @@ class MeetingDecision(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, vulnerability_record__isnull=True)
+                | models.Q(case__isnull=True, vulnerability_record__isnull=False),
+                name="meeting_decision_about_one_record",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Decision at {self.meeting}"
+
+    @property
+    def about(self) -> Any:
+        """The record the decision is about: the case or the cuckooing panel record."""
+        return self.case if self.case_id is not None else self.vulnerability_record
 
 
 @audited(label="meeting attendance", kind="configuration", record=lambda a: a.meeting.series)
@@ -263,6 +281,10 @@ class MeetingAction(models.Model):
     series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
     objective = models.ForeignKey("Objective", on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    # A cuckooing panel record the action is about (shown, as the record, only to those who may see it).
+    vulnerability_record = models.ForeignKey(
+        "cuckooing.VulnerabilityRecord", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
     assigned_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")

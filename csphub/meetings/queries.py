@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from csphub.cases.action_sources import OtherAction
 from csphub.cases.kinds import OPEN_ACTION_STATUSES
-from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries
+from csphub.cuckooing.models import VulnerabilityRecord
+from csphub.cuckooing.outcomes import PanelOutcome
+from csphub.meetings.models import Meeting, MeetingAction, MeetingDecision, MeetingSeries
 
 if TYPE_CHECKING:
     from csphub.partnership.models import User
@@ -31,6 +33,14 @@ def upcoming_meetings(user: User, now: dt.datetime | None = None, limit: int = 1
     return list(meetings_for(user).filter(starts_at__gte=now - dt.timedelta(hours=12)).order_by("starts_at")[:limit])
 
 
+def shown_actions(user: User) -> Q:
+    """The meeting actions the user may be shown: an action about a cuckooing panel record only to those who may see
+    the record (the others are counted where a count is due, never named)."""
+    return Q(vulnerability_record__isnull=True) | Q(
+        vulnerability_record__in=VulnerabilityRecord.objects.visible_to(user).values("pk")
+    )
+
+
 def meeting_actions_for(
     user: User, *, mine: bool, overdue: bool = False, today: dt.date | None = None
 ) -> QuerySet[MeetingAction]:
@@ -45,6 +55,7 @@ def meeting_actions_for(
         who = Q(assigned_agency_id=user.agency_id)
     qs = MeetingAction.objects.filter(
         who,
+        shown_actions(user),
         series__in=MeetingSeries.objects.visible_to(user).values("pk"),
         status__in=list(OPEN_ACTION_STATUSES),
     )
@@ -71,3 +82,37 @@ def meeting_action_items(user: User, mine: bool, overdue: bool, today: dt.date) 
             )
         )
     return rows
+
+
+def panel_outcomes(user: User, record: VulnerabilityRecord) -> list[PanelOutcome]:
+    """The decisions and actions meetings recorded about a cuckooing panel record, for its page (registered in
+    ``MeetingsConfig.ready``). The page is shown only to those who may see the record; the meeting is named by its
+    series and day (no link: not every reader of the record sits on the panel)."""
+    if not VulnerabilityRecord.objects.visible_to(user).filter(pk=record.pk).exists():
+        return []
+    rows: list[PanelOutcome] = []
+    for decision in MeetingDecision.objects.filter(vulnerability_record=record).select_related("meeting__series"):
+        rows.append(PanelOutcome("Decision", decision.text, _context(decision.meeting), decision.meeting.starts_at))
+    for action in MeetingAction.objects.filter(vulnerability_record=record).select_related(
+        "meeting__series", "assigned_agency", "assigned_officer"
+    ):
+        who = action.assigned_agency.name
+        if action.assigned_officer is not None:
+            who += f", {action.assigned_officer.get_full_name()}"
+        rows.append(
+            PanelOutcome(
+                "Action",
+                action.title,
+                _context(action.meeting),
+                action.meeting.starts_at,
+                agency=who,
+                due_on=action.due_on,
+                status=action.get_status_display(),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.at, r.kind))
+
+
+def _context(meeting: Meeting) -> str:
+    when = timezone.localtime(meeting.starts_at)
+    return f"{meeting.series.name}, {when.day} {when:%B %Y}"

@@ -614,15 +614,51 @@ def cases_on_agenda(meeting: Meeting) -> set[int]:
     return set(meeting.items.exclude(case=None).values_list("case_id", flat=True))
 
 
+def panel_records_on_agenda(meeting: Meeting) -> set[int]:
+    return set(meeting.items.exclude(vulnerability_record=None).values_list("vulnerability_record_id", flat=True))
+
+
+def _check_panel_record(meeting: Meeting, by: User, record: VulnerabilityRecord, field: str) -> None:
+    """A decision or action about a cuckooing record: by someone who may change the series (its chair's agency) and
+    may see the record, about a record on the meeting's agenda."""
+    require(by, Verb.CHANGE, meeting.series)
+    if record.pk not in panel_records_on_agenda(meeting):
+        raise ValidationError({field: "The record is not on this meeting's agenda"})
+    if not VulnerabilityRecord.objects.visible_to(by).filter(pk=record.pk).exists():
+        raise PermissionDenied("You do not have access to this record.")
+
+
 @transaction.atomic
-def record_decision(meeting: Meeting, by: User, *, case: Case, text: str) -> MeetingDecision:
+def record_decision(
+    meeting: Meeting,
+    by: User,
+    *,
+    text: str,
+    case: Case | None = None,
+    vulnerability_record: VulnerabilityRecord | None = None,
+) -> MeetingDecision:
     """A decision the meeting made about a case on its agenda; it goes on the case's timeline as a decision
-    (``cases.services.record_entry``: only someone who may change the case can record it)."""
+    (``cases.services.record_entry``: only someone who may change the case can record it). About a cuckooing panel
+    record on the agenda instead: the chair (who may change the series) records it, and it is on the record's page
+    for those who may see the record."""
     if not MeetingSeries.objects.visible_to(by).filter(pk=meeting.series_id).exists():
         raise PermissionDenied("You do not have access to this meeting.")
+    if (case is None) == (vulnerability_record is None):
+        raise ValidationError({"case": "Choose the case or the cuckooing record the decision is about"})
+    text = text.strip()
+    if vulnerability_record is not None:
+        _check_panel_record(meeting, by, vulnerability_record, "vulnerability_record")
+        if len(text) < 5:
+            raise ValidationError({"text": "Enter the decision"})
+        decision = MeetingDecision(
+            meeting=meeting, vulnerability_record=vulnerability_record, text=text, recorded_by=by
+        )
+        decision.full_clean()
+        decision.save()
+        return decision
+    assert case is not None
     if case.pk not in cases_on_agenda(meeting):
         raise ValidationError({"case": "The case is not on this meeting's agenda"})
-    text = text.strip()
     if len(text) < 5:
         raise ValidationError({"text": "Enter the decision"})
     when = timezone.localtime(meeting.starts_at)
@@ -651,10 +687,16 @@ def add_action(
     assigned_officer: User | None = None,
     detail: str = "",
     case: Case | None = None,
+    vulnerability_record: VulnerabilityRecord | None = None,
     objective: Objective | None = None,
 ) -> Action | MeetingAction:
     """An action the meeting agreed. About a case on the agenda: the case's own action (a MARAC action when the
-    case is heard as a MARAC referral), through the case services. Otherwise a meeting action, for a member agency."""
+    case is heard as a MARAC referral), through the case services. Otherwise a meeting action, for a member agency;
+    about a cuckooing panel record on the agenda, it names the record (shown only to those who may see it)."""
+    if case is not None and vulnerability_record is not None:
+        raise ValidationError({"case": "An action is about a case or a cuckooing record, not both"})
+    if vulnerability_record is not None:
+        _check_panel_record(meeting, by, vulnerability_record, "vulnerability_record")
     if case is not None:
         if case.pk not in cases_on_agenda(meeting):
             raise ValidationError({"case": "The case is not on this meeting's agenda"})
@@ -691,6 +733,7 @@ def add_action(
         series=meeting.series,
         meeting=meeting,
         objective=objective,
+        vulnerability_record=vulnerability_record,
         title=title.strip(),
         detail=detail.strip(),
         assigned_agency=assigned_agency,

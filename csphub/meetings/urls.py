@@ -24,6 +24,7 @@ urlpatterns = [
     path("refer/people/<uuid:uuid>/", views.ReferPersonView.as_view(), name="refer-person"),
     path("refer/places/<uuid:uuid>/", views.ReferPlaceView.as_view(), name="refer-place"),
     path("refer/referrals/<uuid:uuid>/", views.ReferReferralView.as_view(), name="refer-referral"),
+    path("refer/cuckooing/<uuid:uuid>/", views.ReferPanelRecordView.as_view(), name="refer-cuckooing"),
     path("refer/cases/<str:reference>/", views.ReferCaseView.as_view(), name="refer-case"),
     path("actions/<uuid:uuid>/", views.ActionUpdateView.as_view(), name="action"),
 ]

@@ -22,6 +22,7 @@ from csphub.access.policy import allowed_actions, is_community_user, permissions
 from csphub.access.views_base import CreateMixin, RecordMixin, acting_user
 from csphub.access.vocabulary import Verb
 from csphub.cases.models import Case
+from csphub.cuckooing.models import VulnerabilityRecord
 from csphub.meetings import calendar, services
 from csphub.meetings.agenda import Agenda, agenda_for
 from csphub.meetings.forms import (
@@ -40,7 +41,7 @@ from csphub.meetings.forms import (
     SeriesForm,
 )
 from csphub.meetings.models import Meeting, MeetingAction, MeetingSeries, MemberRole, Recurrence, SeriesKind
-from csphub.meetings.queries import series_for, upcoming_meetings
+from csphub.meetings.queries import series_for, shown_actions, upcoming_meetings
 from csphub.partnership.models import Agency
 from csphub.referrals.models import Referral
 from csphub.registers.models import Person, Place
@@ -85,7 +86,9 @@ class SeriesView(RecordMixin[MeetingSeries], TemplateView):
             "may_change_members": services.may_change_members(series, user),
             "may_report": bool(objectives) and services.may_report_progress(series, user),
             "open_actions": list(
-                series.actions.filter(status__in=["open", "in_progress"]).select_related("assigned_agency")
+                series.actions.filter(shown_actions(user), status__in=["open", "in_progress"]).select_related(
+                    "assigned_agency"
+                )
             ),
         }
 
@@ -304,10 +307,20 @@ class DecisionView(_MeetingFormView):
     success = "Decision recorded. It is on the case's timeline."
 
     def make_form(self, data: Any = None) -> DecisionForm:
-        return DecisionForm(data, cases=self.agenda().cases)
+        agenda = self.agenda()
+        return DecisionForm(data, cases=agenda.cases, records=agenda.panel_records)
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.record_decision(self.meeting, acting_user(self.request), case=data["case"], text=data["text"])
+        record = data.get("vulnerability_record")
+        if record is not None:
+            self.success = "Decision recorded. It is on the cuckooing record's page."
+        services.record_decision(
+            self.meeting,
+            acting_user(self.request),
+            case=data.get("case"),
+            vulnerability_record=record,
+            text=data["text"],
+        )
 
 
 class ActionCreateView(_MeetingFormView):
@@ -315,13 +328,18 @@ class ActionCreateView(_MeetingFormView):
     success = "Action recorded."
 
     def make_form(self, data: Any = None) -> MeetingActionForm:
-        cases = self.agenda().cases
+        agenda = self.agenda()
+        cases = agenda.cases
         agencies = {a.pk: a for a in services.member_agencies(self.series)}
         for case in cases:
             for agency in [case.owning_agency, *case.parties.all()]:
                 agencies.setdefault(agency.pk, agency)
         return MeetingActionForm(
-            data, cases=cases, agencies=list(agencies.values()), objectives=list(self.series.objectives.all())
+            data,
+            cases=cases,
+            agencies=list(agencies.values()),
+            objectives=list(self.series.objectives.all()),
+            records=agenda.panel_records,
         )
 
     def perform(self, data: dict[str, Any]) -> None:
@@ -334,6 +352,7 @@ class ActionCreateView(_MeetingFormView):
             assigned_agency=data["assigned_agency"],
             assigned_officer=data["assigned_officer"],
             case=data["case"],
+            vulnerability_record=data.get("vulnerability_record"),
             objective=data.get("objective"),
         )
 
@@ -390,6 +409,11 @@ class ActionUpdateView(LoginRequiredMixin, View):
         action = MeetingAction.objects.filter(uuid=kwargs["uuid"]).select_related("series", "meeting").first()
         if action is None or not MeetingSeries.objects.visible_to(user).filter(pk=action.series_id).exists():
             raise Http404("No such action")
+        if (
+            action.vulnerability_record_id is not None
+            and not VulnerabilityRecord.objects.visible_to(user).filter(pk=action.vulnerability_record_id).exists()
+        ):
+            raise Http404("No such action")  # about a cuckooing record the user may not see
         services.check_may_update_action(action, user)
         self.object = action
         return super().dispatch(request, *args, **kwargs)
@@ -680,6 +704,8 @@ def _record_label(record: Any) -> str:
         return f"Referral {record.reference}"
     if isinstance(record, Person):
         return record.full_name
+    if isinstance(record, VulnerabilityRecord):
+        return f"Cuckooing vulnerability record {record.reference}"
     return str(record)
 
 
@@ -693,6 +719,10 @@ class ReferPlaceView(_ReferRecordView):
 
 class ReferReferralView(_ReferRecordView):
     model = Referral
+
+
+class ReferPanelRecordView(_ReferRecordView):
+    model = VulnerabilityRecord
 
 
 class ReferCaseView(_ReferRecordView):

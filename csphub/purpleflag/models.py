@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -25,6 +26,12 @@ from csphub.ui.links import record_url
 
 from .standards import STANDARDS
 
+# The town centre's circle: a market square at the least, a large town's centre at the most.
+RADIUS_MIN_M = 100
+RADIUS_MAX_M = 3000
+# An assessment period: the standards ask for a year's evidence; two years at the most.
+MAX_MONTHS = 24
+
 
 @audited(label="Purple Flag evidence pack", exclude=("updated_at",))
 class EvidencePack(Governed):
@@ -33,7 +40,14 @@ class EvidencePack(Governed):
     district_code = models.CharField(max_length=9, help_text="The ONS code of the district the centre is in")
     centre_latitude = models.FloatField()
     centre_longitude = models.FloatField()
-    radius_m = models.PositiveIntegerField(default=700, help_text="The town centre: this distance round its centre")
+    radius_m = models.PositiveIntegerField(
+        default=700,
+        validators=[
+            MinValueValidator(RADIUS_MIN_M, f"The radius must be {RADIUS_MIN_M} metres or more"),
+            MaxValueValidator(RADIUS_MAX_M, f"The radius must be {RADIUS_MAX_M:,} metres or less"),
+        ],
+        help_text="The town centre: this distance round its centre",
+    )
     first_month = models.DateField(help_text="The first month of the assessment period")
     last_month = models.DateField(help_text="The last month of the assessment period")
     nte_area = models.ForeignKey(
@@ -64,8 +78,14 @@ class EvidencePack(Governed):
 
     def clean(self) -> None:
         super().clean()
-        if self.first_month and self.last_month and self.first_month > self.last_month:
+        if not (self.first_month and self.last_month):
+            return
+        if self.first_month > self.last_month:
             raise ValidationError({"last_month": "The period must end after it starts"})
+        if self.last_month.replace(day=1) > timezone.localdate().replace(day=1):
+            raise ValidationError({"last_month": "The period must end this month or earlier, not in the future"})
+        if self.months > MAX_MONTHS:
+            raise ValidationError({"last_month": f"The period must be {MAX_MONTHS} months or shorter"})
 
     @property
     def months(self) -> int:

@@ -19,7 +19,7 @@ from csphub.ui.views_support import apply_errors
 
 from . import services
 from .evidence import build
-from .forms import NarrativeForm
+from .forms import NarrativeForm, PackForm
 from .models import EvidencePack
 from .pdf import context, render_pdf
 
@@ -30,7 +30,58 @@ class PackListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         packs = EvidencePack.objects.visible_to(user).select_related("owning_agency").order_by("-last_month", "title")
-        return {**super().get_context_data(**kwargs), "packs": list(packs)}
+        return {
+            **super().get_context_data(**kwargs),
+            "packs": list(packs),
+            "may_create": services.may_create(user),
+        }
+
+
+class PackCreateView(LoginRequiredMixin, View):
+    """Start a pack: the town centre round a postcode's centre, the district and the months (``services.create_pack``
+    decides who may: a statutory partner's officers and managers; others get 403)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not services.may_create(acting_user(request)):
+            raise PermissionDenied("Only a statutory partner's officers and managers start an evidence pack.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data: Any = None) -> PackForm:
+        agency = acting_user(self.request).agency
+        assert agency is not None  # may_create: a partner's user
+        return PackForm(data, agency=agency)
+
+    def _render(self, form: PackForm) -> HttpResponse:
+        return render(self.request, "purpleflag/create.html", {"form": form}, status=400 if form.is_bound else 200)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        assert form.centre is not None
+        first, last = data["first_month"], data["last_month"]
+        try:
+            pack = services.create_pack(
+                acting_user(request),
+                title=f"{data['town_centre']}: Purple Flag evidence, {first:%B %Y} to {last:%B %Y}",
+                town_centre=data["town_centre"],
+                district_code=data["district"].ons_code,
+                centre=form.centre,
+                radius_m=data["radius_m"],
+                first_month=first,
+                last_month=last,
+                nte_area=data["nte_area"],
+                town_centre_agency=data["town_centre_agency"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self._render(form)
+        messages.success(request, "Evidence pack started: write the narrative of each standard around its figures.")
+        return redirect(pack)
 
 
 class PackMixin(RecordMixin[EvidencePack]):

@@ -211,7 +211,7 @@ def plant(world: World) -> CanaryWorld:
     _add(cw, "a police-only case on a meeting's agenda", police_case, police_case.reference, "Canarypanelcase")
     cw.uuids["meetings.meetingseries"] = [str(meeting.series.uuid), str(panel.series.uuid)]
     cw.uuids["meetings.meeting"] = [str(m.uuid) for s in (meeting.series, panel.series) for m in s.meetings.all()]
-    cw.uuids["meetings.meetingaction"] = [str(a.uuid) for a in meeting.series.actions.all()]
+    cw.uuids["meetings.meetingaction"] = [str(a.uuid) for s in (meeting.series, panel.series) for a in s.actions.all()]
     _add(cw, "a Purple Flag evidence pack", pack, "Canarypack")
     _add(cw, "a premises brought to the cuckooing panel", cuckooed, cuckooed.reference, "Canarycuckoopanel")
     _add(
@@ -419,8 +419,24 @@ def _plant_cuckooing_meeting(world: World) -> Meeting:
         chair=world["police_chair"],
     )
     meeting = series.meetings.get()
-    made, _left = meeting_services.bring_cuckooing_panel(meeting, world["police_chair"])
+    chair = world["police_chair"]
+    made, _left = meeting_services.bring_cuckooing_panel(meeting, chair)
     assert len(made) == 2
+    # The chair's decision and action about each record: each shown only to those who may see the record (the
+    # victim's to none of the panel's other agencies, though the action is the Street Pastors').
+    for item in made:
+        record = item.vulnerability_record
+        assert record is not None
+        word = "Canarycuckoovictim" if record.person_id else "Canarycuckoopanel"
+        meeting_services.record_decision(meeting, chair, vulnerability_record=record, text=f"{word} decision: visit")
+        meeting_services.add_action(
+            meeting,
+            chair,
+            title=f"{word} action: joint visit",
+            due_on=timezone.localdate() + dt.timedelta(days=14),
+            assigned_agency=agencies["pastors"],
+            vulnerability_record=record,
+        )
     return meeting
 
 

@@ -187,3 +187,17 @@ class TestReferReferralAccess(RecordViewCases):
 
     def target(self, world: World) -> Governed | None:
         return make_referral(world["pastor"], concern="crime")
+
+
+class TestReferPanelRecordAccess(RecordViewCases):
+    """A cuckooing record of the police shared with the fire service: the fire partner may only read it."""
+
+    url_name = "meetings:refer-cuckooing"
+    write = True
+
+    def target(self, world: World) -> Governed | None:
+        from tests.cuckooing.factories import make_record
+
+        officer = world["police_officer"]
+        premises = make_place(officer, address="9 Panel Street, Kettering", parties=(world.agencies["fire"],))
+        return make_record(officer, premises=premises, parties=(world.agencies["fire"],))

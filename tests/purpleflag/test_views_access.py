@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from csphub.access.models import Governed
-from tests.access_cases import MemberViewCases, RecordViewCases
+from tests.access_cases import MemberViewCases, RecordViewCases, RoleViewCases
 from tests.factories import World
 from tests.purpleflag.factories import make_pack
 
@@ -45,3 +45,25 @@ class TestNarrativePostAccess(_PackTarget):
 
     def data(self, world: World, target: Governed | None) -> dict[str, str]:
         return {"wellbeing": "Patrols every weekend night."}
+
+
+class TestPackCreateAccess(RoleViewCases):
+    url_name = "purpleflag:create"
+
+
+class TestPackCreatePostAccess(RoleViewCases):
+    url_name = "purpleflag:create"
+    method = "post"
+    expected_ok = (302,)
+
+    def data(self, world: World, target: Governed | None) -> dict[str, str]:
+        return {
+            "town_centre": "Kettering town centre",
+            "postcode": "NN16 0AH",
+            "radius_m": "700",
+            "district": "E07000153",
+            "first_month_0": "1",
+            "first_month_1": "2025",
+            "last_month_0": "6",
+            "last_month_1": "2025",
+        }
