@@ -107,7 +107,8 @@ pytest-sqlite: install browser-deps
 # PostgreSQL: only the tests that use the database (marked `database` by tests/conftest.py: they ask for db,
 # transactional_db or django_db); the others do not depend on it and have run on SQLite. The browser tests use it too
 # but check what a person sees, not the database: they run on SQLite only, as do the tests marked sqlite_pass (the
-# canary harness's scan of every page for the users whose kind of access another user already covers there).
+# canary harness's scan of every page for the users whose kind of access another user already covers there, and the
+# inherited access cases of each view, tests/access_cases.py).
 pytest-postgres: install
 	@if $(BIN)/python -m csphub.tools.pg_available "$(PG_TEST_URL)"; then \
 		echo "PostgreSQL reachable: running the tests that use the database on PostgreSQL"; \
