@@ -107,8 +107,8 @@ def share_with_town_centre(pack: EvidencePack) -> None:
 
 
 def may_edit_narrative(pack: EvidencePack, user: User) -> bool:
-    """The owning agency's officers and managers (the policy's CHANGE), and the town-centre partnership's users who
-    may see the pack."""
+    """Whoever the policy lets change the pack (CHANGE: the owning and party agencies' roles that write), and the
+    town-centre partnership's users who may see it."""
     if not user.is_authenticated or user.agency_id is None:
         return False
     visible = EvidencePack.objects.visible_to(user).with_rules(user).filter(pk=pack.pk).first()

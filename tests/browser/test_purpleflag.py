@@ -36,3 +36,27 @@ def test_the_pack_page_draws_its_charts_and_the_narrative_is_written_through_its
     page.get_by_label("Wellbeing").fill("Street Pastors are out every Friday and Saturday night.")
     journey.submit("Save the narrative")
     expect(page.locator('[data-narrative="wellbeing"]')).to_contain_text("every Friday and Saturday night")
+
+
+def test_a_party_agency_reads_the_pack_without_editing_and_a_volunteer_is_not_told_of_it(
+    journey: Journey, live_world: World, pf_store: Path, settings: Any
+) -> None:
+    """The same pack for a second and a third role: the fire service's partner (a party agency's read-only role)
+    reads its figures and charts but is offered no narrative form; a Street Pastor, with whom it is not shared, gets
+    the page that does not exist."""
+    settings.DATA_DIR = pf_store
+    pack = make_pack(live_world)
+    journey.sign_in(live_world["fire_partner"])
+    journey.visit(pack.get_absolute_url())
+    page = journey.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kettering town centre 2025")
+    expect(page.locator('[data-chart="police-monthly"]')).to_have_attribute("data-chart-ready", "true")
+    expect(page.get_by_role("link", name="Edit the narrative")).to_have_count(0)
+    journey.check()
+    journey.screenshot("a Purple Flag pack read by a party agency")
+
+    journey.page.context.clear_cookies()
+    journey.sign_in(live_world["pastor"])
+    response = journey.page.goto(journey.url(pack.get_absolute_url()))
+    assert response is not None and response.status == 404
+    expect(journey.page.get_by_text("Kettering town centre 2025")).to_have_count(0)
